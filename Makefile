@@ -1,0 +1,31 @@
+# Two commands do all the set-up: `make run` (demo on SQLite, tasks in-process) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test messages
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# Tests run with production-like settings (DEBUG off, hashed static files). DATABASE_URL and REDIS_URL, when
+# set (as on CI), point them at PostgreSQL and Redis; otherwise SQLite and in-process tasks.
+test: $(STAMP)
+	mkdir -p var
+	SECRET_KEY=test-only-secret $(PY) manage.py collectstatic --noinput -v0
+	SECRET_KEY=test-only-secret DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+# Refresh the translation catalogues after changing user-facing strings, then translate and compile.
+messages: $(STAMP)
+	DEBUG=1 $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv

@@ -1,0 +1,68 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import SCOPE_LEVELS, Role
+
+
+class User(AbstractUser):
+    """A portal user: one role, and one scope unit under which they see and change things."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COMMUNE_OFFICER)
+    scope_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("scope unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("The user sees and manages this unit and everything under it."),
+    )
+    phone = models.CharField(_("phone"), max_length=15, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self):
+        super().clean()
+        levels = SCOPE_LEVELS[self.role]
+        if self.role == Role.SYSTEM_ADMIN:
+            if self.scope_unit_id:
+                raise ValidationError({"scope_unit": _("A system administrator has no scope unit.")})
+        elif self.scope_unit is None:
+            raise ValidationError({"scope_unit": _("This role needs a scope unit.")})
+        elif self.scope_unit.level not in levels:
+            raise ValidationError(
+                {
+                    "scope_unit": _("A %(role)s's scope unit must be a %(levels)s.")
+                    % {
+                        "role": self.get_role_display(),
+                        "levels": ", ".join(str(level.label).lower() for level in sorted(levels)),
+                    }
+                }
+            )
+
+    @property
+    def is_system_admin(self):
+        return self.role == Role.SYSTEM_ADMIN
+
+    @property
+    def sees_everything(self):
+        return self.role == Role.SYSTEM_ADMIN
+
+
+class ExportLog(models.Model):
+    """Who exported which personal data, when (Law 91/2025/QH15 asks for a record of exports)."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="exports")
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    kind = models.CharField(_("what"), max_length=50)
+    scope = models.CharField(_("scope and filters"), max_length=300, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+        ordering = ["-created_at"]

@@ -1,0 +1,84 @@
+"""Shared test world: a small map on both editions, and a persona for every role plus an outsider.
+
+    2024 map  province P ── district D1 ── commune C1 ── village V1
+                         └─ district D2 ── commune C2
+    2025 map  province Q ── commune K1 ── villages W1, W2
+                         └─ commune K2 ── village W3
+              province O ── commune O1 ── village OV   (another province: the outsider's)
+"""
+
+import pytest
+
+from accounts.choices import Role
+from accounts.tests.factories import UserFactory
+from units.choices import DivisionType, Edition
+from units.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory, VillageFactory
+
+PERSONAS = ["admin", "province", "district", "commune", "leader", "outsider"]
+
+
+@pytest.fixture
+def world(db):
+    w = {}
+    w["P"] = ProvinceFactory(edition=Edition.PRE_REFORM, code="51", name="Tỉnh Quảng Ngãi")
+    w["D1"] = DistrictFactory(parent=w["P"], code="533", name="Huyện Mộ Đức")
+    w["D2"] = DistrictFactory(parent=w["P"], code="534", name="Thị xã Đức Phổ", division_type=DivisionType.TOWN)
+    w["C1"] = CommuneFactory(parent=w["D1"], code="21400", name="Thị trấn Mộ Đức", division_type=DivisionType.TOWNSHIP)
+    w["C2"] = CommuneFactory(parent=w["D2"], code="21500", name="Phường Nguyễn Nghiêm")
+    w["V1"] = VillageFactory(parent=w["C1"], name="Thôn 1")
+    w["Q"] = ProvinceFactory(code="19", name="Thái Nguyên")
+    w["K1"] = CommuneFactory(parent=w["Q"], code="02107", name="Xã Thanh Thịnh")
+    w["K2"] = CommuneFactory(parent=w["Q"], code="02110", name="Xã Chợ Mới")
+    w["W1"] = VillageFactory(parent=w["K1"], name="Thôn Bản Giang")
+    w["W2"] = VillageFactory(parent=w["K1"], name="Thôn Na Lay")
+    w["W3"] = VillageFactory(parent=w["K2"], name="Thôn Khe Thầu")
+    w["O"] = ProvinceFactory(code="01", name="Thành phố Hà Nội", division_type=DivisionType.CENTRAL_CITY)
+    w["O1"] = CommuneFactory(parent=w["O"], code="00070", name="Phường Hoàn Kiếm")
+    w["OV"] = VillageFactory(parent=w["O1"], name="Tổ dân phố 1", division_type=DivisionType.RESIDENTIAL_GROUP)
+    return w
+
+
+@pytest.fixture
+def personas(world):
+    """The users of the permission matrix, keyed as in PERSONAS."""
+    return {
+        "admin": UserFactory(username="admin", role=Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True),
+        "province": UserFactory(username="province", role=Role.PROVINCE_STAFF, scope_unit=world["Q"]),
+        "district": UserFactory(username="district", role=Role.DISTRICT_STAFF, scope_unit=world["D1"]),
+        "commune": UserFactory(username="commune", role=Role.COMMUNE_OFFICER, scope_unit=world["K1"]),
+        "leader": UserFactory(username="leader", role=Role.TEAM_LEADER, scope_unit=world["W1"]),
+        "outsider": UserFactory(username="outsider", role=Role.PROVINCE_STAFF, scope_unit=world["O"]),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tests run Celery tasks in-process; the tests that drive a real worker switch this off themselves."""
+    from totech.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, never a downloaded browser, quiet on the closed network."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

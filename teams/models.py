@@ -1,0 +1,201 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.choices import Level
+
+from .choices import Affiliation, Gender, RequestKind, RequestStatus, TeamRole, TeamStatus, TrainingFormat
+
+TEAM_LEVELS = [(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label), (Level.VILLAGE, Level.VILLAGE.label)]
+
+
+class Team(models.Model):
+    """A community digital technology team (Tổ Công nghệ số cộng đồng) serving one district, commune or village."""
+
+    unit = models.ForeignKey("units.Unit", verbose_name=_("unit served"), on_delete=models.PROTECT, related_name="teams")
+    level = models.CharField(_("level"), max_length=10, choices=TEAM_LEVELS, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    decision_number = models.CharField(_("establishment decision number"), max_length=50, blank=True, help_text=_("For example 125/QĐ-UBND"))
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_signer = models.CharField(_("signed by"), max_length=150, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=TeamStatus.choices, default=TeamStatus.ACTIVE)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    zalo_link = models.URLField(_("Zalo group link"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped on every save: stale edits are refused.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["unit__path", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="team_name_unique_in_unit")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.unit_id and self.unit.level not in {Level.DISTRICT, Level.COMMUNE, Level.VILLAGE}:
+            raise ValidationError({"unit": _("A team serves a district, a commune or a village.")})
+        if self.status == TeamStatus.DISSOLVED and not self.dissolved_on:
+            raise ValidationError({"dissolved_on": _("Give the date the team was dissolved.")})
+        if self.dissolved_on and self.decision_date and self.dissolved_on < self.decision_date:
+            raise ValidationError({"dissolved_on": _("The team cannot be dissolved before it was established.")})
+
+    def save(self, *args, **kwargs):
+        if self.unit_id:
+            self.level = self.unit.level
+        super().save(*args, **kwargs)
+
+
+class Person(models.Model):
+    """Someone who is or was a team member. Phone and national ID are personal data (Law 91/2025/QH15)."""
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True, help_text=_("When only the year is known."))
+    phone = models.CharField(_("phone"), max_length=10, blank=True, help_text=_("10 digits starting with 0."))
+    email = models.EmailField(_("email"), blank=True)
+    national_id = models.CharField(_("national ID (CCCD)"), max_length=12, blank=True)
+    commune = models.ForeignKey(
+        "units.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="people",
+        help_text=_("The commune whose officers keep this person's record."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("portal account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["national_id"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["commune", "phone"]), models.Index(fields=["commune", "full_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def masked_national_id(self):
+        """The national ID with all but its last 3 digits hidden (shown everywhere but its edit form)."""
+        if not self.national_id:
+            return ""
+        return "•" * (len(self.national_id) - 3) + self.national_id[-3:]
+
+    @property
+    def year_of_birth(self):
+        return self.birth_date.year if self.birth_date else self.birth_year
+
+
+class Membership(models.Model):
+    """A person's time in a team, with their role and where they come from. end_date is the last day in it."""
+
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role in the team"), max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER)
+    affiliation = models.CharField(_("affiliation"), max_length=20, choices=Affiliation.choices, default=Affiliation.CITIZEN)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["team", "end_date", "role", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "person"], condition=Q(end_date__isnull=True), name="one_open_membership_per_person_and_team"),
+            models.UniqueConstraint(fields=["team"], condition=Q(end_date__isnull=True, role=TeamRole.LEADER), name="one_current_leader_per_team"),
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name="membership_ends_after_it_starts"),
+        ]
+        indexes = [models.Index(fields=["team", "start_date", "end_date"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.team}"
+
+    def is_active_on(self, date: datetime.date) -> bool:
+        return self.start_date <= date and (self.end_date is None or self.end_date >= date)
+
+
+class MembershipRequest(models.Model):
+    """A request to join or leave a team, decided by the commune chair (commune teams) or the team leader
+    (village teams), as in seed 003."""
+
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="requests")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="requests")
+    kind = models.CharField(_("request"), max_length=10, choices=RequestKind.choices)
+    role = models.CharField(_("role in the team"), max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER)
+    affiliation = models.CharField(_("affiliation"), max_length=20, choices=Affiliation.choices, default=Affiliation.CITIZEN)
+    effective_date = models.DateField(_("effective date"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
+    decider_title = models.CharField(_("decided as"), max_length=150, blank=True, help_text=_("Commune chair or team leader, by name."))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("join or leave request")
+        verbose_name_plural = _("join and leave requests")
+        ordering = ["-requested_at"]
+
+
+class CompositionRule(models.Model):
+    """A province's rules for a team's make-up at one level; breaking them warns, it does not block saving."""
+
+    province = models.ForeignKey("units.Unit", verbose_name=_("province"), on_delete=models.CASCADE, related_name="composition_rules")
+    team_level = models.CharField(_("team level"), max_length=10, choices=TEAM_LEVELS)
+    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The plan the rule comes from."))
+    min_size = models.PositiveSmallIntegerField(_("minimum members"), null=True, blank=True)
+    max_size = models.PositiveSmallIntegerField(_("maximum members"), null=True, blank=True)
+    requires_leader = models.BooleanField(_("needs a leader"), default=True)
+    requires_deputy = models.BooleanField(_("needs a deputy"), default=False)
+    min_youth_union = models.PositiveSmallIntegerField(_("minimum Youth Union members"), default=0)
+    min_it_teachers = models.PositiveSmallIntegerField(_("minimum IT teachers"), default=0)
+    preferred_max_age = models.PositiveSmallIntegerField(_("preferred maximum age"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("composition rule")
+        verbose_name_plural = _("composition rules")
+        constraints = [models.UniqueConstraint(fields=["province", "team_level"], name="one_rule_per_province_and_level")]
+
+    def clean(self):
+        if self.min_size and self.max_size and self.min_size > self.max_size:
+            raise ValidationError({"max_size": _("The maximum cannot be below the minimum.")})
+
+
+class Training(models.Model):
+    """A training session for teams (often run with VNPT, Viettel, MobiFone, VNPost or FPT)."""
+
+    unit = models.ForeignKey("units.Unit", verbose_name=_("organised for"), on_delete=models.PROTECT, related_name="trainings")
+    date = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200)
+    organiser = models.CharField(_("organiser"), max_length=150, blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=TrainingFormat.choices, default=TrainingFormat.ON_SITE)
+    attendees = models.ManyToManyField(Person, verbose_name=_("attendees"), blank=True, related_name="trainings")
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.topic} ({self.date:%d/%m/%Y})"

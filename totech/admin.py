@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class TotechAdminSite(admin.AdminSite):
+    """Django admin is for system administrators only, whatever other flags a user carries."""
+
+    site_header = _("Totech administration")
+    site_title = _("Totech administration")
+
+    def has_permission(self, request):
+        return super().has_permission(request) and request.user.is_system_admin

@@ -1,0 +1,43 @@
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.tests.permission_cases import CASES as ACCOUNT_CASES
+from totech.tests.permissions import ALL
+from units.tests.permission_cases import CASES as UNIT_CASES
+
+CASES = ACCOUNT_CASES + UNIT_CASES
+
+# Named URLs that need no login or are Django's own machinery, and so sit outside the matrix.
+OUTSIDE_MATRIX = {"login", "logout", "set_language"}
+
+
+def named_urls(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if inner != "admin:":
+                yield from named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_named_url_is_in_the_matrix():
+    covered = {case.url_name for case in CASES}
+    missing = sorted(set(named_urls()) - covered - OUTSIDE_MATRIX)
+    assert not missing, f"URLs without a permission-matrix case: {missing}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_anonymous_is_sent_to_login(client, world, case):
+    response = client.get(reverse(case.url_name, kwargs=case.kwargs(world)))
+    assert response.status_code == 302
+    assert "/login/" in response.url
+
+
+@pytest.mark.parametrize("persona", sorted(ALL))
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_permission_matrix(client, world, personas, case, persona):
+    client.force_login(personas[persona])
+    response = client.get(reverse(case.url_name, kwargs=case.kwargs(world)))
+    expected = case.allowed_status if persona in case.allowed else case.denied_status
+    assert response.status_code == expected, f"{persona} on {case.id}"
