@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from units.choices import Level
 
+from .validators import normalize_phone, validate_birth, validate_national_id
 from .choices import Affiliation, Gender, RequestKind, RequestStatus, TeamRole, TeamStatus, TrainingFormat
 
 TEAM_LEVELS = [(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label), (Level.VILLAGE, Level.VILLAGE.label)]
@@ -64,7 +66,7 @@ class Person(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True, help_text=_("When only the year is known."))
     phone = models.CharField(_("phone"), max_length=10, blank=True, help_text=_("10 digits starting with 0."))
     email = models.EmailField(_("email"), blank=True)
-    national_id = models.CharField(_("national ID (CCCD)"), max_length=12, blank=True)
+    national_id = models.CharField(_("national ID (CCCD)"), max_length=12, blank=True, validators=[validate_national_id])
     commune = models.ForeignKey(
         "units.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="people",
         help_text=_("The commune whose officers keep this person's record."),
@@ -84,6 +86,11 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        if self.phone:
+            self.phone = normalize_phone(self.phone)
+        validate_birth(self.birth_date, self.birth_year, timezone.localdate())
 
     @property
     def masked_national_id(self):

@@ -1,0 +1,49 @@
+"""Normalising and checking the personal fields typed by communes (shared by forms and imports)."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MOBILE_PHONE = re.compile(r"^0\d{9}$")
+NATIONAL_ID = re.compile(r"^\d{12}$")
+
+
+def normalize_phone(value) -> str:
+    """'+84 912.345.678', '84912345678', 912345678 (a number that lost its 0) → '0912345678'.
+
+    Raises ValidationError when the result is not ten digits starting with 0.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    digits = re.sub(r"\D", "", str(value))
+    if not digits:
+        return ""
+    if digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    elif len(digits) == 9 and not digits.startswith("0"):
+        digits = "0" + digits
+    if not MOBILE_PHONE.match(digits):
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number: it needs 10 digits starting with 0."), params={"value": value},
+            code="invalid_phone",
+        )
+    return digits
+
+
+def validate_national_id(value: str) -> None:
+    """A citizen identity card (CCCD) number: 12 digits (province 3, century and sex 1, year 2, serial 6)."""
+    if value and not NATIONAL_ID.match(value):
+        raise ValidationError(_("A national ID (CCCD) has exactly 12 digits."), code="invalid_national_id")
+
+
+def validate_birth(birth_date: datetime.date | None, birth_year: int | None, today: datetime.date) -> None:
+    if birth_date and birth_date > today:
+        raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
+    if birth_year and not (today.year - 100 <= birth_year <= today.year - 10):
+        raise ValidationError(
+            {"birth_year": _("The birth year must be between %(first)s and %(last)s.") % {"first": today.year - 100, "last": today.year - 10}}
+        )
