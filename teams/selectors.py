@@ -226,8 +226,8 @@ class Violation:
 
 
 def violations_from_counts(team: Team, rule: CompositionRule | None) -> list[Violation]:
-    """Where a team annotated by `with_composition` breaks its rule."""
-    if rule is None:
+    """Where a team annotated by `with_composition` breaks its rule (a dissolved team breaks none)."""
+    if rule is None or team.status != TeamStatus.ACTIVE:
         return []
     found = []
     size = team.member_count
@@ -263,7 +263,7 @@ def composition_violations(team: Team, on: datetime.date | None = None) -> list[
     """Where the team breaks its province's composition rule for its level, on a date (today by default)."""
     on = on or timezone.localdate()
     rule = rule_for(team)
-    if rule is None:
+    if rule is None or team.status != TeamStatus.ACTIVE:
         return []
     counted = with_composition(Team.objects.filter(pk=team.pk), on, rule_ages([rule])).get()
     return violations_from_counts(counted, rule)
@@ -295,7 +295,7 @@ def breaking_rules_q(on: datetime.date) -> Q:
             broken |= Q(it_teacher_count__lt=rule.min_it_teachers)
         if rule.preferred_max_age:
             broken |= Q(**{f"older_than_{rule.preferred_max_age}__gt": 0})
-        ruled = Team.objects.filter(unit__path__startswith=rule.province.path, level=rule.team_level)
+        ruled = Team.objects.filter(unit__path__startswith=rule.province.path, level=rule.team_level, status=TeamStatus.ACTIVE)
         ids |= Q(pk__in=with_composition(ruled, on, rule_ages([rule])).filter(broken).values("pk"))
     return ids
 
@@ -326,6 +326,10 @@ class Change:
     subject: str
     action: str
     fields: list  # (label, old, new); old is None when the record was created
+
+    @property
+    def created(self):
+        return self.action == ACTIONS["+"]
 
 
 def team_history(team: Team, limit: int | None = None) -> list[Change]:
@@ -358,7 +362,8 @@ def _change(record, previous, subject) -> Change:
         fields = [
             (field.verbose_name, None, _display(field, getattr(record, field.attname)))
             for field in model._meta.concrete_fields
-            if field.editable and getattr(record, field.attname) not in (None, "") and field.name not in {"team", "person"}
+            if field.editable and not field.primary_key and field.name not in {"team", "person"}
+            and getattr(record, field.attname) not in (None, "")
         ]
     else:
         delta = record.diff_against(previous)

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
 
 from teams.choices import RequestStatus, TeamStatus
 from teams.models import Team
@@ -51,7 +52,7 @@ def test_a_stale_edit_is_refused_and_overwrites_nothing(world):
     first_officer_copy = Team.objects.get(pk=team.pk)
     second_officer_copy = Team.objects.get(pk=team.pk)
     team_update(team=first_officer_copy, version=first_officer_copy.version, notes="Sửa lần 1")
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         team_update(team=second_officer_copy, version=second_officer_copy.version, notes="Sửa lần 2")
     assert "Reload the page" in " ".join(error.value.message_dict[NON_FIELD_ERRORS])
     assert Team.objects.get(pk=team.pk).notes == "Sửa lần 1"
