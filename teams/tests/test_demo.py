@@ -1,0 +1,28 @@
+from django.core.management import call_command
+
+from accounts.models import User
+from teams.choices import RequestStatus, TeamRole, TeamStatus
+from teams.models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
+from teams.selectors import composition_violations, teams_led_by
+
+
+def counts():
+    return [model.objects.count() for model in (Team, Person, Membership, MembershipRequest, Training, CompositionRule)]
+
+
+def test_demo_is_rerunnable_and_tells_a_true_story(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    first = counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert counts() == first
+
+    leader = User.objects.get(username="totruong.bangiang")
+    led = teams_led_by(leader).get()
+    assert led.name == "Tổ Công nghệ số cộng đồng thôn Bản Giang"
+    assert Team.objects.filter(level="district", status=TeamStatus.DISSOLVED).exists()
+    assert set(Team.objects.values_list("level", flat=True)) == {"district", "commune", "village"}
+    assert Membership.objects.filter(end_date__isnull=False).exclude(end_reason="").exists()
+    assert MembershipRequest.objects.filter(status=RequestStatus.PENDING).count() >= 2
+    assert Training.objects.filter(attendees__isnull=False).exists()
+    assert sum(bool(composition_violations(team)) for team in Team.objects.all()) >= 3
+    assert all(team.memberships.filter(role=TeamRole.LEADER).exists() for team in Team.objects.all())
