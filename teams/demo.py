@@ -7,6 +7,8 @@ Re-runnable: a team that already exists is left as it is, so running the demo tw
 import datetime
 import random
 
+from django.utils import translation
+
 from accounts.models import User
 
 from . import services
@@ -85,7 +87,13 @@ def _team(unit, name, decided, number, signer, *, seats, size, roster, home, old
 
 
 def seed(units):
-    """Teams, members, requests, trainings and composition rules for both demo provinces."""
+    """Teams, members, requests, trainings and composition rules for both demo provinces (what the services
+    write in words, such as a reason for leaving, is written in Vietnamese as a commune officer would)."""
+    with translation.override("vi"):
+        _seed(units)
+
+
+def _seed(units):
     services.composition_preset_apply(province=units["thai_nguyen"], preset="thanh_thinh_2025")
     services.composition_preset_apply(province=units["quang_ngai"], preset="quang_ngai_2022")
     services.composition_preset_apply(province=units["quang_ngai"], preset="mo_duc_2024")

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from units.choices import Level
@@ -21,16 +22,16 @@ class UnitFilter(django_filters.ModelChoiceFilter):
 class TeamFilter(django_filters.FilterSet):
     """Filters of the team list; the queryset must come annotated by `with_composition` (for the size)."""
 
-    q = django_filters.CharFilter(label=_("search"), method="search")
-    unit = UnitFilter(label=_("unit (and everything under it)"), queryset=Unit.objects.none(), method="within")
-    level = django_filters.ChoiceFilter(label=_("level"), choices=TEAM_LEVELS)
-    status = django_filters.ChoiceFilter(label=_("status"), choices=TeamStatus.choices)
+    q = django_filters.CharFilter(label=capfirst(_("search")), method="search")
+    unit = UnitFilter(label=capfirst(_("unit (and everything under it)")), queryset=Unit.objects.none(), method="within")
+    level = django_filters.ChoiceFilter(label=capfirst(_("level")), choices=TEAM_LEVELS)
+    status = django_filters.ChoiceFilter(label=capfirst(_("status")), choices=TeamStatus.choices)
     violations = django_filters.ChoiceFilter(
-        label=_("composition rules"), method="breaking_rules",
+        label=capfirst(_("composition rules")), method="breaking_rules",
         choices=[("yes", _("breaks a rule")), ("no", _("meets the rules"))],
     )
-    size_min = django_filters.NumberFilter(label=_("members from"), field_name="member_count", lookup_expr="gte", widget=forms.NumberInput(attrs={"min": 0}))
-    size_max = django_filters.NumberFilter(label=_("members to"), field_name="member_count", lookup_expr="lte", widget=forms.NumberInput(attrs={"min": 0}))
+    size_min = django_filters.NumberFilter(label=capfirst(_("members from")), field_name="member_count", lookup_expr="gte", widget=forms.NumberInput(attrs={"min": 0}))
+    size_max = django_filters.NumberFilter(label=capfirst(_("members to")), field_name="member_count", lookup_expr="lte", widget=forms.NumberInput(attrs={"min": 0}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,5 +51,5 @@ class TeamFilter(django_filters.FilterSet):
 
 
 class RequestFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("status"), choices=RequestStatus.choices, empty_label=_("all"))
-    kind = django_filters.ChoiceFilter(label=_("request"), choices=RequestKind.choices)
+    status = django_filters.ChoiceFilter(label=capfirst(_("status")), choices=RequestStatus.choices, empty_label=capfirst(_("all")))
+    kind = django_filters.ChoiceFilter(label=capfirst(_("request")), choices=RequestKind.choices)

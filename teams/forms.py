@@ -7,6 +7,7 @@ and its ValidationError is put back on the form's fields by `add_service_errors`
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
@@ -41,9 +42,9 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class TeamForm(ServiceModelForm):
-    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("unit served"))
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=capfirst(_("unit served")))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    zalo_link = forms.URLField(label=_("Zalo group link"), required=False, assume_scheme="https")
+    zalo_link = forms.URLField(label=capfirst(_("Zalo group link")), required=False, assume_scheme="https")
 
     class Meta:
         model = Team
@@ -59,13 +60,13 @@ class TeamForm(ServiceModelForm):
 
 
 class DissolveForm(forms.Form):
-    dissolved_on = forms.DateField(label=_("dissolved on"), widget=DateInput, initial=timezone.localdate)
-    reason = forms.CharField(label=_("reason"), required=False, max_length=200)
+    dissolved_on = forms.DateField(label=capfirst(_("dissolved on")), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(label=capfirst(_("reason")), required=False, max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PersonForm(ServiceModelForm):
-    phone = forms.CharField(label=_("phone"), max_length=20, required=False, help_text=_("10 digits starting with 0."))
+    phone = forms.CharField(label=capfirst(_("phone")), max_length=20, required=False, help_text=_("10 digits starting with 0."))
 
     class Meta:
         model = Person
@@ -94,7 +95,7 @@ class MembershipForm(ServiceModelForm):
 
 class MembershipAddForm(MembershipForm):
     existing_person = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, label=_("an existing person"),
+        queryset=Person.objects.none(), required=False, label=capfirst(_("an existing person")),
         help_text=_("Choose someone already on record, or leave empty and fill in a new person below."),
     )
 
@@ -108,17 +109,17 @@ class MembershipAddForm(MembershipForm):
 
 
 class MembershipEndForm(forms.Form):
-    end_date = forms.DateField(label=_("last day in the team"), widget=DateInput, initial=timezone.localdate)
-    reason = forms.CharField(label=_("reason for leaving"), required=False, max_length=200)
+    end_date = forms.DateField(label=capfirst(_("last day in the team")), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(label=capfirst(_("reason for leaving")), required=False, max_length=200)
 
 
 class RequestForm(ServiceModelForm):
-    existing_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("person"))
+    existing_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=capfirst(_("person")))
     new_full_name = forms.CharField(
-        label=_("or a new person's full name"), required=False, max_length=150,
+        label=capfirst(_("or a new person's full name")), required=False, max_length=150,
         help_text=_("For someone not yet on record who asks to join."),
     )
-    new_phone = forms.CharField(label=_("new person's phone"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    new_phone = forms.CharField(label=capfirst(_("new person's phone")), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
 
     class Meta:
         model = MembershipRequest
@@ -142,17 +143,17 @@ class RequestForm(ServiceModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.TypedChoiceField(
-        label=_("decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect,
+        label=capfirst(_("decision")), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect,
         coerce=lambda value: value == "approve",
     )
-    decider_name = forms.CharField(label=_("decided by (name)"), max_length=150)
-    decider_title = forms.CharField(label=_("decider's title"), max_length=150, required=False)
-    decided_on = forms.DateField(label=_("decided on"), widget=DateInput, initial=timezone.localdate)
-    note = forms.CharField(label=_("decision note"), max_length=300, required=False)
+    decider_name = forms.CharField(label=capfirst(_("decided by (name)")), max_length=150)
+    decider_title = forms.CharField(label=capfirst(_("decider's title")), max_length=150, required=False)
+    decided_on = forms.DateField(label=capfirst(_("decided on")), widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label=capfirst(_("decision note")), max_length=300, required=False)
 
 
 class PresetForm(forms.Form):
-    preset = forms.ChoiceField(label=_("preset"), choices=preset_choices)
+    preset = forms.ChoiceField(label=capfirst(_("preset")), choices=preset_choices)
 
 
 class RuleForm(ServiceModelForm):
@@ -171,8 +172,8 @@ class AttendeeField(forms.ModelMultipleChoiceField):
 
 
 class TrainingForm(ServiceModelForm):
-    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("organised for"))
-    attendees = AttendeeField(queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("attendees"))
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=capfirst(_("organised for")))
+    attendees = AttendeeField(queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=capfirst(_("attendees")))
 
     class Meta:
         model = Training
@@ -200,8 +201,8 @@ def recent_quarters(today, count=8):
 class RosterPeriodForm(forms.Form):
     """Who was in the team on a date, or at some time in a quarter."""
 
-    on = forms.DateField(label=_("on"), required=False, widget=DateInput)
-    quarter = forms.ChoiceField(label=_("or during"), required=False, widget=forms.Select(attrs={"class": "form-select-sm w-auto"}))
+    on = forms.DateField(label=capfirst(_("on")), required=False, widget=DateInput)
+    quarter = forms.ChoiceField(label=capfirst(_("or during")), required=False, widget=forms.Select(attrs={"class": "form-select-sm w-auto"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Composition rules as the seed plans set them; a province applies one and then edits its own rules.
 
-Each preset maps a team level to the CompositionRule fields it sets. Quoted from the seeds in
+Each preset maps a team level to the CompositionRule fields it sets; `source` (stored on the rules) names the
+document in its own language. Quoted from the seeds in
 ../shared/domain/seeds/ (000, 002, 003, 004); where a plan says "may include" we keep only what it counts.
 """
 
@@ -14,6 +15,7 @@ PRESETS = {
         # secretary) and at least 2 IT teachers; village teams: leader, Youth Union deputy, Women's and
         # Farmers' Union and at least 2 more people.
         "label": _("Quảng Ngãi 2022 (letter 3730/UBND-KGVX)"),
+        "source": "Công văn 3730/UBND-KGVX ngày 27/7/2022 của UBND tỉnh Quảng Ngãi",
         "rules": {
             Level.DISTRICT: {"requires_deputy": True, "min_youth_union": 1, "min_it_teachers": 2},
             Level.COMMUNE: {"requires_deputy": True, "min_youth_union": 1, "min_it_teachers": 2},
@@ -24,6 +26,7 @@ PRESETS = {
         # Seed 002, plan 77/KH-UBND: village teams of at least 4, led by the Youth Union representative,
         # at least 2 Youth Union members per team, young IT-literate people preferred.
         "label": _("Bình Định 2022 (plan 77/KH-UBND)"),
+        "source": "Kế hoạch 77/KH-UBND ngày 27/5/2022 của UBND tỉnh Bình Định",
         "rules": {
             Level.VILLAGE: {"min_size": 4, "min_youth_union": 2},
         },
@@ -32,6 +35,7 @@ PRESETS = {
         # Seed 003, plan 13/KH-UBND: at most 10 members, kept at 5-10; a leader and a deputy; the commune
         # team is led by the Youth Union secretary, the village team's deputy is the village Youth Union secretary.
         "label": _("Thanh Thịnh 2025 (plan 13/KH-UBND)"),
+        "source": "Kế hoạch 13/KH-UBND ngày 22/7/2025 của UBND xã Thanh Thịnh",
         "rules": {
             Level.COMMUNE: {"min_size": 5, "max_size": 10, "requires_deputy": True, "min_youth_union": 1},
             Level.VILLAGE: {"min_size": 5, "max_size": 10, "requires_deputy": True, "min_youth_union": 1},
@@ -41,6 +45,7 @@ PRESETS = {
         # Seed 004, campaign plan of October 2024: village teams with a leader, a Youth Union member as deputy,
         # a commune police officer, a teacher, Women's and Farmers' Union members; members preferably under 40.
         "label": _("Mộ Đức 2024 (campaign plan, October 2024)"),
+        "source": "Kế hoạch ra quân Tổ Công nghệ số cộng đồng huyện Mộ Đức, 01-10/10/2024",
         "rules": {
             Level.VILLAGE: {"min_size": 6, "requires_deputy": True, "min_youth_union": 1, "preferred_max_age": 39},
         },

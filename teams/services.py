@@ -331,7 +331,7 @@ def composition_preset_apply(*, province: Unit, preset: str) -> list[Composition
         raise ValidationError({"preset": [_("Unknown preset.")]})
     chosen = PRESETS[preset]
     return [
-        composition_rule_set(province=province, team_level=level, source=str(chosen["label"]), **{**RULE_DEFAULTS, **values})
+        composition_rule_set(province=province, team_level=level, source=chosen["source"], **{**RULE_DEFAULTS, **values})
         for level, values in chosen["rules"].items()
     ]
 

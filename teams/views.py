@@ -463,7 +463,7 @@ def _training_form(request, training, units):
     candidates = Q(recent, memberships__team__unit__path__startswith=unit.path) if unit else Q(pk__in=[])
     if training.pk:
         candidates |= Q(pk__in=training.attendees.values("pk"))
-    team_name = Membership.objects.filter(person=OuterRef("pk")).order_by(F("end_date").desc(nulls_first=True)).values("team__name")[:1]
+    team_name = Membership.objects.filter(person=OuterRef("pk")).order_by(F("end_date").desc(nulls_first=True)).values("team__unit__name")[:1]
     people = Person.objects.filter(pk__in=Person.objects.filter(candidates).values("pk")).annotate(team_name=Subquery(team_name)).order_by("full_name")
     return TrainingForm(request.POST or None, instance=training, units=units, initial={"unit": unit}, candidates=people)
 
