@@ -85,10 +85,6 @@ def trainings_visible_to(user) -> QuerySet[Training]:
     return Training.objects.filter(_scope_or(unit_scope_q(user), Q(pk__in=attended))).select_related("unit")
 
 
-def rules_visible_to(user) -> QuerySet[CompositionRule]:
-    return CompositionRule.objects.filter(unit_scope_q(user, unit_field="province")).select_related("province")
-
-
 # --- what a user may do ----------------------------------------------------------------------------------
 
 
@@ -257,6 +253,12 @@ def rules_by_province_and_level(teams) -> dict[tuple[int, str], CompositionRule]
 
 def rule_ages(rules) -> set[int]:
     return {rule.preferred_max_age for rule in rules if rule.preferred_max_age}
+
+
+def all_rule_ages() -> set[int]:
+    """Every preferred maximum age some province's rule sets (a handful): what a team list must annotate,
+    whichever provinces its teams are in."""
+    return set(CompositionRule.objects.exclude(preferred_max_age=None).values_list("preferred_max_age", flat=True).distinct())
 
 
 def composition_violations(team: Team, on: datetime.date | None = None) -> list[Violation]:

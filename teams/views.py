@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from units.choices import Level
 from units.models import Unit
-from units.selectors import unit_scope_q, units_visible_to
+from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_visible_to
 
 from . import services
 from .choices import RequestKind, RequestStatus, TeamStatus
@@ -39,6 +39,7 @@ from .forms import (
 from .models import TEAM_LEVELS, CompositionRule, Membership, Person, Training
 from .selectors import (
     active_during_q,
+    all_rule_ages,
     attach_violations,
     can_create_teams,
     can_decide_request,
@@ -53,9 +54,7 @@ from .selectors import (
     past_members,
     people_visible_to,
     requests_visible_to,
-    rule_ages,
     rule_for,
-    rules_visible_to,
     sees_personal_data,
     team_counts,
     team_history,
@@ -74,6 +73,18 @@ def _page(request, items, size=PAGE_SIZE):
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
+def _run(request, form, action, message):
+    """Call a service with a valid form's data: on success say so and return its result; on refusal show
+    the service's reasons on the form and return None."""
+    try:
+        result = action()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, message)
+    return result
+
+
 def _editable_team(request, pk):
     team = get_object_or_404(teams_visible_to(request.user), pk=pk)
     if not can_edit_team(request.user, team):
@@ -87,7 +98,7 @@ def _editable_team(request, pk):
 @login_required
 def team_list(request):
     today = timezone.localdate()
-    teams = with_composition(teams_visible_to(request.user), today, rule_ages(rules_visible_to(request.user)))
+    teams = with_composition(teams_visible_to(request.user), today, all_rule_ages())
     team_filter = TeamFilter(request.GET, queryset=teams.order_by("unit__path", "name"), user=request.user)
     filtered = team_filter.qs
     page = _page(request, filtered)
@@ -124,7 +135,7 @@ def team_detail(request, pk):
     ).distinct().order_by("-date")[:10]
     context = {
         "team": team,
-        "ancestors": [unit for unit in team.unit.ancestors() if request.user.sees_everything or unit.is_within(request.user.scope_unit)],
+        "ancestors": unit_ancestors_visible_to(request.user, team.unit),
         "roster": roster,
         "period": period,
         "period_form": period_form,
@@ -159,12 +170,7 @@ def team_create(request):
     form = TeamForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
-        try:
-            team = services.team_create(**data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The team was created. Now add its members."))
+        if team := _run(request, form, lambda: services.team_create(**data), _("The team was created. Now add its members.")):
             return redirect("teams:detail", pk=team.pk)
     return render(request, "teams/form.html", {"form": form, "title": _("New team"), "cancel_url": "teams:list", "submit": _("Create the team")})
 
@@ -174,14 +180,9 @@ def team_edit(request, pk):
     team = _editable_team(request, pk)
     form = TeamForm(request.POST or None, instance=team, units=units_for_new_teams(request.user))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
         version = data.pop("version") or 0
-        try:
-            services.team_update(team=team, version=version, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The team was saved."))
+        if _run(request, form, lambda: services.team_update(team=team, version=version, **data), _("The team was saved.")):
             return redirect("teams:detail", pk=team.pk)
     return render(request, "teams/form.html", {"form": form, "team": team, "title": _("Edit the team"), "submit": _("Save")})
 
@@ -193,12 +194,7 @@ def team_dissolve(request, pk):
         raise Http404
     form = DissolveForm(request.POST or None, initial={"version": team.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.team_dissolve(team=team, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The team was dissolved; its open memberships ended that day."))
+        if _run(request, form, lambda: services.team_dissolve(team=team, **form.cleaned_data), _("The team was dissolved; its open memberships ended that day.")):
             return redirect("teams:detail", pk=team.pk)
     context = {
         "form": form, "team": team, "title": _("Dissolve the team"), "submit": _("Dissolve"), "danger": True,
@@ -279,12 +275,7 @@ def membership_end(request, pk):
         raise Http404
     form = MembershipEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_end(membership=membership, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The membership of %(person)s ended.") % {"person": membership.person})
+        if _run(request, form, lambda: services.membership_end(membership=membership, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"]), _("The membership of %(person)s ended.") % {"person": membership.person}):
             return redirect("teams:detail", pk=membership.team_id)
     context = {
         "form": form, "team": membership.team, "title": _("End a membership"), "submit": _("End the membership"), "danger": True,
@@ -346,16 +337,15 @@ def request_decide(request, pk):
         form = DecisionForm(request.POST or None, initial=_decider_initial(request.user, team))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                services.membership_request_decide(
+
+            def decide():
+                return services.membership_request_decide(
                     request=membership_request, approve=data["decision"], decided_by=request.user,
                     decider_name=data["decider_name"], decider_title=data["decider_title"],
                     decided_on=data["decided_on"], note=data["note"],
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The decision was recorded."))
+
+            if _run(request, form, decide, _("The decision was recorded.")):
                 return redirect("teams:detail", pk=team.pk)
     elif request.method == "POST":
         raise Http404
@@ -432,12 +422,7 @@ def rule_edit(request, province_pk, level):
     rule = CompositionRule.objects.filter(province=province, team_level=level).first() or CompositionRule(province=province, team_level=level)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.composition_rule_set(province=province, team_level=level, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The rule was saved. Teams that break it show a warning; nothing is blocked."))
+        if _run(request, form, lambda: services.composition_rule_set(province=province, team_level=level, **form.cleaned_data), _("The rule was saved. Teams that break it show a warning; nothing is blocked.")):
             return redirect("teams:rules", province_pk=province.pk)
     title = _("Composition rule: %(level)s teams of %(province)s") % {"level": dict(TEAM_LEVELS)[level].lower(), "province": province}
     return render(request, "teams/form.html", {"form": form, "title": title, "submit": _("Save")})
@@ -475,12 +460,7 @@ def training_create(request):
     units = Unit.objects.filter(unit_scope_q(request.user, unit_field=None), level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE]).order_by("path")
     form = _training_form(request, Training(), units)
     if request.method == "POST" and "save" in request.POST and form.is_valid():
-        try:
-            training = services.training_create(**form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The training was recorded."))
+        if training := _run(request, form, lambda: services.training_create(**form.cleaned_data), _("The training was recorded.")):
             return redirect("teams:training_edit", pk=training.pk)
     return render(request, "teams/training_form.html", {"form": form, "title": _("New training")})
 
@@ -493,12 +473,7 @@ def training_edit(request, pk):
     units = Unit.objects.filter(unit_scope_q(request.user, unit_field=None)).order_by("path")
     form = _training_form(request, training, units)
     if request.method == "POST" and "save" in request.POST and form.is_valid():
-        try:
-            services.training_update(training=training, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The training was saved."))
+        if _run(request, form, lambda: services.training_update(training=training, **form.cleaned_data), _("The training was saved.")):
             return redirect("teams:trainings")
     return render(request, "teams/training_form.html", {"form": form, "title": _("Edit a training"), "training": training})
 

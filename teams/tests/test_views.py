@@ -280,3 +280,14 @@ def test_history_names_who_changed_what(client, world, personas, village_team):
     assert change.user == personas["commune"]
     assert change.subject == "Đỗ Văn Tuấn"
     assert [(str(label), old, new) for label, old, new in change.fields] == [("affiliation", "Citizen", "Party cell")]
+
+
+@pytest.mark.parametrize("who", ["district", "admin"])
+def test_team_list_flags_age_for_users_below_or_above_the_province(client, world, personas, who):
+    """The rule belongs to the province, above a district user's scope: the list still applies it."""
+    CompositionRuleFactory(province=world["P"], team_level="village", preferred_max_age=39, requires_leader=False)
+    team = TeamFactory(unit=world["V1"])
+    MembershipFactory(team=team, person=PersonFactory(commune=world["C1"], birth_year=1970))
+    page = login(client, personas, who).get(reverse("teams:list")).context["page"]
+    listed = {listed.pk: listed for listed in page.object_list}
+    assert [v.code for v in listed[team.pk].violations] == ["age"]
