@@ -212,7 +212,7 @@ def membership_add(request, pk):
     if team.status != TeamStatus.ACTIVE:
         raise Http404
     home = services.person_home_unit(team)
-    people = Person.objects.filter(commune=home).exclude(memberships__in=team.memberships.filter(end_date__isnull=True))
+    people = people_visible_to(request.user).filter(commune=home).exclude(memberships__in=team.memberships.filter(end_date__isnull=True))
     membership_form = MembershipAddForm(request.POST or None, people=people, prefix="membership")
     person_form = NewPersonForm(request.POST or None, prefix="person")
     if request.method == "POST" and membership_form.is_valid() and person_form.is_valid():
@@ -305,7 +305,7 @@ def request_create(request, pk):
     if not can_file_request(request.user, team):
         raise Http404
     home = services.person_home_unit(team)
-    people = Person.objects.filter(Q(commune=home) | Q(memberships__team=team)).distinct().order_by("full_name")
+    people = people_visible_to(request.user).filter(Q(commune=home) | Q(memberships__team=team)).distinct().order_by("full_name")
     form = RequestForm(request.POST or None, people=people, initial={"kind": request.GET.get("kind", RequestKind.JOIN)})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -314,13 +314,12 @@ def request_create(request, pk):
         try:
             with transaction.atomic():
                 if person is None:
-                    try:
-                        person = services.person_create(commune=home, full_name=new_name, phone=new_phone)
-                    except ValidationError as error:
-                        raise ValidationError({f"new_{field}" if field in {"full_name", "phone"} else field: messages for field, messages in error.message_dict.items()})
+                    person = services.person_create(commune=home, full_name=new_name, phone=new_phone)
                 services.membership_request_create(team=team, person=person, requested_by=request.user, **data)
         except ValidationError as error:
-            add_service_errors(form, ValidationError({"existing_person" if field == "person" else field: m for field, m in error.message_dict.items()}))
+            # The form names its fields differently from the services.
+            renamed = {"person": "existing_person", "full_name": "new_full_name", "phone": "new_phone"}
+            add_service_errors(form, ValidationError({renamed.get(field, field): m for field, m in error.message_dict.items()}))
         else:
             messages.success(request, _("The request was filed and waits for a decision."))
             return redirect("teams:detail", pk=team.pk)
@@ -449,7 +448,8 @@ def _training_form(request, training, units):
     if training.pk:
         candidates |= Q(pk__in=training.attendees.values("pk"))
     team_name = Membership.objects.filter(person=OuterRef("pk")).order_by(F("end_date").desc(nulls_first=True)).values("team__unit__name")[:1]
-    people = Person.objects.filter(pk__in=Person.objects.filter(candidates).values("pk")).annotate(team_name=Subquery(team_name)).order_by("full_name")
+    people = people_visible_to(request.user).filter(pk__in=Person.objects.filter(candidates).values("pk"))
+    people = people.annotate(team_name=Subquery(team_name)).order_by("full_name")
     return TrainingForm(request.POST or None, instance=training, units=units, initial={"unit": unit}, candidates=people)
 
 

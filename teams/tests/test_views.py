@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from teams.choices import Affiliation, RequestStatus, TeamRole, TeamStatus
-from teams.models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
+from teams.models import CompositionRule, MembershipRequest, Person, Team, Training
 
 from .factories import CompositionRuleFactory, MembershipFactory, MembershipRequestFactory, PersonFactory, TeamFactory
 
@@ -291,3 +291,13 @@ def test_team_list_flags_age_for_users_below_or_above_the_province(client, world
     page = login(client, personas, who).get(reverse("teams:list")).context["page"]
     listed = {listed.pk: listed for listed in page.object_list}
     assert [v.code for v in listed[team.pk].violations] == ["age"]
+
+
+def test_join_request_with_a_bad_new_phone_is_refused_on_that_field(client, world, personas, village_team):
+    response = login(client, personas, "commune").post(reverse("teams:request_create", args=[village_team.pk]), {
+        "kind": "join", "new_full_name": "Triệu Thị Quỳnh", "new_phone": "123", "role": TeamRole.MEMBER,
+        "affiliation": Affiliation.CITIZEN, "effective_date": "01/12/2025",
+    })
+    assert "new_phone" in response.context["form"].errors
+    assert not Person.objects.filter(full_name="Triệu Thị Quỳnh").exists()
+    assert not MembershipRequest.objects.exists()
