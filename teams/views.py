@@ -232,7 +232,10 @@ def membership_add(request, pk):
             if "add_another" in request.POST:
                 return redirect("teams:membership_add", pk=team.pk)
             return redirect("teams:detail", pk=team.pk)
-    context = {"team": team, "membership_form": membership_form, "person_form": person_form, "title": _("Add a member")}
+    context = {
+        "team": team, "membership_form": membership_form, "person_form": person_form, "title": _("Add a member"),
+        "violations": composition_violations(team), "rule": rule_for(team),
+    }
     return render(request, "teams/membership_form.html", context)
 
 
@@ -264,7 +267,10 @@ def membership_edit(request, pk):
         else:
             messages.success(request, _("The membership of %(person)s was saved.") % {"person": membership.person})
             return redirect("teams:detail", pk=team.pk)
-    context = {"team": team, "membership": membership, "membership_form": membership_form, "person_form": person_form, "title": _("Edit a membership")}
+    context = {
+        "team": team, "membership": membership, "membership_form": membership_form, "person_form": person_form,
+        "title": _("Edit a membership"), "violations": composition_violations(team), "rule": rule_for(team),
+    }
     return render(request, "teams/membership_form.html", context)
 
 

@@ -301,3 +301,10 @@ def test_join_request_with_a_bad_new_phone_is_refused_on_that_field(client, worl
     assert "new_phone" in response.context["form"].errors
     assert not Person.objects.filter(full_name="Triệu Thị Quỳnh").exists()
     assert not MembershipRequest.objects.exists()
+
+
+def test_the_add_member_page_warns_what_the_team_still_lacks(client, world, personas, village_team):
+    CompositionRuleFactory(province=world["Q"], team_level="village", requires_deputy=True)
+    response = login(client, personas, "commune").get(reverse("teams:membership_add", args=[village_team.pk]))
+    assert [v.code for v in response.context["violations"]] == ["deputy"]
+    assert "The team has no deputy." in response.content.decode()
