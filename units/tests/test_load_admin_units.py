@@ -59,14 +59,15 @@ def test_rename_in_a_new_list_updates_in_place():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--edition", "2026"], "Unknown edition 2026"),
-        (["--edition", "2025", "--province", "19", "99"], "Unknown province code(s) for edition 2025: 99"),
-        (["--edition", "2024", "--province", "00"], "Unknown province code(s) for edition 2024: 00"),
+        (["--edition", "2026"], "Không có giai đoạn danh mục 2026: chọn một trong 2024, 2025."),
+        (["--edition", "2025", "--province", "19", "99"], "Không có mã tỉnh trong danh mục 2025: 99."),
+        (["--edition", "2024", "--province", "00"], "Không có mã tỉnh trong danh mục 2024: 00."),
     ],
 )
 def test_bad_input_is_a_clear_error_and_writes_nothing(args, message):
-    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(CommandError) as error:
         call_command("load_admin_units", *args)
+    assert str(error.value) == message
     assert not Unit.objects.exists()
 
 
