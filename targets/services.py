@@ -200,7 +200,7 @@ def target_grid_save(
         try:
             target.full_clean()
         except ValidationError as error:
-            errors[key] = [f"{holder} · {indicator.code}: {message}" for message in error.messages]
+            errors[key] = error.messages
             continue
         to_save.append(target)
     if errors:
