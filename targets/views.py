@@ -139,9 +139,7 @@ def threshold_edit(request, province_pk):
 
 @department_required
 def threshold_index(request):
-    """Province staff go straight to their province; system administrators pick one."""
-    if request.user.scope_unit_id:
-        return redirect("targets:threshold_edit", province_pk=request.user.scope_unit_id)
+    """The provinces whose thresholds the user sets (the tab links province staff straight to their own)."""
     provinces = units_visible_to(request.user).filter(level=Level.PROVINCE).order_by("edition", "code")
     return render(request, "targets/threshold_index.html", {"provinces": provinces})
 
@@ -280,8 +278,7 @@ def target_assign(request):
     any cell, save all cells in one transaction."""
     unit, period, periods = _grid_choice(request)
     if period is None:
-        messages.info(request, _("Create periods first: generate a year or add a campaign."))
-        return redirect("targets:period_list")
+        return render(request, "targets/assign.html", {"unit": unit, "period": None})
     indicators = list(indicators_active())
     holders = grid_holders(unit)
     initial = {
