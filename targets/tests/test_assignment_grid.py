@@ -100,12 +100,12 @@ def test_preview_onto_units_without_figures_is_an_error(world, grid):
 @pytest.mark.parametrize(
     "cells, message",
     [
-        ({("K1", "percent"): "101"}, "A percentage must be between 0 and 100."),
-        ({("K1", "count"): "-5"}, "A target cannot be negative."),
-        ({("K1", "count"): "12,5"}, "An absolute target is a whole number."),
+        ({("K1", "percent"): "101"}, "Tỷ lệ phải nằm trong khoảng từ 0 đến 100."),
+        ({("K1", "count"): "-5"}, "Chỉ tiêu không được là số âm."),
+        ({("K1", "count"): "12,5"}, "Chỉ tiêu số tuyệt đối phải là số nguyên."),
     ],
 )
-def test_bad_values_are_refused_and_nothing_is_saved(world, grid, cells, message):
+def test_bad_values_are_refused_in_vietnamese_and_nothing_is_saved(world, grid, cells, message):
     good = {(world["W1"], "percent"): "80"}
     response = post(grid, world["K1"], "save", {**good, **{(world[key], ind): value for (key, ind), value in cells.items()}})
     assert response.status_code == 200

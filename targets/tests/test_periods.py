@@ -11,7 +11,7 @@ from targets.services import period_get_or_create, periods_generate
 
 def test_calendar_periods_are_generated_once_with_their_bounds(db):
     q4 = period_get_or_create(kind=PeriodKind.QUARTER, year=2024, number=4)
-    assert (q4.start, q4.end, str(q4)) == (datetime.date(2024, 10, 1), datetime.date(2024, 12, 31), "Quarter 4/2024")
+    assert (q4.start, q4.end, str(q4)) == (datetime.date(2024, 10, 1), datetime.date(2024, 12, 31), "Quý 4/2024")
     assert period_get_or_create(kind=PeriodKind.QUARTER, year=2024, number=4) == q4
     february = period_get_or_create(kind=PeriodKind.MONTH, year=2024, number=2)
     assert february.end == datetime.date(2024, 2, 29)
@@ -48,7 +48,7 @@ def test_a_campaign_ending_before_it_starts_is_refused(world, personas, client):
             "deadlines-TOTAL_FORMS": "0", "deadlines-INITIAL_FORMS": "0"}
     response = client.post(reverse("targets:campaign_create"), data)
     assert response.status_code == 200
-    assert response.context["form"].errors["end"] == ["A period cannot end before it starts."]
+    assert response.context["form"].errors["end"] == ["Ngày kết thúc không được trước ngày bắt đầu."]
     assert not Period.objects.exists()
 
 
