@@ -76,3 +76,12 @@ def test_set_preview_adjust_and_save_a_province_target(live_server, page, world,
     page.screenshot(path=SCREENSHOTS / "targets-grid-saved-360.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=SCREENSHOTS / "targets-grid-saved-1280.png", full_page=True)
+
+    # Everyone else's read-only view: the commune officer sees K1's inherited percentage and its own count.
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 360, "height": 800})
+    log_in(page, live_server, "commune")
+    page.goto(f"{live_server.url}/targets/?period={quarter.pk}")
+    first_row = page.locator("tbody tr").first
+    assert "85%" in first_row.inner_text() and "480" in first_row.inner_text()
+    page.screenshot(path=SCREENSHOTS / "targets-overview-360.png", full_page=True)
