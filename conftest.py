@@ -52,6 +52,16 @@ def personas(world):
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    """Each test starts in the portal's default language, whatever an earlier request left active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

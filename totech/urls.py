@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("units.urls")),
     path("teams/", include("teams.urls")),
+    path("targets/", include("targets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,36 +2,18 @@
 reads the change history. Screenshots of the team list and the team page at 1280 and 360 px."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 
-from accounts.tests.factories import TEST_PASSWORD
 from teams.models import Team
 from teams.services import composition_preset_apply
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+from totech.tests.browser import log_in, screenshot
 
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
     """A Vietnamese phone or PC: the browser asks for Vietnamese pages."""
     return {**browser_context_args, "locale": "vi-VN"}
-
-
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """The live server serves static files from the finders, which know no hashed (manifest) names: without
-    this the pages would be screenshotted with no CSS at all."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def add_member(page, full_name, phone, role, affiliation, start="23/07/2025"):
@@ -47,7 +29,6 @@ def add_member(page, full_name, phone, role, affiliation, start="23/07/2025"):
 @pytest.mark.browser
 def test_commune_officer_sets_up_a_village_team(page, live_server, world, personas):
     composition_preset_apply(province=world["Q"], preset="thanh_thinh_2025")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     log_in(page, live_server, "commune")
 
     page.goto(f"{live_server.url}/teams/")
@@ -103,9 +84,9 @@ def test_commune_officer_sets_up_a_village_team(page, live_server, world, person
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/teams/")
-        page.screenshot(path=SCREENSHOTS / f"teams-list-{width}.png", full_page=True)
+        screenshot(page, f"teams-list-{width}")
         page.goto(f"{live_server.url}/teams/{team.pk}/")
-        page.screenshot(path=SCREENSHOTS / f"team-detail-{width}.png", full_page=True)
+        screenshot(page, f"team-detail-{width}")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"the team page scrolls sideways at {width} px"
     assert team.memberships.filter(end_date=datetime.date(2025, 10, 31)).count() == 1
