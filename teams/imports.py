@@ -17,19 +17,21 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from totech.spreadsheets import clean_text, fold, read_rows
+from totech.spreadsheets import SpreadsheetError, clean_text, fold, read_rows
 from units.choices import DivisionType, Level
 from units.models import PopulationFigure, Unit
 from units.services import population_figure_set, village_create
 
 from .choices import TeamRole
 from .models import Membership, Person, Team
+from .models_excel import ImportJob, ImportKind, ImportStatus
 from .spreadsheet_layout import (
     COMMUNE_PREFIXES,
     GENDER_WORDS,
@@ -716,3 +718,43 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
         else:
             result.unchanged += 1
     return result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Import jobs: the web's preview-then-confirm flow, run inline for small files and by Celery for large ones
+
+
+def import_job_run(job_id: int, *, dry_run: bool) -> None:
+    """Check (dry run) or write the job's file and record the outcome on the job. Safe to run twice: the job
+    row is locked and its status says whether this step is still to do."""
+    expected = ImportStatus.VALIDATING if dry_run else ImportStatus.IMPORTING
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("commune", "user").filter(pk=job_id, status=expected).first()
+        if job is None:
+            return
+
+        def progress(row_number):
+            cache.set(job.progress_cache_key, min(99, row_number * 100 // max(job.total_rows, 1)), 3600)
+
+        try:
+            with job.file.open("rb") as file:
+                if job.kind == ImportKind.MEMBERS:
+                    result = import_members(file, commune=job.commune, user=job.user, file_name=job.file_name, dry_run=dry_run, progress=progress)
+                else:
+                    result = import_villages(file, commune=job.commune, as_of=job.as_of, dry_run=dry_run, progress=progress)
+        except SpreadsheetError as problem:
+            result = ImportResult()
+            result.add_error(1, "", str(problem))
+        job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
+        job.total_rows = result.total_rows
+        job.errors = [error.as_dict() for error in result.errors]
+        if result.error_count > len(result.errors):
+            job.errors.append({"row": 0, "column": "", "message": _("… and %(count)s more errors.") % {"count": result.error_count - len(result.errors)}})
+        if not result.ok:
+            job.status = ImportStatus.INVALID
+        else:
+            job.status = ImportStatus.READY if dry_run else ImportStatus.DONE
+        if job.status != ImportStatus.READY:
+            job.finished_at = timezone.now()
+        job.save()
+        cache.delete(job.progress_cache_key)

@@ -68,6 +68,18 @@ def check_upload(file, name: str) -> None:
         file.seek(0)
 
 
+def count_rows(file) -> int:
+    """How many rows the first sheet has (to decide whether an import runs in the background)."""
+    file.seek(0)
+    try:
+        sheet = CalamineWorkbook.from_filelike(file).get_sheet_by_index(0)
+    except Exception as error:
+        raise SpreadsheetError(_("The workbook could not be read: %(error)s") % {"error": error}) from error
+    finally:
+        file.seek(0)
+    return sheet.end[0] + 1 if sheet.end else 0
+
+
 def read_rows(file, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, list]]:
     """Yield (spreadsheet row number, cell values) for the first sheet; merged cells are filled from their
     top-left cell down a column (a village name merged over its members' rows), not across a row."""
