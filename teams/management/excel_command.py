@@ -59,4 +59,5 @@ class ExcelCommand(BaseCommand):
                 self.stderr.write(f"… {result.error_count - len(result.errors)} more")
             raise CommandError(f"{result.error_count} error(s): nothing was imported.")
         prefix = "Dry run (nothing written): " if dry_run else ""
-        self.stdout.write(prefix + result.summary())
+        with translation.override("en"):  # the summary line stays machine-readable; error lines are for people
+            self.stdout.write(prefix + result.summary())
