@@ -56,7 +56,8 @@ YEAR = re.compile(r"^\d{4}$")
 ROMAN_SECTION = re.compile(r"^[ivxlc]+ ")
 FOOTER_STARTS = ("nguoi lap", "xac nhan", "tm ", "t m ", "kt ", "chu tich", "noi nhan", "truong ban", "pho chu tich")
 DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
-TOTAL_STARTS = ("tong cong", "tong so", "cong ")
+TOTAL_STARTS = ("tong cong", "tong so")
+TOTAL_WORDS = {"tong", "cong", "tong cong", "tong so"}
 VILLAGE_IN_SECTION = re.compile(r"\b(to dan pho|khoi pho|khu pho|thon|ban|lang|xom|ap)\b (.+)$")
 COMMUNE_IN_SECTION = re.compile(r"\b(xa|phuong|thi tran|dac khu)\b (.+)$")
 DEFAULT_TEAM_NAME = "Tổ Công nghệ số cộng đồng %s"
@@ -161,6 +162,11 @@ def find_columns(rows: Iterator[tuple[int, list]], headers: dict[str, list[str]]
         if number >= HEADER_SEARCH_ROWS:
             return None
     return None
+
+
+def _is_total(texts: list[str], folded: str) -> bool:
+    """"Tổng cộng …", or a first cell saying just "Cộng" or "Tổng" (not a village called "Cộng Hòa")."""
+    return folded.startswith(TOTAL_STARTS) or fold(texts[0]) in TOTAL_WORDS
 
 
 def _is_numbering_row(texts: list[str]) -> bool:
@@ -359,7 +365,7 @@ class MemberPlanner:
                     break  # signatures: nothing below is a member
                 continue
             if not _filled(values, columns, ("birth", "phone", "gender", "role", "affiliation")):
-                if folded.startswith(TOTAL_STARTS) or folded in {"tong", "cong"}:
+                if _is_total(texts, folded):
                     continue
                 if (
                     ROMAN_SECTION.match(folded)
@@ -666,11 +672,11 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
         name = clean_text(columns.value(values, "name"))
         folded = fold(" ".join(texts))
         numbers = {field_name: columns.value(values, field_name) for field_name in FIGURE_FIELDS}
-        if not any(value != "" and value is not None for value in numbers.values()):
-            if folded.startswith(TOTAL_STARTS) or _is_footer(folded) or not name or ROMAN_SECTION.match(folded):
-                continue
-        if fold(name).startswith(TOTAL_STARTS):
+        if _is_total(texts, folded):
             continue
+        if not any(value != "" and value is not None for value in numbers.values()):
+            if _is_footer(folded) or not name or ROMAN_SECTION.match(folded):
+                continue
         result.total_rows += 1
         errors_before = result.error_count
 

@@ -14,16 +14,9 @@ from teams.models import Membership, Person, Team
 from teams.models_excel import ImportJob, ImportStatus
 from teams.samples import messy_member_workbook
 
-from .workbooks import MEMBER_HEADER, member_file, workbook_bytes
+from .workbooks import MEMBER_HEADER, english, member_file, workbook_bytes  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English here; one test checks the Vietnamese."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def row(name="Nguyễn Văn An", birth="05/03/1990", gender="Nam", phone="0912345678", role="Thành viên", affiliation="Đoàn Thanh niên", village="Thôn Bản Giang", notes=None):

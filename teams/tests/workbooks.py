@@ -2,6 +2,8 @@
 
 import io
 
+import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 MEMBER_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Chức vụ trong Tổ", "Thành phần / Đơn vị công tác", "Thôn/Tổ dân phố", "Ghi chú"]
@@ -24,3 +26,10 @@ def workbook_bytes(rows, merges=(), number_formats=None) -> bytes:
 
 def member_file(*data_rows, header=MEMBER_HEADER, above=()) -> io.BytesIO:
     return io.BytesIO(workbook_bytes([*above, header, *data_rows]))
+
+
+@pytest.fixture
+def english():
+    """Messages are asserted in English; a test or two checks the Vietnamese."""
+    with translation.override("en"):
+        yield
