@@ -7,6 +7,7 @@ the first sheet with python-calamine (about 20 times faster than openpyxl) and e
 `escape_formula` is applied to every cell of every export.
 """
 
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -116,11 +117,25 @@ def read_rows(file, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, list]]:
         yield absolute + 1, values
 
 
+def _accent_table() -> dict[int, str | None]:
+    """Vietnamese (and other Latin) letters → their bare ASCII letter; combining accents (NFD text) → nothing."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        bare = "".join(char for char in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(char))
+        if bare != chr(code) and bare.isascii():
+            table[code] = bare
+    for code in range(0x300, 0x370):
+        table[code] = None
+    return table
+
+
+ACCENTS = _accent_table()
+NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def fold(text) -> str:
     """A matching key: no accents, đ → d, lower case, single spaces, letters and digits only."""
-    text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
-    return " ".join("".join(char if char.isalnum() else " " for char in text).split())
+    return NOT_ALNUM.sub(" ", str(text).translate(ACCENTS).casefold()).strip()
 
 
 def clean_text(value) -> str:
