@@ -11,14 +11,11 @@ MAX_COMMUNE_CHOICES = 400
 
 class ImportUploadForm(forms.Form):
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=None)
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        help_text=_("At most %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 1024 // 1024},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
+    file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 1024 // 1024}
         self.communes = communes
         if communes.count() > MAX_COMMUNE_CHOICES:
             self.fields["commune"] = forms.CharField(
