@@ -808,7 +808,7 @@ def import_job_run(job_id: int, *, dry_run: bool) -> None:
     row is locked and its status says whether this step is still to do."""
     expected = ImportStatus.VALIDATING if dry_run else ImportStatus.IMPORTING
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("commune", "user").filter(pk=job_id, status=expected).first()
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("commune", "user").filter(pk=job_id, status=expected).first()
         if job is None:
             return
 
