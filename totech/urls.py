@@ -14,5 +14,6 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("teams/", include("teams.urls")),
     path("targets/", include("targets.urls")),
+    path("excel/", include("teams.urls_excel")),
     path("admin/", admin.site.urls),
 ]

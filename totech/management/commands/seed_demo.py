@@ -4,6 +4,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from targets import demo as targets_demo
 from teams import demo as teams_demo
+from teams import demo_excel as teams_excel_demo
 from units import demo as units_demo
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         users = accounts_demo.seed(units)
         teams_demo.seed(units)
         targets_demo.seed(units, users)
+        teams_excel_demo.seed(units)
         self.stdout.write("Demo logins (password for all: %s):" % accounts_demo.DEMO_PASSWORD)
         for user in users:
             scope = f" · {user.scope_unit}" if user.scope_unit else ""

@@ -1,0 +1,839 @@
+"""Importing the member lists and village lists communes keep in Excel, as they really type them.
+
+`plan_members` reads a file and works out, row by row, what it would change (nothing is written): it finds
+the header row under the title rows, skips blank, numbering, section, total and signature rows (a section row
+such as "II. TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG THÔN NA LAY" sets the village of the rows below it), and normalises
+dates, phones, roles and village names. `import_members` plans again inside one transaction and writes
+everything or, when any row is wrong, nothing. Writes are bulk (with their history rows, via
+django-simple-history), so the fields are validated here with the model's own validators rather than by a
+per-object full_clean(); the database constraints stay the last line.
+"""
+
+import datetime
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from totech.spreadsheets import SpreadsheetError, clean_text, fold, read_rows
+from units.choices import DivisionType, Level
+from units.models import PopulationFigure, Unit
+from units.services import population_figure_set, village_create
+
+from .choices import TeamRole
+from .models import Membership, Person, Team
+from .models_excel import ImportJob, ImportKind, ImportStatus
+from .spreadsheet_layout import (
+    COMMUNE_PREFIXES,
+    GENDER_WORDS,
+    MEMBER_HEADERS,
+    ROLE_LABELS,
+    VILLAGE_HEADERS,
+    VILLAGE_PREFIXES,
+    affiliation_from_text,
+    role_from_text,
+    strip_prefix,
+)
+from .validators import normalize_phone, validate_birth
+
+HEADER_SEARCH_ROWS = 30
+MAX_KEPT_ERRORS = 500
+PROGRESS_EVERY = 2000
+WRITE_BATCH = 5000
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+NUMBERING_CELL = re.compile(r"^\(?\d{1,2}\)?$")
+DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+YEAR = re.compile(r"^\d{4}$")
+ROMAN_SECTION = re.compile(r"^[ivxlc]+ ")
+FOOTER_STARTS = ("nguoi lap", "xac nhan", "tm ", "t m ", "kt ", "chu tich", "noi nhan", "truong ban", "pho chu tich")
+DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
+TOTAL_STARTS = ("tong cong", "tong so")
+TOTAL_WORDS = {"tong", "cong", "tong cong", "tong so"}
+VILLAGE_IN_SECTION = re.compile(r"\b(to dan pho|khoi pho|khu pho|thon|ban|lang|xom|ap)\b (.+)$")
+COMMUNE_IN_SECTION = re.compile(r"\b(xa|phuong|thi tran|dac khu)\b (.+)$")
+DEFAULT_TEAM_NAME = "Tổ Công nghệ số cộng đồng %s"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.column:
+            return _("Row %(row)s, %(column)s: %(message)s") % {"row": self.row, "column": self.column, "message": self.message}
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    total_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    written: bool = False
+
+    @property
+    def ok(self):
+        return not self.error_count
+
+    def add_error(self, row: int, column: str, message: str):
+        self.error_count += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(RowError(row, column, str(message)))
+
+    def summary(self) -> str:
+        return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+        }
+
+
+class ImportRejected(Exception):
+    """Raised inside the write transaction so that a file with errors writes nothing."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__(result.summary())
+        self.result = result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading the sheet: header row, row kinds, cell values
+
+
+@dataclass
+class Columns:
+    """Where each recognised field sits, and its header as written in the file (used in error messages)."""
+
+    index: dict[str, int]
+    header: dict[str, str]
+    row: int
+
+    def value(self, values: list, name: str):
+        position = self.index.get(name)
+        if position is None or position >= len(values):
+            return ""
+        return values[position]
+
+
+def _header_lookup(headers: dict[str, list[str]]) -> dict[str, str]:
+    return {fold(variant): name for name, variants in headers.items() for variant in variants}
+
+
+def _match_header(cell, lookup: dict[str, str]) -> str | None:
+    """The field a header cell names: exactly, or by its longest known beginning ("Ngày sinh (dd/mm/yyyy)")."""
+    folded = fold(cell)
+    if not folded:
+        return None
+    if folded in lookup:
+        return lookup[folded]
+    best = None
+    for variant, name in lookup.items():
+        if folded.startswith(variant + " ") and (best is None or len(variant) > len(best[0])):
+            best = (variant, name)
+    return best[1] if best else None
+
+
+def find_columns(rows: Iterator[tuple[int, list]], headers: dict[str, list[str]], key_field: str) -> Columns | None:
+    """Consume rows up to and including the header row: the first row naming `key_field` and two more fields."""
+    lookup = _header_lookup(headers)
+    for number, values in rows:
+        index, header = {}, {}
+        for position, cell in enumerate(values):
+            name = _match_header(cell, lookup)
+            if name and name not in index:
+                index[name], header[name] = position, clean_text(cell)
+        if key_field in index and len(index) >= 3:
+            return Columns(index, header, number)
+        if number >= HEADER_SEARCH_ROWS:
+            return None
+    return None
+
+
+def _is_total(texts: list[str], folded: str) -> bool:
+    """"Tổng cộng …", or a first cell saying just "Cộng" or "Tổng" (not a village called "Cộng Hòa")."""
+    return folded.startswith(TOTAL_STARTS) or fold(texts[0]) in TOTAL_WORDS
+
+
+def _is_numbering_row(texts: list[str]) -> bool:
+    return all(NUMBERING_CELL.match(text) for text in texts)
+
+
+def _is_footer(folded: str) -> bool:
+    return folded.startswith(FOOTER_STARTS) or bool(DATE_LINE.search(folded))
+
+
+def _filled(values: list, columns: Columns, names: Iterable[str]) -> bool:
+    return any(columns.value(values, name) not in ("", None) for name in names)
+
+
+def _is_plain_member_row(values: list, columns: Columns) -> bool:
+    """A name, and a birth date or phone without letters in it (a signature's date line has letters): surely a
+    member row, which skips the checks for the other kinds of rows."""
+    name = columns.value(values, "full_name")
+    if not isinstance(name, str) or name == columns.header["full_name"] or not any(char.isalpha() for char in name):
+        return False
+    for name in ("birth", "phone"):
+        value = columns.value(values, name)
+        if value not in ("", None) and not (isinstance(value, str) and any(char.isalpha() for char in value)):
+            return True
+    return False
+
+
+def parse_birth(value, today: datetime.date) -> tuple[datetime.date | None, int | None]:
+    """An Excel date, 'd/m/yyyy' or ISO text, an Excel serial number, or a year alone → (date, year)."""
+    birth_date = birth_year = None
+    if isinstance(value, datetime.datetime):
+        birth_date = value.date()
+    elif isinstance(value, datetime.date):
+        birth_date = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != int(value):
+            raise ValueError(_("“%(value)s” is not a date: write dd/mm/yyyy or a year.") % {"value": value})
+        number = int(value)
+        if 1000 <= number <= 9999:
+            birth_year = number
+        elif 0 < number < 2958466:
+            birth_date = EXCEL_EPOCH + datetime.timedelta(days=number)
+        else:
+            raise ValueError(_("“%(value)s” is not a date: write dd/mm/yyyy or a year.") % {"value": value})
+    else:
+        text = clean_text(value)
+        if not text:
+            return None, None
+        try:
+            if match := DMY.match(text):
+                day, month, year = (int(part) for part in match.groups())
+                birth_date = datetime.date(year, month, day)
+            elif match := ISO.match(text):
+                year, month, day = (int(part) for part in match.groups())
+                birth_date = datetime.date(year, month, day)
+            elif YEAR.match(text):
+                birth_year = int(text)
+            else:
+                raise ValueError
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a date: write dd/mm/yyyy or a year.") % {"value": text}) from None
+    try:
+        validate_birth(birth_date, birth_year, today)
+        if birth_date:
+            validate_birth(None, birth_date.year, today)
+    except ValidationError as error:
+        raise ValueError(" ".join(message for messages in error.message_dict.values() for message in messages)) from None
+    return birth_date, birth_year
+
+
+def _name_key(text: str) -> str:
+    """People match on their name with its accents (Ân is not An), whatever the case, spaces or NFD."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _place_keys(name: str, prefixes: list[str]) -> tuple[set[str], set[str]]:
+    """Keys a place name is known by: with accents and without, each with and without its prefix
+    ('Thôn 01' → 'thôn 01', '1', 'thon 1', '1')."""
+    def numbers_plain(text):
+        return " ".join(str(int(word)) if word.isdigit() else word for word in text.split())
+
+    accented = numbers_plain(" ".join("".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFC", name).casefold()).split()))
+    plain = numbers_plain(fold(name))
+    accented_keys = {accented, _strip_accented_prefix(accented, prefixes)}
+    plain_keys = {plain, strip_prefix(plain, prefixes)}
+    return accented_keys, plain_keys
+
+
+def _strip_accented_prefix(accented: str, prefixes: list[str]) -> str:
+    """Strip a prefix from an accented key by comparing its folded form."""
+    folded = fold(accented)
+    stripped = strip_prefix(folded, prefixes)
+    if stripped == folded:
+        return accented
+    dropped_words = len(folded.split()) - len(stripped.split())
+    return " ".join(accented.split()[dropped_words:])
+
+
+class PlaceMatcher:
+    """Finds a village (or the commune itself) by name as communes type it; suggests close names otherwise."""
+
+    def __init__(self, commune: Unit, villages: Iterable[Unit]):
+        self.commune = commune
+        self.units = list(villages)
+        self.accented, self.plain = defaultdict(set), defaultdict(set)
+        self.found = {}  # a file names the same villages over and over
+        for unit in [*self.units, commune]:
+            prefixes = COMMUNE_PREFIXES if unit is commune else VILLAGE_PREFIXES
+            accented_keys, plain_keys = _place_keys(unit.name, prefixes)
+            for key in accented_keys:
+                self.accented[key].add(unit)
+            for key in plain_keys:
+                self.plain[key].add(unit)
+
+    def find(self, text: str) -> Unit | None:
+        if text not in self.found:
+            self.found[text] = self._find(text)
+        return self.found[text]
+
+    def _find(self, text: str) -> Unit | None:
+        accented_keys, plain_keys = _place_keys(text, VILLAGE_PREFIXES)
+        for keys, index in ((accented_keys, self.accented), (plain_keys, self.plain)):
+            found = set().union(*(index.get(key, set()) for key in keys))
+            if len(found) == 1:
+                return found.pop()
+        return None
+
+    def suggestions(self, text: str) -> list[str]:
+        names = {strip_prefix(fold(unit.name), VILLAGE_PREFIXES): unit.name for unit in self.units}
+        close = difflib.get_close_matches(strip_prefix(fold(text), VILLAGE_PREFIXES), list(names), n=3, cutoff=0.5)
+        return [names[key] for key in close]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Member lists
+
+
+@dataclass
+class MemberRow:
+    number: int
+    person: Person
+    person_changed: list[str]
+    team: Team | None
+    team_key: object  # the Team, or ("new", unit_id, name) for a team the import will create
+    membership: Membership | None
+    membership_changed: list[str]
+    role: str
+    affiliation: str
+    notes: str
+
+
+@dataclass
+class MemberPlan:
+    commune: Unit
+    result: ImportResult
+    rows: list[MemberRow] = field(default_factory=list)
+    new_teams: dict = field(default_factory=dict)  # ("new", unit_id, name) → unsaved Team
+
+
+class MemberPlanner:
+    """Works out, for one commune, what a member file would change."""
+
+    def __init__(self, commune: Unit, today: datetime.date, progress: Callable[[float], None] | None = None):
+        self.commune = commune
+        self.today = today
+        self.progress = progress or (lambda fraction: None)
+        villages = list(commune.children.filter(level=Level.VILLAGE))
+        self.places = PlaceMatcher(commune, villages)
+        self.teams_by_unit = defaultdict(list)
+        for team in Team.objects.filter(unit__path__startswith=commune.path).select_related("unit").order_by("name"):
+            self.teams_by_unit[team.unit_id].append(team)
+        self.people_by_name = defaultdict(list)
+        self.people_by_phone = {}
+        for person in Person.objects.filter(commune=commune).only(
+            "id", "full_name", "gender", "birth_date", "birth_year", "phone", "commune_id"
+        ):
+            self._remember(person)
+        self.open_memberships = {
+            (membership.team_id, membership.person_id): membership
+            for membership in Membership.objects.filter(team__unit__path__startswith=commune.path, end_date__isnull=True)
+        }
+
+    def _remember(self, person: Person):
+        name = _name_key(person.full_name)
+        self.people_by_name[(name, person.year_of_birth)].append(person)
+        self.people_by_name[(name, None)].append(person)
+        if person.phone:
+            self.people_by_phone[person.phone] = person
+
+    def plan(self, rows: Iterator[tuple[int, list]]) -> MemberPlan:
+        result = ImportResult()
+        plan = MemberPlan(self.commune, result)
+        columns = find_columns(rows, MEMBER_HEADERS, "full_name")
+        if columns is None:
+            result.add_error(1, "", _("No header row found: the list needs a “Họ và tên” column and at least two other known columns (Ngày sinh, Số điện thoại, Chức vụ trong Tổ, Thôn/Tổ dân phố …)."))
+            return plan
+        self.columns = columns
+        self.section_unit = None
+        self.section_text = ""
+        self.seen_memberships = {}
+        seen_data = False
+        for number, values in rows:
+            if number % PROGRESS_EVERY == 0:
+                self.progress(number)
+            if _is_plain_member_row(values, columns):
+                seen_data = True  # the common case, kept cheap: a member row
+                result.total_rows += 1
+                self._plan_row(plan, number, values)
+                continue
+            texts = [clean_text(value) for value in values if value != "" and value is not None]
+            if not texts or _is_numbering_row(texts) or clean_text(columns.value(values, "full_name")) == columns.header["full_name"]:
+                continue  # blank, "(1) (2) (3)…", or the header again (a page break, a merged header's second row)
+            folded = fold(" ".join(texts))
+            if _is_footer(folded):
+                if seen_data:
+                    break  # signatures: nothing below is a member
+                continue
+            if not _filled(values, columns, ("gender", "role", "affiliation")):
+                if _is_total(texts, folded):
+                    continue
+                if (
+                    ROMAN_SECTION.match(folded)
+                    or "cong nghe so" in folded
+                    or "cnscd" in folded
+                    or clean_text(columns.value(values, "full_name")) == ""
+                    or (len(texts) == 1 and VILLAGE_IN_SECTION.match(folded))
+                ):
+                    self._enter_section(folded, " ".join(texts))
+                    continue
+            seen_data = True
+            result.total_rows += 1
+            self._plan_row(plan, number, values)
+        self._check_leaders(plan)
+        return plan
+
+    def _enter_section(self, folded: str, text: str):
+        self.section_text = text
+        self.section_unit = None
+        if match := VILLAGE_IN_SECTION.search(folded):
+            self.section_unit = self.places.find(match.group(0))
+        elif COMMUNE_IN_SECTION.search(folded):
+            self.section_unit = self.commune
+
+    def _plan_row(self, plan: MemberPlan, number: int, values: list):
+        columns, result = self.columns, plan.result
+        errors_before = result.error_count
+
+        def error(name, message):
+            result.add_error(number, columns.header.get(name, ""), message)
+
+        full_name = clean_text(columns.value(values, "full_name"))
+        if not full_name:
+            error("full_name", _("the name is missing."))
+        elif len(full_name) > 150:
+            error("full_name", _("the name is longer than 150 characters."))
+        birth_date = birth_year = None
+        try:
+            birth_date, birth_year = parse_birth(columns.value(values, "birth"), self.today)
+        except ValueError as problem:
+            error("birth", str(problem))
+        phone = ""
+        try:
+            phone = normalize_phone(clean_text(columns.value(values, "phone")))
+        except ValidationError as problem:
+            error("phone", " ".join(problem.messages))
+        gender_text = fold(columns.value(values, "gender"))
+        gender = GENDER_WORDS.get(gender_text, "")
+        if gender_text and not gender:
+            error("gender", _("“%(value)s” is not a gender: write Nam or Nữ.") % {"value": clean_text(columns.value(values, "gender"))})
+        role_text = clean_text(columns.value(values, "role"))
+        role = role_from_text(role_text)
+        if role is None:
+            error("role", _("“%(value)s” is not a role in the team: write one of %(choices)s.") % {"value": role_text, "choices": ", ".join(ROLE_LABELS.values())})
+        affiliation = affiliation_from_text(clean_text(columns.value(values, "affiliation")))
+        notes = clean_text(columns.value(values, "notes"))
+        if len(notes) > 300:
+            error("notes", _("the note is longer than 300 characters."))
+        commune_text = clean_text(columns.value(values, "commune"))
+        if commune_text and self.places.find(commune_text) is not self.commune:
+            error("commune", _("“%(value)s” is not %(commune)s: import each commune's list into its own commune.") % {"value": commune_text, "commune": self.commune.name})
+        team, team_key = self._team_for(plan, values, error)
+        if result.error_count > errors_before:
+            return
+
+        person = self._find_person(full_name, birth_date, birth_year, phone)
+        wanted = {"full_name": full_name}
+        if gender:
+            wanted["gender"] = gender
+        if phone:
+            wanted["phone"] = phone
+        if birth_date:
+            wanted.update(birth_date=birth_date, birth_year=None)
+        elif birth_year and not (person and person.birth_date and person.birth_date.year == birth_year):
+            wanted.update(birth_year=birth_year, birth_date=None)
+        if person is None:
+            person = Person(commune=self.commune, **wanted)
+            self._remember(person)
+            person_changed = []
+        else:
+            person_changed = [name for name, value in wanted.items() if getattr(person, name) != value]
+            for name in person_changed:
+                setattr(person, name, wanted[name])
+
+        membership_key = (team_key, id(person))
+        if membership_key in self.seen_memberships:
+            result.add_error(number, columns.header["full_name"], _("%(name)s is listed twice in the same team (also on row %(other)s).") % {"name": full_name, "other": self.seen_memberships[membership_key]})
+            return
+        self.seen_memberships[membership_key] = number
+        membership = self.open_memberships.get((team.pk, person.pk)) if team is not None and person.pk else None
+        membership_wanted = {"role": role, "affiliation": affiliation}
+        if notes:
+            membership_wanted["notes"] = notes
+        membership_changed = []
+        if membership is not None:
+            membership_changed = [name for name, value in membership_wanted.items() if getattr(membership, name) != value]
+        plan.rows.append(MemberRow(number, person, person_changed, team, team_key, membership, membership_changed, role, affiliation, notes))
+        if membership is None:
+            result.created += 1
+        elif person_changed or membership_changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+
+    def _find_person(self, full_name, birth_date, birth_year, phone) -> Person | None:
+        """The same person: same name and birth year (an exact date preferred), or else the same phone."""
+        year = birth_date.year if birth_date else birth_year
+        candidates = self.people_by_name.get((_name_key(full_name), year), [])
+        if year is None and len(candidates) > 1:
+            candidates = []  # a name alone identifies someone only when it is unique in the commune
+        if birth_date:
+            exact = [person for person in candidates if person.birth_date == birth_date]
+            candidates = exact or [person for person in candidates if person.birth_date is None]
+        if candidates:
+            return candidates[0]
+        if phone and phone in self.people_by_phone:
+            return self.people_by_phone[phone]
+        return None
+
+    def _team_for(self, plan: MemberPlan, values: list, error) -> tuple[Team | None, object]:
+        columns = self.columns
+        village_text = clean_text(columns.value(values, "village"))
+        team_text = clean_text(columns.value(values, "team"))
+        if village_text:
+            unit = self.places.find(village_text)
+            if unit is None:
+                suggestions = self.places.suggestions(village_text)
+                if suggestions:
+                    error("village", _("“%(value)s” is not a village of %(commune)s. Did you mean: %(names)s?") % {"value": village_text, "commune": self.commune.name, "names": ", ".join(suggestions)})
+                else:
+                    error("village", _("“%(value)s” is not a village of %(commune)s; villages are added on the village import, not here.") % {"value": village_text, "commune": self.commune.name})
+                return None, None
+        elif self.section_unit is not None:
+            unit = self.section_unit
+        elif team_text:
+            matches = [team for teams in self.teams_by_unit.values() for team in teams if fold(team.name) == fold(team_text)]
+            if len(matches) == 1:
+                return matches[0], matches[0]
+            error("team", _("no team of %(commune)s is called “%(value)s”.") % {"commune": self.commune.name, "value": team_text})
+            return None, None
+        else:
+            if self.section_text:
+                message = _("the section “%(section)s” names no village of %(commune)s; fill in the village.") % {"section": self.section_text, "commune": self.commune.name}
+            else:
+                message = _("the village is missing.")
+            error("village", message)
+            return None, None
+
+        teams = self.teams_by_unit.get(unit.pk, [])
+        if team_text:
+            folded = fold(team_text)
+            matches = [team for team in teams if fold(team.name) == folded] or [team for team in teams if fold(team.name).endswith(" " + folded)]
+            if len(matches) == 1:
+                return matches[0], matches[0]
+            if teams:
+                error("team", _("%(unit)s has no team called “%(value)s”; its teams are: %(names)s.") % {"unit": unit.name, "value": team_text, "names": "; ".join(team.name for team in teams)})
+                return None, None
+        elif len(teams) == 1:
+            return teams[0], teams[0]
+        elif len(teams) > 1:
+            error("team", _("%(unit)s has several teams: say which one in a “Tổ” column (%(names)s).") % {"unit": unit.name, "names": "; ".join(team.name for team in teams)})
+            return None, None
+        name = team_text or DEFAULT_TEAM_NAME % unit.name
+        key = ("new", unit.pk, fold(name))
+        if key not in plan.new_teams:
+            plan.new_teams[key] = Team(unit=unit, name=name)
+        return None, key
+
+    def _check_leaders(self, plan: MemberPlan):
+        """A team has one current leader: the file may move the role, not add a second one."""
+        role_in_file = {(row.membership.team_id, row.membership.person_id): row.role for row in plan.rows if row.membership}
+        staying = defaultdict(list)  # team id → leaders the file does not list, who therefore stay leaders
+        for membership in Membership.objects.filter(
+            team__unit__path__startswith=self.commune.path, end_date__isnull=True, role=TeamRole.LEADER
+        ).select_related("person"):
+            if (membership.team_id, membership.person_id) not in role_in_file:
+                staying[membership.team_id].append(membership.person.full_name)
+        leaders_in_file = defaultdict(list)
+        for row in plan.rows:
+            if row.role == TeamRole.LEADER:
+                leaders_in_file[row.team.pk if row.team else row.team_key].append(row)
+        for key, rows in leaders_in_file.items():
+            names = staying.get(key) or [rows[0].person.full_name]
+            for row in rows if staying.get(key) else rows[1:]:
+                plan.result.add_error(
+                    row.number, self.columns.header.get("role", ""),
+                    _("the team already has a leader (%(names)s): a team has one leader at a time.") % {"names": ", ".join(names)},
+                )
+
+
+def plan_members(file, *, commune: Unit, progress=None) -> MemberPlan:
+    return MemberPlanner(commune, timezone.localdate(), progress).plan(read_rows(file))
+
+
+def import_members(file, *, commune: Unit, user=None, file_name: str = "", dry_run: bool = False, progress=None) -> ImportResult:
+    """Plan the file; unless it is a dry run or has errors, write it all in one transaction."""
+    if dry_run:
+        return plan_members(file, commune=commune, progress=progress).result
+    try:
+        with transaction.atomic():
+            plan = plan_members(file, commune=commune, progress=progress)
+            if not plan.result.ok:
+                raise ImportRejected(plan.result)
+            _write_members(plan, user=user, reason=_("Import of %(file)s") % {"file": file_name or "Excel"})
+            plan.result.written = True
+            return plan.result
+    except ImportRejected as rejected:
+        return rejected.result
+
+
+def _write_members(plan: MemberPlan, *, user, reason: str):
+    reason = reason[:100]
+    teams = list(plan.new_teams.values())
+    for team in teams:
+        team.level = team.unit.level  # what Team.save() does; bulk inserts skip save()
+        team.clean_fields(exclude=["unit"])
+        team.clean()
+    _history_insert(Team, [team.pk for team in _bulk_insert(Team, teams)], "+", user, reason)
+    new_people, changed_people, fields = {}, {}, set()
+    for row in plan.rows:
+        if row.person.pk is None:
+            new_people[id(row.person)] = row.person
+        elif row.person_changed:
+            changed_people[row.person.pk] = row.person
+            fields.update(row.person_changed)
+    _history_insert(Person, [person.pk for person in _bulk_insert(Person, list(new_people.values()))], "+", user, reason)
+    if changed_people:
+        Person.objects.bulk_update(changed_people.values(), sorted(fields), batch_size=WRITE_BATCH)
+        _history_insert(Person, list(changed_people), "~", user, reason)
+
+    stepping_down, stepping_up, new_memberships = [], [], []
+    today = timezone.localdate()
+    for row in plan.rows:
+        team = row.team or plan.new_teams[row.team_key]
+        if row.membership is None:
+            new_memberships.append(Membership(team=team, person=row.person, role=row.role, affiliation=row.affiliation, notes=row.notes, start_date=today))
+        elif row.membership_changed:
+            membership = row.membership
+            (stepping_up if row.role == TeamRole.LEADER else stepping_down).append(membership)
+            membership.role, membership.affiliation = row.role, row.affiliation
+            if row.notes:
+                membership.notes = row.notes
+    # Leaders stepping down are written first so that "one current leader" holds after every statement.
+    for group in (stepping_down, stepping_up):
+        if group:
+            Membership.objects.bulk_update(group, ["role", "affiliation", "notes"], batch_size=WRITE_BATCH)
+            _history_insert(Membership, [membership.pk for membership in group], "~", user, reason)
+    _history_insert(Membership, [membership.pk for membership in _bulk_insert(Membership, new_memberships)], "+", user, reason)
+
+
+def _bulk_insert(model, objects: list) -> list:
+    """Insert new rows and set their ids. On PostgreSQL one multi-row INSERT … RETURNING per batch through
+    psycopg2's execute_values: Django's bulk_create spends most of its time preparing each value one by one,
+    which made it the slowest step of a 50,000-row import. The values here are plain str, int, date, datetime
+    and None, which psycopg2 adapts itself."""
+    if connection.vendor != "postgresql" or not objects:
+        return model.objects.bulk_create(objects, batch_size=WRITE_BATCH)
+    from psycopg2.extras import execute_values
+
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    now = timezone.now()
+    for obj in objects:
+        for field in fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                setattr(obj, field.attname, now)
+            elif field.is_relation and getattr(obj, field.attname) is None and field.name in obj._state.fields_cache:
+                setattr(obj, field.attname, getattr(obj, field.name).pk)  # a related object saved after assignment
+    quote = connection.ops.quote_name
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) VALUES %s RETURNING id"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), WRITE_BATCH):
+            batch = objects[start:start + WRITE_BATCH]
+            rows = [tuple(getattr(obj, field.attname) for field in fields) for obj in batch]
+            ids = execute_values(cursor.cursor, sql, rows, page_size=WRITE_BATCH, fetch=True)
+            for obj, (pk,) in zip(batch, ids):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, connection.alias
+    return objects
+
+
+def _history_insert(model, ids: list[int], history_type: str, user, reason: str) -> None:
+    """The history rows of rows just bulk-written, copied by one INSERT … SELECT per batch: what
+    django-simple-history's bulk helpers write, without building a Python object per row (3× faster here)."""
+    historical = model.history.model
+    quote = connection.ops.quote_name
+    tracked = ", ".join(quote(field.column) for field in historical._meta.concrete_fields if not field.name.startswith("history_"))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), WRITE_BATCH):
+            batch = ids[start:start + WRITE_BATCH]
+            cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} "
+                f"({tracked}, history_date, history_type, history_user_id, history_change_reason) "
+                f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(batch))})",
+                [now, history_type, user.pk if user else None, reason, *batch],
+            )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Village lists
+
+
+def _whole_number(value, name, error) -> int | None:
+    if value == "" or value is None:
+        return None
+    if isinstance(value, str):
+        text = clean_text(value).replace(".", "").replace(",", "").replace(" ", "")
+        if not text.isdigit():
+            error(name, _("“%(value)s” is not a whole number.") % {"value": clean_text(value)})
+            return None
+        return int(text)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) and value >= 0:
+        return int(value)
+    error(name, _("“%(value)s” is not a whole number.") % {"value": value})
+    return None
+
+
+DIVISION_OF_PREFIX = {
+    "to dan pho": DivisionType.RESIDENTIAL_GROUP,
+    "khoi pho": DivisionType.BLOCK,
+    "ban": DivisionType.HAMLET,
+    "lang": DivisionType.LANG,
+    "ap": DivisionType.AP,
+    "thon": DivisionType.VILLAGE,
+}
+PREFIX_WORD = {"thon": "Thôn", "ban": "Bản", "lang": "Làng", "ap": "Ấp", "to dan pho": "Tổ dân phố", "khoi pho": "Khối phố"}
+FIGURE_FIELDS = ["households", "population", "working_age_population", "eid_eligible"]
+
+
+def import_villages(file, *, commune: Unit, as_of: datetime.date, dry_run: bool = False, progress=None) -> ImportResult:
+    """Create the commune's villages a file lists and set their population figures as of a date."""
+    try:
+        with transaction.atomic():
+            result = _import_villages(read_rows(file), commune, as_of, dry_run)
+            if dry_run or not result.ok:
+                raise ImportRejected(result)
+            result.written = True
+            return result
+    except ImportRejected as rejected:
+        return rejected.result
+
+
+def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -> ImportResult:
+    result = ImportResult()
+    columns = find_columns(rows, VILLAGE_HEADERS, "name")
+    if columns is None:
+        result.add_error(1, "", _("No header row found: the list needs a “Thôn/Tổ dân phố” column and at least two other known columns (Số hộ, Số dân, Dân số trong độ tuổi lao động …)."))
+        return result
+    villages = list(commune.children.filter(level=Level.VILLAGE))
+    places = PlaceMatcher(commune, villages)
+    figures = {figure.unit_id: figure for figure in PopulationFigure.objects.filter(unit__in=villages, as_of=as_of)}
+    seen = {}
+    for number, values in rows:
+        texts = [clean_text(value) for value in values if value != "" and value is not None]
+        if not texts or _is_numbering_row(texts):
+            continue
+        name = clean_text(columns.value(values, "name"))
+        folded = fold(" ".join(texts))
+        numbers = {field_name: columns.value(values, field_name) for field_name in FIGURE_FIELDS}
+        if _is_total(texts, folded):
+            continue
+        if not any(value != "" and value is not None for value in numbers.values()):
+            if _is_footer(folded) or not name or ROMAN_SECTION.match(folded):
+                continue
+        result.total_rows += 1
+        errors_before = result.error_count
+
+        def error(field_name, message):
+            result.add_error(number, columns.header.get(field_name, ""), message)
+
+        if not name:
+            error("name", _("the village name is missing."))
+        figures_wanted = {field_name: _whole_number(value, field_name, error) for field_name, value in numbers.items()}
+        if result.error_count > errors_before:
+            continue
+        village = places.find(name)
+        if village is commune:
+            error("name", _("this is the commune, not a village."))
+            continue
+        key = village.pk if village else fold(name)
+        if key in seen:
+            error("name", _("%(name)s is listed twice (also on row %(other)s).") % {"name": name, "other": seen[key]})
+            continue
+        seen[key] = number
+        is_new, changed = village is None, False
+        if village is None:
+            folded_name = fold(name)
+            prefix = next((p for p in DIVISION_OF_PREFIX if folded_name.startswith(p + " ")), None)
+            full_name = name if prefix else f"Thôn {name}"
+            try:
+                village = village_create(commune=commune, name=full_name, division_type=DIVISION_OF_PREFIX[prefix or "thon"])
+            except ValidationError as problem:
+                error("name", " ".join(problem.messages))
+                continue
+        figure = figures.get(village.pk)
+        wanted = {name_: value for name_, value in figures_wanted.items() if value is not None}
+        if wanted and (figure is None or any(getattr(figure, name_) != value for name_, value in wanted.items())):
+            changed = True
+            try:
+                population_figure_set(unit=village, as_of=as_of, **wanted)
+            except ValidationError as problem:
+                for field_name, messages in problem.message_dict.items():
+                    error(field_name if field_name in FIGURE_FIELDS else "name", " ".join(messages))
+                continue
+        if is_new:
+            result.created += 1
+        elif changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Import jobs: the web's preview-then-confirm flow, run inline for small files and by Celery for large ones
+
+
+def import_job_run(job_id: int, *, dry_run: bool) -> None:
+    """Check (dry run) or write the job's file and record the outcome on the job. Safe to run twice: the job
+    row is locked and its status says whether this step is still to do."""
+    expected = ImportStatus.VALIDATING if dry_run else ImportStatus.IMPORTING
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("commune", "user").filter(pk=job_id, status=expected).first()
+        if job is None:
+            return
+
+        def progress(row_number):
+            cache.set(job.progress_cache_key, min(99, row_number * 100 // max(job.total_rows, 1)), 3600)
+
+        try:
+            with job.file.open("rb") as file:
+                if job.kind == ImportKind.MEMBERS:
+                    result = import_members(file, commune=job.commune, user=job.user, file_name=job.file_name, dry_run=dry_run, progress=progress)
+                else:
+                    result = import_villages(file, commune=job.commune, as_of=job.as_of, dry_run=dry_run, progress=progress)
+        except SpreadsheetError as problem:
+            result = ImportResult()
+            result.add_error(1, "", str(problem))
+        job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
+        job.total_rows = result.total_rows
+        job.errors = [error.as_dict() for error in result.errors]
+        if result.error_count > len(result.errors):
+            job.errors.append({"row": 0, "column": "", "message": _("… and %(count)s more errors.") % {"count": result.error_count - len(result.errors)}})
+        if not result.ok:
+            job.status = ImportStatus.INVALID
+        else:
+            job.status = ImportStatus.READY if dry_run else ImportStatus.DONE
+        if job.status != ImportStatus.READY:
+            job.finished_at = timezone.now()
+        job.save()
+        cache.delete(job.progress_cache_key)

@@ -1,0 +1,58 @@
+"""Upload → preview → confirm in a real browser, at desktop and phone widths."""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from accounts.tests.factories import TEST_PASSWORD
+from teams.models import Membership
+from teams.samples import messy_member_workbook
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def unhashed_static_files(settings):
+    """live_server serves static files through the finders, which know no hashed (manifest) names."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 360])
+def test_upload_preview_confirm(live_server, page, world, personas, settings, tmp_path, width):
+    settings.MEDIA_ROOT = tmp_path
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    sample = tmp_path / "danh-sach-to-cnscd.xlsx"
+    sample.write_bytes(messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Na Lay"], members_per_village=5))
+    page.set_viewport_size({"width": width, "height": 900})
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "commune")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/excel/members/import/")
+    page.screenshot(path=SCREENSHOTS / f"excel-import-form-{width}.png", full_page=True)
+
+    page.set_input_files("input[name=file]", str(sample))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#count-created")
+    assert page.inner_text("#count-created") == "10"
+    assert Membership.objects.count() == 0
+    page.screenshot(path=SCREENSHOTS / f"excel-import-preview-{width}.png", full_page=True)
+
+    page.click("main form[action$='/confirm/'] button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert Membership.objects.count() == 10
+    page.screenshot(path=SCREENSHOTS / f"excel-import-done-{width}.png", full_page=True)
+
+    bad = tmp_path / "loi.xlsx"
+    data = io.BytesIO(messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Bản Gian"], members_per_village=3))
+    bad.write_bytes(data.getvalue())
+    page.goto(f"{live_server.url}/excel/members/import/")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#job-errors")
+    assert "Thôn Bản Giang" in page.inner_text("#job-errors")  # the suggestion
+    page.screenshot(path=SCREENSHOTS / f"excel-import-errors-{width}.png", full_page=True)

@@ -1,0 +1,251 @@
+"""Member list import: the mess communes really send, each bad-row kind, all or nothing, re-imports, the CLI."""
+
+import datetime
+import io
+import unicodedata
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from teams.choices import Affiliation, Gender, TeamRole
+from teams.imports import import_members
+from teams.models import Membership, Person, Team
+from teams.models_excel import ImportJob, ImportStatus
+from teams.samples import messy_member_workbook
+
+from .workbooks import MEMBER_HEADER, english, member_file, workbook_bytes  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def row(name="Nguyễn Văn An", birth="05/03/1990", gender="Nam", phone="0912345678", role="Thành viên", affiliation="Đoàn Thanh niên", village="Thôn Bản Giang", notes=None):
+    return [1, name, birth, gender, phone, role, affiliation, village, notes]
+
+
+def run(file, world, **kwargs):
+    return import_members(file, commune=world["K1"], **kwargs)
+
+
+def errors_of(result):
+    return [str(error) for error in result.errors]
+
+
+def test_messy_sample_imports_cleanly_and_reimports_unchanged(world):
+    data = messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Na Lay"], members_per_village=6)
+    preview = run(io.BytesIO(data), world, dry_run=True)
+    assert errors_of(preview) == []
+    assert (preview.created, preview.updated, preview.unchanged) == (12, 0, 0)
+    assert Person.objects.count() == 0  # a dry run writes nothing
+
+    result = run(io.BytesIO(data), world)
+    assert result.written and result.created == 12
+    assert Membership.objects.filter(team__unit=world["W1"]).count() == 6
+    assert Membership.objects.filter(team__unit=world["W2"]).count() == 6
+    assert Team.objects.filter(unit=world["W1"], name="Tổ Công nghệ số cộng đồng Thôn Bản Giang").exists()
+    assert Membership.objects.filter(role=TeamRole.LEADER).count() == 2
+    assert all(len(phone) == 10 and phone.startswith("0") for phone in Person.objects.values_list("phone", flat=True))
+    assert all(unicodedata.is_normalized("NFC", name) and "  " not in name for name in Person.objects.values_list("full_name", flat=True))
+
+    again = run(io.BytesIO(data), world)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 12)
+    assert Person.objects.count() == 12
+
+
+def test_title_rows_merged_cells_blank_numbering_section_total_and_signature_rows(world):
+    rows = [
+        ["UBND XÃ THANH THỊNH", None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        [None, None, None, None, "Độc lập - Tự do - Hạnh phúc"],
+        [],
+        ["DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG"],
+        MEMBER_HEADER,
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)"],
+        ["II. TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG THÔN NA LAY"],
+        row(name="Lục Văn Bình", village=None, role="Tổ trưởng"),
+        [],
+        row(name="Ma Thị Hoa", village=None, phone="0987654321"),
+        ["III", "TỔ CNSCĐ THÔN BẢN GIANG"],
+        row(name="Nông Văn Sơn", village="Bản Giang", phone="0911111111"),
+        row(name="Nông Thị Yến", village=None, phone="0911111112"),
+        ["Tổng cộng", None, None, None, None, None, None, None, "4 người"],
+        [None, "Người lập biểu", None, None, None, "Thanh Thịnh, ngày 20 tháng 9 năm 2025"],
+        [None, None, None, None, None, "CHỦ TỊCH"],
+        [None, "Lê Thị Hồng", None, None, None, "Hoàng Văn Sáu"],
+    ]
+    file = io.BytesIO(workbook_bytes(rows, merges=["A1:C1", "E1:I1", "A4:I4", "A7:I7", "H12:H13"]))
+    result = run(file, world)
+    assert errors_of(result) == []
+    assert result.created == 4
+    assert set(Membership.objects.filter(team__unit=world["W2"]).values_list("person__full_name", flat=True)) == {"Lục Văn Bình", "Ma Thị Hoa"}
+    # "Nông Thị Yến" has no village cell: the merged cell above (and the section) place her in Bản Giang.
+    assert set(Membership.objects.filter(team__unit=world["W1"]).values_list("person__full_name", flat=True)) == {"Nông Văn Sơn", "Nông Thị Yến"}
+
+
+@pytest.mark.parametrize(
+    "cell, expected_date, expected_year",
+    [
+        (datetime.date(1990, 3, 5), datetime.date(1990, 3, 5), None),
+        ("05/03/1990", datetime.date(1990, 3, 5), None),
+        ("5/3/1990", datetime.date(1990, 3, 5), None),
+        ("1990-03-05", datetime.date(1990, 3, 5), None),
+        ("05-03-1990", datetime.date(1990, 3, 5), None),
+        ("1990", None, 1990),
+        (1990, None, 1990),
+        (32937, datetime.date(1990, 3, 5), None),  # an Excel serial number in a cell formatted as a number
+    ],
+)
+def test_dates_in_every_form(world, cell, expected_date, expected_year):
+    assert errors_of(run(member_file(row(birth=cell)), world)) == []
+    person = Person.objects.get()
+    assert (person.birth_date, person.birth_year) == (expected_date, expected_year)
+
+
+@pytest.mark.parametrize("cell", [912345678, "0912 345 678", "0912.345.678", "0912-345-678", "+84 912 345 678", "84912345678", " 0912345678 "])
+def test_phones_in_every_form(world, cell):
+    assert errors_of(run(member_file(row(phone=cell)), world)) == []
+    assert Person.objects.get().phone == "0912345678"
+
+
+def test_nfd_text_extra_spaces_any_case_roles_and_villages_with_or_without_prefix(world):
+    file = member_file(
+        row(name=unicodedata.normalize("NFD", "  Nguyễn   Văn  An "), role="TỔ TRƯỞNG", village="thôn bản giang", phone="0911000001"),
+        row(name="Trần Thị Bình", role="tổ phó thường trực", village="BẢN GIANG", phone="0911000002", gender="nữ"),
+        row(name="Lê Văn Cường", role=unicodedata.normalize("NFD", "Tổ phó"), village=unicodedata.normalize("NFD", "Na Lay"), phone="0911000003"),
+        row(name="Phạm Văn Dũng", role="", village="  Thôn   Na Lay ", phone="0911000004", affiliation="Bí thư Chi bộ thôn"),
+    )
+    assert errors_of(run(file, world)) == []
+    people = {membership.person.full_name: membership for membership in Membership.objects.select_related("person", "team")}
+    assert people["Nguyễn Văn An"].role == TeamRole.LEADER and people["Nguyễn Văn An"].team.unit == world["W1"]
+    assert people["Trần Thị Bình"].role == TeamRole.STANDING_DEPUTY and people["Trần Thị Bình"].person.gender == Gender.FEMALE
+    assert people["Lê Văn Cường"].role == TeamRole.DEPUTY and people["Lê Văn Cường"].team.unit == world["W2"]
+    assert people["Phạm Văn Dũng"].role == TeamRole.MEMBER and people["Phạm Văn Dũng"].affiliation == Affiliation.PARTY_CELL
+
+
+def test_header_variants_are_recognised(world):
+    header = ["TT", "Họ tên", "Năm sinh", "Nam/Nữ", "SĐT", "Chức vụ", "Đơn vị công tác", "Thôn", "Ghi chú"]
+    assert errors_of(run(member_file(row(birth="1985"), header=header), world)) == []
+    assert Person.objects.get().birth_year == 1985
+
+
+def test_a_village_with_several_teams_needs_the_to_column(world):
+    Team.objects.create(unit=world["W1"], name="Tổ CNSCĐ thôn Bản Giang - Tổ 1")
+    second = Team.objects.create(unit=world["W1"], name="Tổ CNSCĐ thôn Bản Giang - Tổ 2")
+    result = run(member_file(row()), world)
+    assert "has several teams" in errors_of(result)[0] and "Row 2, Thôn/Tổ dân phố" not in errors_of(result)[0]
+    with_team = member_file(row() + ["Tổ 2"], header=[*MEMBER_HEADER, "Tổ"])
+    assert errors_of(run(with_team, world)) == []
+    assert Membership.objects.get().team == second
+
+
+@pytest.mark.parametrize(
+    "bad_row, column, words",
+    [
+        (row(name=""), "Họ và tên", "name is missing"),
+        (row(birth="31/02/1990"), "Ngày sinh", "is not a date"),
+        (row(birth="năm 90"), "Ngày sinh", "is not a date"),
+        (row(birth="1800"), "Ngày sinh", "between"),
+        (row(birth="05/03/2999"), "Ngày sinh", "future"),
+        (row(phone="12345"), "Số điện thoại", "10 digits"),
+        (row(gender="khác"), "Giới tính", "Nam or Nữ"),
+        (row(role="Trưởng nhóm"), "Chức vụ trong Tổ", "not a role"),
+        (row(village="Thôn Bản Gian"), "Thôn/Tổ dân phố", "Did you mean: Thôn Bản Giang"),
+        (row(village="Thôn Xa Lắc"), "Thôn/Tổ dân phố", "not a village"),
+        (row(village=None), "Thôn/Tổ dân phố", "village is missing"),
+        (row(notes="x" * 301), "Ghi chú", "300"),
+    ],
+)
+def test_each_bad_row_kind_names_row_column_and_problem(world, bad_row, column, words):
+    result = run(member_file(row(name="Người Tốt", phone="0900000001"), bad_row), world)
+    assert not result.ok and not result.written
+    assert len(result.errors) == 1
+    message = str(result.errors[0])
+    assert message.startswith(f"Row 3, {column}: ") and words in message
+    assert Person.objects.count() == 0 and Team.objects.count() == 0  # all or nothing
+
+
+def test_errors_are_in_vietnamese_by_default(world):
+    with translation.override("vi"):
+        result = run(member_file(row(phone="12345")), world)
+        assert str(result.errors[0]).startswith("Dòng 2, Số điện thoại: ")
+
+
+def test_duplicate_person_in_one_team_and_a_second_leader_are_errors(world):
+    result = run(member_file(row(role="Tổ trưởng"), row(), row(name="Lê Thị Hoa", phone="0900000002", role="Tổ trưởng")), world)
+    messages = errors_of(result)
+    assert any(message.startswith("Row 3, Họ và tên") and "listed twice" in message for message in messages)
+    assert any(message.startswith("Row 4, Chức vụ trong Tổ") and "already has a leader" in message for message in messages)
+
+
+def test_the_leader_role_moves_when_the_file_says_so(world):
+    run(member_file(row(role="Tổ trưởng"), row(name="Lê Thị Hoa", phone="0900000002")), world)
+    result = run(member_file(row(role="Thành viên"), row(name="Lê Thị Hoa", phone="0900000002", role="Tổ trưởng")), world)
+    assert errors_of(result) == [] and result.updated == 2
+    assert Membership.objects.get(role=TeamRole.LEADER).person.full_name == "Lê Thị Hoa"
+
+
+def test_an_existing_leader_not_in_the_file_blocks_a_new_leader(world):
+    run(member_file(row(role="Tổ trưởng")), world)
+    result = run(member_file(row(name="Lê Thị Hoa", phone="0900000002", role="Tổ trưởng")), world)
+    assert "already has a leader (Nguyễn Văn An)" in errors_of(result)[0]
+
+
+def test_reimport_of_an_edited_file_updates_instead_of_duplicating(world):
+    run(member_file(row(), row(name="Lê Thị Hoa", birth="1992", phone="0900000002")), world)
+    edited = member_file(
+        row(phone="0988888888", role="Tổ phó"),  # same name and birth date: phone and role change
+        row(name="Lê Thị Hoa", birth="12/07/1992", phone="0900000002"),  # the year becomes a full date
+        row(name="Lê Thi Hoa Mới", birth="1993", phone="0900000002", village="Na Lay"),  # same phone, other team
+    )
+    result = run(edited, world)
+    assert errors_of(result) == []
+    assert (result.created, result.updated, result.unchanged) == (1, 2, 0)
+    assert Person.objects.count() == 2
+    an = Person.objects.get(full_name="Nguyễn Văn An")
+    assert an.phone == "0988888888" and an.memberships.get().role == TeamRole.DEPUTY
+    assert Person.objects.get(phone="0900000002").memberships.count() == 2
+    assert an.history.first().history_change_reason.startswith("Import of")
+
+
+def test_unknown_columns_and_a_missing_header_row(world):
+    assert "No header row found" in errors_of(run(io.BytesIO(workbook_bytes([["a", "b"], [1, 2]])), world))[0]
+
+
+def test_a_row_of_another_commune_is_refused(world):
+    file = member_file(row() + ["Xã Chợ Mới"], header=[*MEMBER_HEADER, "Xã/Phường"])
+    assert "import each commune's list into its own commune" in errors_of(run(file, world))[0]
+
+
+def _save(tmp_path, file):
+    path = tmp_path / "danh-sach.xlsx"
+    path.write_bytes(file.getvalue())
+    return str(path)
+
+
+def test_cli_dry_run_then_import(world, tmp_path, capsys):
+    path = _save(tmp_path, member_file(row(), row(name="Lê Thị Hoa", phone="0900000002")))
+    call_command("import_members", path, "--commune", "02107", "--dry-run")
+    assert capsys.readouterr().out.strip() == "Dry run (nothing written): 2 created, 0 updated, 0 unchanged"
+    assert Person.objects.count() == 0
+    call_command("import_members", path, "--commune", "02107")
+    assert capsys.readouterr().out.strip() == "2 created, 0 updated, 0 unchanged"
+    job = ImportJob.objects.get()
+    assert (job.status, job.created, job.file_name) == (ImportStatus.DONE, 2, path)
+
+
+def test_cli_errors_exit_non_zero_with_the_error_lines(world, tmp_path, capsys):
+    path = _save(tmp_path, member_file(row(phone="12345")))
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_members", path, "--commune", "02107")
+    assert capsys.readouterr().err.strip().startswith("Dòng 2, Số điện thoại:")
+    assert Person.objects.count() == 0
+    assert ImportJob.objects.get().status == ImportStatus.INVALID
+
+
+def test_cli_refuses_unknown_commune_and_unsafe_files(world, tmp_path):
+    path = _save(tmp_path, member_file(row()))
+    with pytest.raises(CommandError, match="No commune"):
+        call_command("import_members", path, "--commune", "99999")
+    macro = tmp_path / "list.xlsm"
+    macro.write_bytes(b"whatever")
+    with pytest.raises(CommandError, match=".xlsm"):
+        call_command("import_members", str(macro), "--commune", "02107")

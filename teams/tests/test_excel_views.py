@@ -1,0 +1,154 @@
+"""The web import: upload → preview → confirm, large files in the background, the log, villages, the demo."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from teams import import_jobs
+from teams.models import Membership, Person
+from teams.models_excel import ImportJob, ImportKind, ImportStatus
+from units.models import PopulationFigure, Unit
+
+from .workbooks import english, member_file, workbook_bytes  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def upload(content, name="danh-sach.xlsx"):
+    return SimpleUploadedFile(name, content.getvalue() if hasattr(content, "getvalue") else content)
+
+
+def members(count, village="Bản Giang"):
+    return member_file(*[[n, f"Người Số {n}", "1990", "Nam", f"09{n:08d}", "", "", village, None] for n in range(1, count + 1)])
+
+
+def test_upload_preview_confirm(client, world, personas):
+    client.force_login(personas["commune"])
+    response = client.post(reverse("excel:members_import"), {"commune": world["K1"].pk, "file": upload(members(3))})
+    job = ImportJob.objects.get()
+    assert response.url == reverse("excel:job_detail", args=[job.pk])
+    assert (job.status, job.created, job.user) == (ImportStatus.READY, 3, personas["commune"])
+    assert Person.objects.count() == 0
+
+    page = client.get(response.url).content.decode()
+    assert "Xác nhận và nhập 3 dòng" in page and 'id="count-created">3<' in page
+
+    response = client.post(reverse("excel:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.created) == (ImportStatus.DONE, 3) and job.finished_at
+    assert Membership.objects.count() == 3
+    # Confirming twice does nothing more.
+    client.post(reverse("excel:job_confirm", args=[job.pk]))
+    assert Person.objects.count() == 3
+    assert "danh-sach.xlsx" in client.get(reverse("excel:job_list")).content.decode()
+
+
+def test_a_file_with_errors_shows_them_and_cannot_be_confirmed(client, world, personas):
+    client.force_login(personas["commune"])
+    bad = member_file([1, "Người Một", "1990", "Nam", "123", "", "", "Bản Giang", None])
+    client.post(reverse("excel:members_import"), {"commune": world["K1"].pk, "file": upload(bad)})
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.INVALID
+    assert [(error["row"], error["column"]) for error in job.errors] == [(2, "Số điện thoại")] and "“123”" in job.errors[0]["message"]
+    assert "Tải lên tệp đã sửa" in client.get(reverse("excel:job_detail", args=[job.pk])).content.decode()
+    client.post(reverse("excel:job_confirm", args=[job.pk]))
+    assert Person.objects.count() == 0
+
+
+def test_unsafe_uploads_are_refused_on_the_form(client, world, personas):
+    client.force_login(personas["commune"])
+    response = client.post(reverse("excel:members_import"), {"commune": world["K1"].pk, "file": upload(members(1), "ds.xlsm")})
+    assert response.status_code == 200 and ".xlsm" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_commune_outside_the_scope_cannot_be_chosen(client, world, personas):
+    client.force_login(personas["commune"])
+    client.post(reverse("excel:members_import"), {"commune": world["K2"].pk, "file": upload(members(1))})
+    assert not ImportJob.objects.exists()
+
+
+def test_large_files_run_as_celery_tasks_with_progress(client, world, personas, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(import_jobs, "INLINE_ROWS", 5)
+    client.force_login(personas["commune"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("excel:members_import"), {"commune": world["K1"].pk, "file": upload(members(20))})
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.VALIDATING and len(callbacks) == 1
+    progress = client.get(reverse("excel:job_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in progress.content.decode() and "HX-Refresh" not in progress
+
+    callbacks[0]()  # the enqueued task, run eagerly
+    job.refresh_from_db()
+    assert (job.status, job.created) == (ImportStatus.READY, 20)
+    assert client.get(reverse("excel:job_progress", args=[job.pk]), HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("excel:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and Person.objects.count() == 20
+
+
+def test_village_import_creates_villages_and_figures_then_updates(client, world, personas):
+    rows = [
+        ["DANH SÁCH THÔN, TỔ DÂN PHỐ XÃ THANH THỊNH"],
+        [],
+        ["STT", "Tên thôn", "Số hộ", "Số nhân khẩu", "Dân số trong độ tuổi lao động"],
+        [1, "Bản Giang", 250, "1.020", 600],
+        [2, "Thôn Nà Pài", 180, 700, 420],
+        [3, "Tổ dân phố 2", 90, 300, 200],
+        ["Tổng cộng", None, 520, 2020, 1220],
+    ]
+    client.force_login(personas["commune"])
+    client.post(reverse("excel:villages_import"), {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(workbook_bytes(rows))})
+    job = ImportJob.objects.get()
+    assert (job.kind, job.status, job.created, job.updated, job.errors) == (ImportKind.VILLAGES, ImportStatus.READY, 2, 1, [])
+    assert not Unit.objects.filter(name="Thôn Nà Pài").exists()  # the preview wrote nothing
+    client.post(reverse("excel:job_confirm", args=[job.pk]))
+    na_pai = Unit.objects.get(parent=world["K1"], name="Thôn Nà Pài")
+    assert Unit.objects.get(parent=world["K1"], name="Tổ dân phố 2").division_type == "to_dan_pho"
+    assert PopulationFigure.objects.get(unit=world["W1"]).population == 1020
+    assert PopulationFigure.objects.get(unit=na_pai).working_age_population == 420
+
+    rows[4] = [2, "Nà Pài", 180, 700, 900]  # more working-age people than people
+    client.post(reverse("excel:villages_import"), {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(workbook_bytes(rows))})
+    job = ImportJob.objects.latest("pk")
+    assert job.status == ImportStatus.INVALID
+    assert job.errors[0]["row"] == 5 and job.errors[0]["column"] == "Dân số trong độ tuổi lao động"
+
+
+def test_village_import_cli(world, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "thon.xlsx"
+    path.write_bytes(workbook_bytes([["Thôn", "Số hộ", "Số dân"], ["Bản Giang", 10, 40], ["Khuổi Cuồng", 12, 50]]))
+    call_command("import_villages", str(path), "--commune", "02107", "--as-of", "01/01/2025")
+    assert capsys.readouterr().out.strip() == "1 created, 1 updated, 0 unchanged"
+    call_command("import_villages", str(path), "--commune", "02107", "--as-of", "01/01/2025")
+    assert capsys.readouterr().out.strip() == "0 created, 0 updated, 2 unchanged"
+
+
+def test_sample_download_is_a_valid_messy_list_for_the_users_commune(client, world, personas):
+    from teams.imports import import_members
+
+    client.force_login(personas["commune"])
+    response = client.get(reverse("excel:members_sample"))
+    result = import_members(io.BytesIO(response.content), commune=world["K1"], dry_run=True)
+    assert result.ok and result.created > 5
+
+
+def test_demo_import_is_rerunnable(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    memberships = Membership.objects.count()
+    call_command("seed_demo")
+    assert memberships > 10 and Membership.objects.count() == memberships
+    assert ImportJob.objects.get().status == ImportStatus.DONE
