@@ -48,6 +48,8 @@ class Team(models.Model):
             raise ValidationError({"unit": _("A team serves a district, a commune or a village.")})
         if self.status == TeamStatus.DISSOLVED and not self.dissolved_on:
             raise ValidationError({"dissolved_on": _("Give the date the team was dissolved.")})
+        if self.decision_date and self.decision_date > timezone.localdate():
+            raise ValidationError({"decision_date": _("The decision date cannot be in the future.")})
         if self.dissolved_on and self.decision_date and self.dissolved_on < self.decision_date:
             raise ValidationError({"dissolved_on": _("The team cannot be dissolved before it was established.")})
 
@@ -88,9 +90,17 @@ class Person(models.Model):
         return self.full_name
 
     def clean(self):
-        if self.phone:
+        errors = {}
+        try:
             self.phone = normalize_phone(self.phone)
-        validate_birth(self.birth_date, self.birth_year, timezone.localdate())
+        except ValidationError as error:
+            errors["phone"] = error.messages
+        try:
+            validate_birth(self.birth_date, self.birth_year, timezone.localdate())
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def masked_national_id(self):
@@ -133,6 +143,39 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.person} · {self.team}"
 
+    def clean(self):
+        """The rules are checked over whole periods (not only open memberships, as the constraints do), so the
+        roster's history stays true: nobody twice in a team at once, never two leaders at once."""
+        if not (self.team_id and self.start_date):
+            return
+        if self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("A membership cannot end before it starts.")})
+        if self.team.dissolved_on and self.start_date > self.team.dissolved_on:
+            raise ValidationError({"start_date": _("The team was dissolved before this date.")})
+        overlapping = self.overlapping_memberships()
+        errors = {}
+        if self.person_id and overlapping.filter(person_id=self.person_id).exists():
+            errors["person"] = _("%(person)s is already a member of this team during this period.") % {"person": self.person}
+        if self.role == TeamRole.LEADER:
+            leader = overlapping.filter(role=TeamRole.LEADER).exclude(person_id=self.person_id).select_related("person").first()
+            if leader:
+                errors["role"] = _("The team already has a leader during this period: %(person)s. End their membership or change their role first.") % {
+                    "person": leader.person
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    def overlapping_memberships(self):
+        """The team's other memberships whose period meets this one's."""
+        overlap = Q(end_date__isnull=True) | Q(end_date__gte=self.start_date)
+        if self.end_date:
+            overlap &= Q(start_date__lte=self.end_date)
+        return Membership.objects.filter(overlap, team_id=self.team_id).exclude(pk=self.pk)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())
+
     def is_active_on(self, date: datetime.date) -> bool:
         return self.start_date <= date and (self.end_date is None or self.end_date >= date)
 
@@ -152,7 +195,8 @@ class MembershipRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
-    decider_title = models.CharField(_("decided as"), max_length=150, blank=True, help_text=_("Commune chair or team leader, by name."))
+    decider_name = models.CharField(_("decided by (name)"), max_length=150, blank=True)
+    decider_title = models.CharField(_("decider's title"), max_length=150, blank=True, help_text=_("Commune chair or team leader."))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
     history = HistoricalRecords()
@@ -161,6 +205,9 @@ class MembershipRequest(models.Model):
         verbose_name = _("join or leave request")
         verbose_name_plural = _("join and leave requests")
         ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.person} · {self.team}"
 
 
 class CompositionRule(models.Model):
@@ -182,6 +229,9 @@ class CompositionRule(models.Model):
         verbose_name = _("composition rule")
         verbose_name_plural = _("composition rules")
         constraints = [models.UniqueConstraint(fields=["province", "team_level"], name="one_rule_per_province_and_level")]
+
+    def __str__(self):
+        return f"{self.province} · {self.get_team_level_display()}"
 
     def clean(self):
         if self.min_size and self.max_size and self.min_size > self.max_size:

@@ -20,7 +20,7 @@ def normalize_phone(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     digits = re.sub(r"\D", "", str(value))
-    if not digits:
+    if not str(value).strip():
         return ""
     if digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]

@@ -1,0 +1,308 @@
+"""Reads of teams, people and rosters, always starting from what the user may see."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from units.choices import Level
+from units.models import Unit
+from units.selectors import unit_scope_q
+
+from .choices import Affiliation, RequestStatus, TeamRole, TeamStatus
+from .models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
+
+# Roles that keep rosters in their scope; team leaders and outsiders only read (and file requests).
+EDITOR_ROLES = {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF, Role.COMMUNE_OFFICER}
+DEPUTY_ROLES = [TeamRole.STANDING_DEPUTY, TeamRole.DEPUTY]
+
+
+def active_on_q(on: datetime.date, prefix: str = "") -> Q:
+    """Memberships active on `on` (the end date is the last day in the team)."""
+    return Q(**{f"{prefix}start_date__lte": on}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+    )
+
+
+def active_during_q(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
+    """Memberships active on at least one day between `start` and `end`."""
+    return Q(**{f"{prefix}start_date__lte": end}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": start})
+    )
+
+
+# --- scoping ---------------------------------------------------------------------------------------------
+
+
+def teams_led_by(user, on: datetime.date | None = None) -> QuerySet[Team]:
+    """Teams whose current leader is the user (through Person.user)."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    leaderships = Membership.objects.filter(
+        active_on_q(on or timezone.localdate()), person__user=user, role=TeamRole.LEADER
+    )
+    return Team.objects.filter(pk__in=leaderships.values("team_id"))
+
+
+def teams_visible_to(user) -> QuerySet[Team]:
+    """Teams in the user's scope; a team leader also sees the teams they lead wherever they are."""
+    scope = unit_scope_q(user)
+    if user.is_authenticated and user.role == Role.TEAM_LEADER:
+        scope |= Q(pk__in=teams_led_by(user).values("pk"))
+    return Team.objects.filter(scope).select_related("unit")
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """People kept by a commune in the user's scope, and anyone who is or was in a team the user sees."""
+    in_visible_teams = Membership.objects.filter(team__in=teams_visible_to(user)).values("person_id")
+    return Person.objects.filter(unit_scope_q(user, unit_field="commune") | Q(pk__in=in_visible_teams))
+
+
+def memberships_visible_to(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(team__in=teams_visible_to(user)).select_related("team", "person")
+
+
+def requests_visible_to(user) -> QuerySet[MembershipRequest]:
+    return MembershipRequest.objects.filter(team__in=teams_visible_to(user)).select_related(
+        "team__unit", "person", "requested_by", "decided_by"
+    )
+
+
+def trainings_visible_to(user) -> QuerySet[Training]:
+    """Trainings organised for a unit in the user's scope, or attended by members of a team the user sees."""
+    attended = Training.objects.filter(attendees__memberships__team__in=teams_visible_to(user)).values("pk")
+    return Training.objects.filter(unit_scope_q(user) | Q(pk__in=attended)).select_related("unit")
+
+
+def rules_visible_to(user) -> QuerySet[CompositionRule]:
+    return CompositionRule.objects.filter(unit_scope_q(user, unit_field="province")).select_related("province")
+
+
+# --- what a user may do ----------------------------------------------------------------------------------
+
+
+def covers(user, unit: Unit) -> bool:
+    """Whether `unit` lies in the user's scope."""
+    if user.sees_everything:
+        return True
+    return bool(user.scope_unit_id) and unit.is_within(user.scope_unit)
+
+
+def can_edit_team(user, team: Team) -> bool:
+    """Commune officers and the staff above them edit the teams in their scope."""
+    return user.role in EDITOR_ROLES and covers(user, team.unit)
+
+
+def can_create_teams(user) -> bool:
+    return user.role in EDITOR_ROLES
+
+
+def sees_personal_data(user, team: Team) -> bool:
+    """Phone and national ID of a team's members: only for users whose scope covers the team (Law 91/2025)."""
+    return covers(user, team.unit)
+
+
+def can_file_request(user, team: Team) -> bool:
+    if team.status != TeamStatus.ACTIVE:
+        return False
+    return can_edit_team(user, team) or teams_led_by(user).filter(pk=team.pk).exists()
+
+
+def can_decide_request(user, request: MembershipRequest) -> bool:
+    """Seed 003: the commune chair decides for commune teams, the team leader for village teams. Officers in
+    scope record either decision on the decider's behalf; a team leader decides their own village team's."""
+    if request.status != RequestStatus.PENDING:
+        return False
+    if can_edit_team(user, request.team):
+        return True
+    return request.team.level == Level.VILLAGE and teams_led_by(user).filter(pk=request.team_id).exists()
+
+
+def can_manage_rules(user, province: Unit) -> bool:
+    return user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF} and covers(user, province)
+
+
+def units_for_new_teams(user) -> QuerySet[Unit]:
+    """The units a user may set up a team for."""
+    if not can_create_teams(user):
+        return Unit.objects.none()
+    return Unit.objects.filter(
+        unit_scope_q(user, unit_field=None), level__in=[Level.DISTRICT, Level.COMMUNE, Level.VILLAGE]
+    ).order_by("path")
+
+
+# --- rosters over time -----------------------------------------------------------------------------------
+
+
+def members_on(team: Team, on: datetime.date) -> QuerySet[Membership]:
+    """Who was in the team on a date."""
+    return _roster(team.memberships.filter(active_on_q(on)))
+
+
+def members_during(team: Team, start: datetime.date, end: datetime.date) -> QuerySet[Membership]:
+    """Who was in the team at some time between two dates (a quarter, say)."""
+    return _roster(team.memberships.filter(active_during_q(start, end)))
+
+
+def past_members(team: Team, on: datetime.date) -> QuerySet[Membership]:
+    return team.memberships.filter(end_date__lt=on).select_related("person").order_by("-end_date", "person__full_name")
+
+
+def _roster(memberships) -> QuerySet[Membership]:
+    role_order = list(TeamRole.values)
+    return memberships.select_related("person").order_by(
+        Case(*[When(role=role, then=Value(i)) for i, role in enumerate(role_order)], output_field=IntegerField()),
+        "person__full_name",
+    )
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
+    return start, end
+
+
+def villages_without_team(commune: Unit) -> QuerySet[Unit]:
+    """The commune's villages that no active team serves."""
+    served = Team.objects.filter(unit__parent=commune, status=TeamStatus.ACTIVE).values("unit_id")
+    return commune.children.filter(level=Level.VILLAGE).exclude(pk__in=served).order_by("name")
+
+
+def communes_for_coverage(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(unit_scope_q(user, unit_field=None), level=Level.COMMUNE).order_by("path")
+
+
+# --- composition rules -----------------------------------------------------------------------------------
+
+
+def province_of(unit: Unit) -> int:
+    """The id of the province a unit lies in (the first id of its path)."""
+    return int(unit.path.strip("/").split("/")[0])
+
+
+def rule_for(team: Team) -> CompositionRule | None:
+    return CompositionRule.objects.filter(province_id=province_of(team.unit), team_level=team.level).first()
+
+
+def with_composition(teams: QuerySet[Team], on: datetime.date, ages=()) -> QuerySet[Team]:
+    """Annotate each team with the counts its composition rule looks at, on a date.
+
+    Collaborators (the group beyond the 10 members of seed 003) do not count towards the size or the quotas.
+    `ages` adds `older_than_<age>` for each preferred maximum age asked about (age counted in whole years).
+    """
+    active = active_on_q(on, "memberships__")
+    counted = active & ~Q(memberships__role=TeamRole.COLLABORATOR)
+    annotations = {
+        "member_count": Count("memberships", filter=counted),
+        "leader_count": Count("memberships", filter=active & Q(memberships__role=TeamRole.LEADER)),
+        "deputy_count": Count("memberships", filter=active & Q(memberships__role__in=DEPUTY_ROLES)),
+        "youth_union_count": Count("memberships", filter=counted & Q(memberships__affiliation=Affiliation.YOUTH_UNION)),
+        "it_teacher_count": Count("memberships", filter=counted & Q(memberships__affiliation=Affiliation.IT_TEACHER)),
+    }
+    for age in ages:
+        born_before = on.year - age
+        older = Q(memberships__person__birth_date__lt=datetime.date(born_before, 1, 1)) | Q(
+            memberships__person__birth_date__isnull=True, memberships__person__birth_year__lt=born_before
+        )
+        annotations[f"older_than_{age}"] = Count("memberships", filter=counted & older)
+    return teams.annotate(**annotations)
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    message: str
+
+
+def violations_from_counts(team: Team, rule: CompositionRule | None) -> list[Violation]:
+    """Where a team annotated by `with_composition` breaks its rule."""
+    if rule is None:
+        return []
+    found = []
+    size = team.member_count
+    if rule.min_size and size < rule.min_size:
+        found.append(Violation("min_size", _("Too few members: %(count)s, the rule asks for at least %(min)s.") % {"count": size, "min": rule.min_size}))
+    if rule.max_size and size > rule.max_size:
+        found.append(Violation("max_size", _("Too many members: %(count)s, the rule allows at most %(max)s (more willing people can join as collaborators).") % {"count": size, "max": rule.max_size}))
+    if rule.requires_leader and not team.leader_count:
+        found.append(Violation("leader", _("The team has no leader.")))
+    if rule.requires_deputy and not team.deputy_count:
+        found.append(Violation("deputy", _("The team has no deputy.")))
+    if team.youth_union_count < rule.min_youth_union:
+        found.append(Violation("youth_union", _("Too few Youth Union members: %(count)s, the rule asks for at least %(min)s.") % {"count": team.youth_union_count, "min": rule.min_youth_union}))
+    if team.it_teacher_count < rule.min_it_teachers:
+        found.append(Violation("it_teachers", _("Too few IT teachers: %(count)s, the rule asks for at least %(min)s.") % {"count": team.it_teacher_count, "min": rule.min_it_teachers}))
+    if rule.preferred_max_age:
+        older = getattr(team, f"older_than_{rule.preferred_max_age}")
+        if older:
+            found.append(Violation("age", _("%(count)s member(s) older than the preferred %(age)s years.") % {"count": older, "age": rule.preferred_max_age}))
+    return found
+
+
+def rules_by_province_and_level(teams) -> dict[tuple[int, str], CompositionRule]:
+    provinces = {province_of(team.unit) for team in teams}
+    return {(rule.province_id, rule.team_level): rule for rule in CompositionRule.objects.filter(province_id__in=provinces)}
+
+
+def rule_ages(rules) -> set[int]:
+    return {rule.preferred_max_age for rule in rules if rule.preferred_max_age}
+
+
+def composition_violations(team: Team, on: datetime.date | None = None) -> list[Violation]:
+    """Where the team breaks its province's composition rule for its level, on a date (today by default)."""
+    on = on or timezone.localdate()
+    rule = rule_for(team)
+    if rule is None:
+        return []
+    counted = with_composition(Team.objects.filter(pk=team.pk), on, rule_ages([rule])).get()
+    return violations_from_counts(counted, rule)
+
+
+def attach_violations(teams: list[Team], on: datetime.date) -> None:
+    """Set `violations` on each team of a page (teams annotated by `with_composition` with every rule's ages)."""
+    rules = rules_by_province_and_level(teams)
+    for team in teams:
+        team.violations = violations_from_counts(team, rules.get((province_of(team.unit), team.level)))
+
+
+def teams_breaking_rules(teams: QuerySet[Team], on: datetime.date) -> QuerySet[Team]:
+    """The teams of `teams` that break their province's rule: one aggregate subquery per rule."""
+    ids = Q(pk__in=[])
+    for rule in CompositionRule.objects.select_related("province"):
+        broken = Q(pk__in=[])
+        if rule.min_size:
+            broken |= Q(member_count__lt=rule.min_size)
+        if rule.max_size:
+            broken |= Q(member_count__gt=rule.max_size)
+        if rule.requires_leader:
+            broken |= Q(leader_count=0)
+        if rule.requires_deputy:
+            broken |= Q(deputy_count=0)
+        if rule.min_youth_union:
+            broken |= Q(youth_union_count__lt=rule.min_youth_union)
+        if rule.min_it_teachers:
+            broken |= Q(it_teacher_count__lt=rule.min_it_teachers)
+        if rule.preferred_max_age:
+            broken |= Q(**{f"older_than_{rule.preferred_max_age}__gt": 0})
+        ruled = Team.objects.filter(unit__path__startswith=rule.province.path, level=rule.team_level)
+        ids |= Q(pk__in=with_composition(ruled, on, rule_ages([rule])).filter(broken).values("pk"))
+    return teams.filter(ids)
+
+
+# --- counts ----------------------------------------------------------------------------------------------
+
+
+def team_counts(teams: QuerySet[Team], on: datetime.date) -> dict:
+    """How many teams by level and how many members in them (everything under the filtered unit)."""
+    by_level = {row["level"]: row["n"] for row in teams.order_by().values("level").annotate(n=Count("id"))}
+    members = Membership.objects.filter(active_on_q(on), team__in=teams.order_by().values("pk")).exclude(
+        role=TeamRole.COLLABORATOR
+    )
+    return {"total": sum(by_level.values()), "by_level": by_level, "members": members.count()}
+
+
+def pending_requests_for(user) -> QuerySet[MembershipRequest]:
+    return requests_visible_to(user).filter(status=RequestStatus.PENDING)

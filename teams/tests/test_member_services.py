@@ -1,0 +1,149 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from teams.choices import Affiliation, TeamRole
+from teams.models import Membership, Person
+from teams.services import membership_create, membership_end, membership_update, person_create, person_update
+
+from .factories import MembershipFactory, PersonFactory, TeamFactory
+
+TODAY = datetime.date.today()
+
+
+@pytest.mark.parametrize("typed", ["+84 912.345.678", "84912345678", "912345678", "0912 345 678"])
+def test_person_phone_is_normalised(world, typed):
+    person = person_create(commune=world["K1"], full_name="Lê  Thị   Hoa", phone=typed)
+    assert person.phone == "0912345678"
+    assert person.full_name == "Lê Thị Hoa"
+
+
+@pytest.mark.parametrize("typed", ["12345", "0912-345-67", "abc", "091234567890"])
+def test_invalid_phone_is_refused_on_the_phone_field(world, typed):
+    with pytest.raises(ValidationError) as error:
+        person_create(commune=world["K1"], full_name="Lê Thị Hoa", phone=typed)
+    assert list(error.value.message_dict) == ["phone"]
+    assert not Person.objects.exists()
+
+
+def test_birth_date_in_the_future_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        person_create(commune=world["K1"], full_name="Lê Thị Hoa", birth_date=TODAY + datetime.timedelta(days=1))
+    assert "birth_date" in error.value.message_dict
+    assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("national_id", ["12345678901", "0190950012345", "01909500123x"])
+def test_invalid_national_id_is_refused(world, national_id):
+    with pytest.raises(ValidationError) as error:
+        person_create(commune=world["K1"], full_name="Lê Thị Hoa", national_id=national_id)
+    assert "national_id" in error.value.message_dict
+
+
+def test_person_update_validates_too(world):
+    person = person_create(commune=world["K1"], full_name="Lê Thị Hoa", national_id="019095001234")
+    with pytest.raises(ValidationError) as error:
+        person_update(person=person, phone="123")
+    assert "phone" in error.value.message_dict
+    assert Person.objects.get(pk=person.pk).phone == ""
+    assert person_update(person=Person.objects.get(pk=person.pk), phone="0987654321").phone == "0987654321"
+
+
+def test_national_id_is_masked(world):
+    person = person_create(commune=world["K1"], full_name="Lê Thị Hoa", national_id="019095001234")
+    assert person.masked_national_id == "•••••••••234"
+
+
+def test_membership_create(world):
+    team = TeamFactory(unit=world["W1"])
+    person = PersonFactory(commune=world["K1"])
+    membership = membership_create(team=team, person=person, start_date=datetime.date(2025, 7, 23), role=TeamRole.DEPUTY, affiliation=Affiliation.YOUTH_UNION)
+    assert membership.is_active_on(datetime.date(2025, 8, 1))
+    assert not membership.is_active_on(datetime.date(2025, 7, 22))
+
+
+def test_a_second_leader_is_refused_on_the_role_field(world):
+    team = TeamFactory(unit=world["W1"])
+    MembershipFactory(team=team, role=TeamRole.LEADER)
+    with pytest.raises(ValidationError) as error:
+        membership_create(team=team, person=PersonFactory(commune=world["K1"]), start_date=datetime.date(2025, 8, 1), role=TeamRole.LEADER)
+    assert "role" in error.value.message_dict
+    assert team.memberships.count() == 1
+
+
+def test_a_new_leader_may_start_after_the_old_one_ended(world):
+    team = TeamFactory(unit=world["W1"])
+    MembershipFactory(team=team, role=TeamRole.LEADER, end_date=datetime.date(2025, 6, 30))
+    membership_create(team=team, person=PersonFactory(commune=world["K1"]), start_date=datetime.date(2025, 7, 1), role=TeamRole.LEADER)
+    assert team.memberships.filter(role=TeamRole.LEADER).count() == 2
+
+
+def test_leader_periods_may_not_overlap_in_the_past_either(world):
+    team = TeamFactory(unit=world["W1"])
+    MembershipFactory(team=team, role=TeamRole.LEADER, start_date=datetime.date(2023, 1, 1), end_date=datetime.date(2023, 12, 31))
+    with pytest.raises(ValidationError) as error:
+        membership_create(
+            team=team, person=PersonFactory(commune=world["K1"]), role=TeamRole.LEADER,
+            start_date=datetime.date(2023, 6, 1), end_date=datetime.date(2023, 8, 1),
+        )
+    assert "role" in error.value.message_dict
+
+
+def test_the_same_person_cannot_be_in_a_team_twice_at_once(world):
+    membership = MembershipFactory(team=TeamFactory(unit=world["W1"]))
+    with pytest.raises(ValidationError) as error:
+        membership_create(team=membership.team, person=membership.person, start_date=datetime.date(2025, 1, 1))
+    assert "person" in error.value.message_dict
+
+
+def test_a_person_may_rejoin_after_leaving(world):
+    membership = MembershipFactory(team=TeamFactory(unit=world["W1"]), end_date=datetime.date(2024, 12, 31))
+    again = membership_create(team=membership.team, person=membership.person, start_date=datetime.date(2025, 3, 1))
+    assert again.pk != membership.pk
+
+
+def test_a_membership_ending_before_it_starts_is_refused(world):
+    team = TeamFactory(unit=world["W1"])
+    with pytest.raises(ValidationError) as error:
+        membership_create(
+            team=team, person=PersonFactory(commune=world["K1"]),
+            start_date=datetime.date(2025, 8, 1), end_date=datetime.date(2025, 7, 1),
+        )
+    assert list(error.value.message_dict) == ["end_date"]
+    assert not Membership.objects.exists()
+
+
+def test_membership_end_sets_the_last_day_and_the_reason(world):
+    membership = MembershipFactory(team=TeamFactory(unit=world["W1"]))
+    membership_end(membership=membership, end_date=datetime.date(2025, 9, 30), reason="Chuyển công tác")
+    membership.refresh_from_db()
+    assert (membership.end_date, membership.end_reason) == (datetime.date(2025, 9, 30), "Chuyển công tác")
+
+
+def test_membership_end_before_start_or_twice_is_refused(world):
+    membership = MembershipFactory(team=TeamFactory(unit=world["W1"]), start_date=datetime.date(2025, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        membership_end(membership=membership, end_date=datetime.date(2024, 12, 31))
+    assert "end_date" in error.value.message_dict
+    membership = Membership.objects.get(pk=membership.pk)
+    assert membership.end_date is None
+    membership_end(membership=membership, end_date=datetime.date(2025, 2, 1))
+    with pytest.raises(ValidationError):
+        membership_end(membership=membership, end_date=datetime.date(2025, 3, 1))
+
+
+def test_membership_update_to_leader_checks_for_a_leader(world):
+    team = TeamFactory(unit=world["W1"])
+    MembershipFactory(team=team, role=TeamRole.LEADER)
+    member = MembershipFactory(team=team)
+    with pytest.raises(ValidationError) as error:
+        membership_update(membership=member, role=TeamRole.LEADER)
+    assert "role" in error.value.message_dict
+    assert Membership.objects.get(pk=member.pk).role == TeamRole.MEMBER
+
+
+def test_a_dissolved_team_takes_no_open_membership(world):
+    team = TeamFactory(unit=world["W1"], status="dissolved", dissolved_on=datetime.date(2025, 6, 30))
+    with pytest.raises(ValidationError):
+        membership_create(team=team, person=PersonFactory(commune=world["K1"]), start_date=datetime.date(2025, 1, 1))
