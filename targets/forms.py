@@ -1,0 +1,96 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from units.choices import Level
+from units.selectors import units_visible_to
+
+from .models import AchievementThreshold, Indicator, Period
+
+NEGATIVE = _("A target cannot be negative.")
+PERCENT_RANGE = _("A percentage must be between 0 and 100.")
+WHOLE_NUMBER = _("An absolute target is a whole number.")
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "code", "name_vi", "name_en", "pillar", "kind", "denominator_field", "denominator_indicator",
+            "aggregation", "default_target", "source", "order", "is_active",
+        ]
+        localized_fields = ["default_target"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Indicator.objects.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["denominator_indicator"].queryset = others
+
+
+class PeriodGenerateForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100, initial=lambda: datetime.date.today().year)
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = ["name", "unit", "start", "end", "plan_number"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].required = True
+        self.fields["unit"].queryset = units_visible_to(user).filter(
+            level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+        ).order_by("path")
+
+
+class DeadlineForm(forms.Form):
+    due_on = forms.DateField(label=_("Due on"))
+    task = forms.CharField(label=_("What is due"), max_length=200)
+
+
+DeadlineFormSet = forms.formset_factory(DeadlineForm, extra=3, can_delete=True)
+
+
+class ThresholdForm(forms.ModelForm):
+    class Meta:
+        model = AchievementThreshold
+        fields = ["amber_from", "green_from"]
+        localized_fields = ["amber_from", "green_from"]
+
+
+def cell_name(kind: str, holder_id: int, indicator_id: int) -> str:
+    return f"c-{kind}-{holder_id}-{indicator_id}"
+
+
+class TargetGridForm(forms.Form):
+    """One field per holder × indicator (blank: no own target, it inherits), plus the deciding document."""
+
+    decision_number = forms.CharField(label=_("Decision number"), max_length=50, required=False, help_text=_("For example 174/KH-UBND"))
+    decision_date = forms.DateField(label=_("Decision date"), required=False)
+
+    def __init__(self, *args, holders, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys = {}
+        for (kind, holder_id), holder in holders.items():
+            for indicator in indicators:
+                name = cell_name(kind, holder_id, indicator.pk)
+                self.keys[name] = (kind, holder_id, indicator.pk)
+                self.fields[name] = forms.DecimalField(
+                    required=False,
+                    localize=True,
+                    min_value=0,
+                    max_value=100 if indicator.is_percent else None,
+                    max_digits=12,
+                    decimal_places=2 if indicator.is_percent else 0,
+                    error_messages={"min_value": NEGATIVE, "max_value": PERCENT_RANGE, "max_decimal_places": WHOLE_NUMBER},
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "decimal", "class": "form-control-sm", "aria-label": f"{holder} · {indicator.name}"}
+                    ),
+                )
+
+    def cells(self):
+        return {key: self.cleaned_data.get(name) for name, key in self.keys.items()}

@@ -1,0 +1,38 @@
+from totech.tests.permissions import ALL, Case
+
+from .factories import CampaignFactory, IndicatorFactory
+
+DEPARTMENT = frozenset({"admin", "province", "outsider"})  # province staff of Thái Nguyên and of Hà Nội, and the admin
+
+
+def _once(world, key, make):
+    """Objects the cases need, made once per test world."""
+    if key not in world:
+        world[key] = make(world)
+    return world[key]
+
+
+def indicator(w):
+    return _once(w, "indicator", lambda w: IndicatorFactory())
+
+
+def campaign_of(unit_key):
+    return lambda w: {"pk": _once(w, f"campaign_{unit_key}", lambda w: CampaignFactory(unit=w[unit_key])).pk}
+
+
+CASES = [
+    # Everyone reads the effective targets of their own scope (further scope checks: targets/tests/test_scope.py).
+    Case("targets:overview", allowed=ALL),
+    Case("targets:assign", allowed=DEPARTMENT),
+    Case("targets:indicator_list", allowed=DEPARTMENT),
+    Case("targets:indicator_create", allowed=DEPARTMENT),
+    Case("targets:indicator_edit", kwargs=lambda w: {"pk": indicator(w).pk}, allowed=DEPARTMENT),
+    Case("targets:period_list", allowed=DEPARTMENT),
+    Case("targets:period_generate", allowed=DEPARTMENT),
+    Case("targets:campaign_create", allowed=DEPARTMENT),
+    Case("targets:campaign_edit", kwargs=campaign_of("K1"), allowed=frozenset({"admin", "province"}), label="campaign of own commune"),
+    Case("targets:campaign_edit", kwargs=campaign_of("D1"), allowed=frozenset({"admin"}), label="campaign of another province"),
+    Case("targets:threshold_index", allowed=DEPARTMENT),
+    Case("targets:threshold_edit", kwargs=lambda w: {"province_pk": w["Q"].pk}, allowed=frozenset({"admin", "province"}), label="own province thresholds"),
+    Case("targets:threshold_edit", kwargs=lambda w: {"province_pk": w["O"].pk}, allowed=frozenset({"admin", "outsider"}), label="other province thresholds"),
+]
