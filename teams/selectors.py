@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from units.choices import Level
@@ -37,6 +39,12 @@ def active_during_q(start: datetime.date, end: datetime.date, prefix: str = "") 
 # --- scoping ---------------------------------------------------------------------------------------------
 
 
+def _scope_or(scope: Q, extra: Q) -> Q:
+    """`scope` widened by `extra`. An empty scope (the administrator's "everything") stays empty: Django
+    drops an empty Q from an OR, which would narrow "everything" down to `extra`."""
+    return scope if not scope else scope | extra
+
+
 def teams_led_by(user, on: datetime.date | None = None) -> QuerySet[Team]:
     """Teams whose current leader is the user (through Person.user)."""
     if not user.is_authenticated:
@@ -51,14 +59,14 @@ def teams_visible_to(user) -> QuerySet[Team]:
     """Teams in the user's scope; a team leader also sees the teams they lead wherever they are."""
     scope = unit_scope_q(user)
     if user.is_authenticated and user.role == Role.TEAM_LEADER:
-        scope |= Q(pk__in=teams_led_by(user).values("pk"))
+        scope = _scope_or(scope, Q(pk__in=teams_led_by(user).values("pk")))
     return Team.objects.filter(scope).select_related("unit")
 
 
 def people_visible_to(user) -> QuerySet[Person]:
     """People kept by a commune in the user's scope, and anyone who is or was in a team the user sees."""
     in_visible_teams = Membership.objects.filter(team__in=teams_visible_to(user)).values("person_id")
-    return Person.objects.filter(unit_scope_q(user, unit_field="commune") | Q(pk__in=in_visible_teams))
+    return Person.objects.filter(_scope_or(unit_scope_q(user, unit_field="commune"), Q(pk__in=in_visible_teams)))
 
 
 def memberships_visible_to(user) -> QuerySet[Membership]:
@@ -74,7 +82,7 @@ def requests_visible_to(user) -> QuerySet[MembershipRequest]:
 def trainings_visible_to(user) -> QuerySet[Training]:
     """Trainings organised for a unit in the user's scope, or attended by members of a team the user sees."""
     attended = Training.objects.filter(attendees__memberships__team__in=teams_visible_to(user)).values("pk")
-    return Training.objects.filter(unit_scope_q(user) | Q(pk__in=attended)).select_related("unit")
+    return Training.objects.filter(_scope_or(unit_scope_q(user), Q(pk__in=attended))).select_related("unit")
 
 
 def rules_visible_to(user) -> QuerySet[CompositionRule]:
@@ -268,8 +276,8 @@ def attach_violations(teams: list[Team], on: datetime.date) -> None:
         team.violations = violations_from_counts(team, rules.get((province_of(team.unit), team.level)))
 
 
-def teams_breaking_rules(teams: QuerySet[Team], on: datetime.date) -> QuerySet[Team]:
-    """The teams of `teams` that break their province's rule: one aggregate subquery per rule."""
+def breaking_rules_q(on: datetime.date) -> Q:
+    """A filter for teams that break their province's rule on a date: one aggregate subquery per rule."""
     ids = Q(pk__in=[])
     for rule in CompositionRule.objects.select_related("province"):
         broken = Q(pk__in=[])
@@ -289,7 +297,7 @@ def teams_breaking_rules(teams: QuerySet[Team], on: datetime.date) -> QuerySet[T
             broken |= Q(**{f"older_than_{rule.preferred_max_age}__gt": 0})
         ruled = Team.objects.filter(unit__path__startswith=rule.province.path, level=rule.team_level)
         ids |= Q(pk__in=with_composition(ruled, on, rule_ages([rule])).filter(broken).values("pk"))
-    return teams.filter(ids)
+    return ids
 
 
 # --- counts ----------------------------------------------------------------------------------------------
@@ -306,3 +314,71 @@ def team_counts(teams: QuerySet[Team], on: datetime.date) -> dict:
 
 def pending_requests_for(user) -> QuerySet[MembershipRequest]:
     return requests_visible_to(user).filter(status=RequestStatus.PENDING)
+
+
+# --- change history (django-simple-history) --------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    when: datetime.datetime
+    user: object
+    subject: str
+    action: str
+    fields: list  # (label, old, new); old is None when the record was created
+
+
+def team_history(team: Team, limit: int | None = None) -> list[Change]:
+    """Who changed the team and its memberships, when, which field, old → new: newest first."""
+    groups = [(str(_("Team")), list(team.history.select_related("history_user").order_by("history_date", "history_id")))]
+    membership_records = Membership.history.filter(team_id=team.pk).select_related("history_user").order_by("id", "history_date", "history_id")
+    people = Person.objects.in_bulk({record.person_id for record in membership_records})
+    by_membership = {}
+    for record in membership_records:
+        by_membership.setdefault(record.id, []).append(record)
+    for records in by_membership.values():
+        person = people.get(records[-1].person_id)
+        groups.append((str(person) if person else "?", records))
+    changes = []
+    for subject, records in groups:
+        previous = None
+        for record in records:
+            changes.append(_change(record, previous, subject))
+            previous = record
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit] if limit else changes
+
+
+ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+
+
+def _change(record, previous, subject) -> Change:
+    model = record.instance_type
+    if previous is None:
+        fields = [
+            (field.verbose_name, None, _display(field, getattr(record, field.attname)))
+            for field in model._meta.concrete_fields
+            if field.editable and getattr(record, field.attname) not in (None, "") and field.name not in {"team", "person"}
+        ]
+    else:
+        delta = record.diff_against(previous)
+        fields = [
+            (model._meta.get_field(change.field).verbose_name, _display(model._meta.get_field(change.field), change.old), _display(model._meta.get_field(change.field), change.new))
+            for change in delta.changes
+        ]
+    return Change(record.history_date, record.history_user, subject, ACTIONS.get(record.history_type, ""), fields)
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if field.is_relation:
+        related = field.related_model.objects.filter(pk=value).first()
+        return str(related) if related else str(value)
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)

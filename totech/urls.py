@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("units.urls")),
+    path("teams/", include("teams.urls")),
     path("targets/", include("targets.urls")),
     path("admin/", admin.site.urls),
 ]

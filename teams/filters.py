@@ -1,0 +1,54 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from units.choices import Level
+from units.models import Unit
+from units.selectors import unit_scope_q, within_unit_q
+
+from .choices import RequestKind, RequestStatus, TeamStatus
+from .forms import UnitChoiceField
+from .models import TEAM_LEVELS
+from .selectors import breaking_rules_q
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
+
+
+class TeamFilter(django_filters.FilterSet):
+    """Filters of the team list; the queryset must come annotated by `with_composition` (for the size)."""
+
+    q = django_filters.CharFilter(label=_("search"), method="search")
+    unit = UnitFilter(label=_("unit (and everything under it)"), queryset=Unit.objects.none(), method="within")
+    level = django_filters.ChoiceFilter(label=_("level"), choices=TEAM_LEVELS)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=TeamStatus.choices)
+    violations = django_filters.ChoiceFilter(
+        label=_("composition rules"), method="breaking_rules",
+        choices=[("yes", _("breaks a rule")), ("no", _("meets the rules"))],
+    )
+    size_min = django_filters.NumberFilter(label=_("members from"), field_name="member_count", lookup_expr="gte", widget=forms.NumberInput(attrs={"min": 0}))
+    size_max = django_filters.NumberFilter(label=_("members to"), field_name="member_count", lookup_expr="lte", widget=forms.NumberInput(attrs={"min": 0}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = Unit.objects.filter(
+            unit_scope_q(user, unit_field=None), level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+        ).select_related("parent").order_by("path")
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(unit__name__icontains=value) | Q(decision_number__icontains=value))
+
+    def within(self, queryset, name, unit):
+        return queryset.filter(within_unit_q(unit))
+
+    def breaking_rules(self, queryset, name, value):
+        breaking = breaking_rules_q(timezone.localdate())
+        return queryset.filter(breaking) if value == "yes" else queryset.exclude(breaking)
+
+
+class RequestFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=RequestStatus.choices, empty_label=_("all"))
+    kind = django_filters.ChoiceFilter(label=_("request"), choices=RequestKind.choices)

@@ -1,0 +1,219 @@
+"""Forms collect and parse input; the services validate and save (so every rule lives in one place).
+
+The model forms here skip Django's model validation (`_post_clean`): the service they feed runs full_clean()
+and its ValidationError is put back on the form's fields by `add_service_errors`.
+"""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Unit
+
+from .choices import RequestKind
+from .models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
+from .presets import preset_choices
+from .selectors import quarter_bounds
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names, or above the form."""
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, messages)
+
+
+class DateInput(forms.DateInput):
+    """Dates typed as dd/mm/yyyy (the format module parses them), with a numeric keypad on phones."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+
+class ServiceModelForm(forms.ModelForm):
+    def _post_clean(self):
+        """The service validates the model: nothing to do here."""
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return f"{unit.name} · {unit.parent.name}" if unit.parent_id else unit.name
+
+
+class TeamForm(ServiceModelForm):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("unit served"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    zalo_link = forms.URLField(label=_("Zalo group link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Team
+        fields = ["unit", "name", "decision_number", "decision_date", "decision_signer", "zalo_link", "notes"]
+        widgets = {"decision_date": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.select_related("parent")
+        self.fields["name"].help_text = _("For example: Tổ Công nghệ số cộng đồng thôn Bản Giang")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class DissolveForm(forms.Form):
+    dissolved_on = forms.DateField(label=_("dissolved on"), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason"), required=False, max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PersonForm(ServiceModelForm):
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False, help_text=_("10 digits starting with 0."))
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "gender", "birth_date", "birth_year", "phone", "email", "national_id"]
+        widgets = {
+            "birth_date": DateInput,
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "national_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+
+
+class NewPersonForm(PersonForm):
+    """The person fields of "add a member", optional when an existing person is chosen instead."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = False
+
+
+class MembershipForm(ServiceModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "affiliation", "start_date", "end_date", "end_reason", "notes"]
+        widgets = {"start_date": DateInput, "end_date": DateInput}
+
+
+class MembershipAddForm(MembershipForm):
+    existing_person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, label=_("an existing person"),
+        help_text=_("Choose someone already on record, or leave empty and fill in a new person below."),
+    )
+
+    class Meta(MembershipForm.Meta):
+        fields = ["existing_person", "role", "affiliation", "start_date", "notes"]
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["existing_person"].queryset = people
+        self.fields["start_date"].initial = timezone.localdate
+
+
+class MembershipEndForm(forms.Form):
+    end_date = forms.DateField(label=_("last day in the team"), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason for leaving"), required=False, max_length=200)
+
+
+class RequestForm(ServiceModelForm):
+    existing_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("person"))
+    new_full_name = forms.CharField(
+        label=_("or a new person's full name"), required=False, max_length=150,
+        help_text=_("For someone not yet on record who asks to join."),
+    )
+    new_phone = forms.CharField(label=_("new person's phone"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+
+    class Meta:
+        model = MembershipRequest
+        fields = ["kind", "existing_person", "new_full_name", "new_phone", "role", "affiliation", "effective_date", "reason"]
+        widgets = {"effective_date": DateInput, "kind": forms.RadioSelect}
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["existing_person"].queryset = people
+        self.fields["effective_date"].initial = timezone.localdate
+        self.fields["role"].help_text = _("For a request to join.")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("existing_person") and not data.get("new_full_name"):
+            self.add_error("existing_person", _("Choose a person or type a new person's name."))
+        if data.get("kind") == RequestKind.LEAVE and not data.get("existing_person"):
+            self.add_error("existing_person", _("Choose the member who asks to leave."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.TypedChoiceField(
+        label=_("decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect,
+        coerce=lambda value: value == "approve",
+    )
+    decider_name = forms.CharField(label=_("decided by (name)"), max_length=150)
+    decider_title = forms.CharField(label=_("decider's title"), max_length=150, required=False)
+    decided_on = forms.DateField(label=_("decided on"), widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label=_("decision note"), max_length=300, required=False)
+
+
+class PresetForm(forms.Form):
+    preset = forms.ChoiceField(label=_("preset"), choices=preset_choices)
+
+
+class RuleForm(ServiceModelForm):
+    class Meta:
+        model = CompositionRule
+        fields = ["source", "min_size", "max_size", "requires_leader", "requires_deputy", "min_youth_union", "min_it_teachers", "preferred_max_age"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_max_age"].help_text = _("Members older than this are flagged (Mộ Đức 2024 prefers under 40: 39).")
+
+
+class AttendeeField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person):
+        return f"{person.full_name} · {person.team_name}" if getattr(person, "team_name", "") else person.full_name
+
+
+class TrainingForm(ServiceModelForm):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("organised for"))
+    attendees = AttendeeField(queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("attendees"))
+
+    class Meta:
+        model = Training
+        fields = ["unit", "date", "topic", "organiser", "format", "attendees"]
+        widgets = {"date": DateInput, "format": forms.RadioSelect}
+
+    def __init__(self, *args, units, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.select_related("parent")
+        self.fields["attendees"].queryset = candidates
+        self.fields["organiser"].help_text = _("For example VNPT, Viettel, MobiFone, VNPost, FPT or the commune.")
+        self.fields["attendees"].help_text = _("Tick the members who attended.")
+
+
+def recent_quarters(today, count=8):
+    """("2025-3", "Q3/2025") for this quarter and the ones before it."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    choices = []
+    for _step in range(count):
+        choices.append((f"{year}-{quarter}", f"Q{quarter}/{year}"))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return choices
+
+
+class RosterPeriodForm(forms.Form):
+    """Who was in the team on a date, or at some time in a quarter."""
+
+    on = forms.DateField(label=_("on"), required=False, widget=DateInput)
+    quarter = forms.ChoiceField(label=_("or during"), required=False, widget=forms.Select(attrs={"class": "form-select-sm w-auto"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [("", "—")] + recent_quarters(timezone.localdate())
+
+    def period(self):
+        """(start, end) of the chosen quarter, (date, date) for a date, or None for today."""
+        if not self.is_valid():
+            return None
+        if self.cleaned_data["quarter"]:
+            year, quarter = map(int, self.cleaned_data["quarter"].split("-"))
+            return quarter_bounds(year, quarter)
+        if self.cleaned_data["on"]:
+            return self.cleaned_data["on"], self.cleaned_data["on"]
+        return None

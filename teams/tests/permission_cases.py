@@ -1,0 +1,95 @@
+"""Every teams URL through the permission matrix: own unit, sibling, other province, each role.
+
+The objects are made on demand for the unit named by its key in the test `world`; the team at W1 is led by
+the `leader` persona (through Person.user), as a team leader's own team is.
+"""
+
+import datetime
+
+from accounts.models import User
+from teams.choices import TeamRole
+from teams.models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
+from totech.tests.permissions import ALL, Case
+from units.choices import Level
+
+EDITORS = ALL - {"leader"}
+
+
+def team(w, key):
+    unit = w[key]
+    found, created = Team.objects.get_or_create(unit=unit, name=f"Tổ CNSCĐ {unit.name}")
+    if created and key == "W1":
+        leader = User.objects.filter(username="leader").first()
+        person = Person.objects.create(full_name="Đỗ Văn Tuấn", commune=unit.parent, user=leader)
+        Membership.objects.create(team=found, person=person, role=TeamRole.LEADER, start_date=datetime.date(2025, 7, 23))
+    return found
+
+
+def _commune_of(unit):
+    return unit.parent if unit.level == Level.VILLAGE else unit
+
+
+def membership(w, key):
+    person = Person.objects.create(full_name="Lê Thị Hoa", commune=_commune_of(w[key]), phone="0912345678")
+    return Membership.objects.create(team=team(w, key), person=person, start_date=datetime.date(2025, 8, 1))
+
+
+def join_request(w, key):
+    person = Person.objects.create(full_name="Hà Văn Dũng", commune=_commune_of(w[key]))
+    requester = User.objects.get_or_create(username="requester")[0]
+    return MembershipRequest.objects.create(team=team(w, key), person=person, kind="join", effective_date=datetime.date(2025, 9, 1), requested_by=requester)
+
+
+def training(w, key):
+    return Training.objects.create(unit=w[key], date=datetime.date(2025, 9, 15), topic="VNeID mức 2", organiser="VNPT")
+
+
+def rule(w, key):
+    return CompositionRule.objects.get_or_create(province=w[key], team_level=Level.VILLAGE)[0]
+
+
+def pk_of(make, key):
+    return lambda w: {"pk": make(w, key).pk}
+
+
+CASES = [
+    Case("teams:list", allowed=ALL),
+    Case("teams:mine", allowed=ALL, allowed_status=302, label="teams:mine redirect"),
+    Case("teams:create", allowed=EDITORS),
+    Case("teams:detail", kwargs=pk_of(team, "W1"), allowed=frozenset({"admin", "province", "commune", "leader"}), label="team of own village"),
+    Case("teams:detail", kwargs=pk_of(team, "W2"), allowed=frozenset({"admin", "province", "commune"}), label="team of sibling village"),
+    Case("teams:detail", kwargs=pk_of(team, "K1"), allowed=frozenset({"admin", "province", "commune"}), label="commune team"),
+    Case("teams:detail", kwargs=pk_of(team, "K2"), allowed=frozenset({"admin", "province"}), label="team of sibling commune"),
+    Case("teams:detail", kwargs=pk_of(team, "C1"), allowed=frozenset({"admin", "district"}), label="team in own district"),
+    Case("teams:detail", kwargs=pk_of(team, "D1"), allowed=frozenset({"admin", "district"}), label="district team"),
+    Case("teams:detail", kwargs=pk_of(team, "C2"), allowed=frozenset({"admin"}), label="team in sibling district"),
+    Case("teams:detail", kwargs=pk_of(team, "O1"), allowed=frozenset({"admin", "outsider"}), label="team of other province"),
+    Case("teams:history", kwargs=pk_of(team, "W1"), allowed=frozenset({"admin", "province", "commune", "leader"})),
+    Case("teams:history", kwargs=pk_of(team, "O1"), allowed=frozenset({"admin", "outsider"}), label="history other province"),
+    Case("teams:edit", kwargs=pk_of(team, "W1"), allowed=frozenset({"admin", "province", "commune"}), label="edit own village team"),
+    Case("teams:edit", kwargs=pk_of(team, "C1"), allowed=frozenset({"admin", "district"}), label="edit team in own district"),
+    Case("teams:edit", kwargs=pk_of(team, "O1"), allowed=frozenset({"admin", "outsider"}), label="edit team of other province"),
+    Case("teams:dissolve", kwargs=pk_of(team, "W1"), allowed=frozenset({"admin", "province", "commune"})),
+    Case("teams:membership_add", kwargs=pk_of(team, "W1"), allowed=frozenset({"admin", "province", "commune"})),
+    Case("teams:membership_add", kwargs=pk_of(team, "K2"), allowed=frozenset({"admin", "province"}), label="add member sibling commune"),
+    Case("teams:membership_edit", kwargs=pk_of(membership, "W1"), allowed=frozenset({"admin", "province", "commune"})),
+    Case("teams:membership_edit", kwargs=pk_of(membership, "C1"), allowed=frozenset({"admin", "district"}), label="edit membership own district"),
+    Case("teams:membership_end", kwargs=pk_of(membership, "W1"), allowed=frozenset({"admin", "province", "commune"})),
+    Case("teams:membership_end", kwargs=pk_of(membership, "O1"), allowed=frozenset({"admin", "outsider"}), label="end membership other province"),
+    Case("teams:request_create", kwargs=pk_of(team, "W1"), allowed=frozenset({"admin", "province", "commune", "leader"}), label="request for own team"),
+    Case("teams:request_create", kwargs=pk_of(team, "K1"), allowed=frozenset({"admin", "province", "commune"}), label="request for commune team"),
+    Case("teams:requests", allowed=ALL),
+    Case("teams:request_decide", kwargs=pk_of(join_request, "W1"), allowed=frozenset({"admin", "province", "commune", "leader"}), label="request of own team"),
+    Case("teams:request_decide", kwargs=pk_of(join_request, "W2"), allowed=frozenset({"admin", "province", "commune"}), label="request of sibling village team"),
+    Case("teams:request_decide", kwargs=pk_of(join_request, "O1"), allowed=frozenset({"admin", "outsider"}), label="request other province"),
+    Case("teams:coverage", allowed=ALL),
+    Case("teams:rules_index", allowed=frozenset({"province", "outsider"}), allowed_status=302, denied_status=200, label="teams:rules_index redirect"),
+    Case("teams:rules", kwargs=lambda w: {"province_pk": w["Q"].pk}, allowed=frozenset({"admin", "province"})),
+    Case("teams:rules", kwargs=lambda w: {"province_pk": w["O"].pk}, allowed=frozenset({"admin", "outsider"}), label="rules other province"),
+    Case("teams:rules", kwargs=lambda w: {"province_pk": w["K1"].pk}, allowed=frozenset(), label="rules of a commune"),
+    Case("teams:rule_edit", kwargs=lambda w: {"province_pk": rule(w, "Q").province_id, "level": "village"}, allowed=frozenset({"admin", "province"})),
+    Case("teams:trainings", allowed=ALL),
+    Case("teams:training_create", allowed=EDITORS),
+    Case("teams:training_edit", kwargs=pk_of(training, "K1"), allowed=frozenset({"admin", "province", "commune"})),
+    Case("teams:training_edit", kwargs=pk_of(training, "O1"), allowed=frozenset({"admin", "outsider"}), label="training other province"),
+]

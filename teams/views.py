@@ -1,0 +1,510 @@
+"""Team pages. Every object comes from a scoping selector (out of scope: 404); a user who may see an object
+but not change it also gets 404 on the change pages, so the matrix has one answer for "not yours"."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from units.choices import Level
+from units.models import Unit
+from units.selectors import unit_scope_q, units_visible_to
+
+from . import services
+from .choices import RequestKind, RequestStatus, TeamStatus
+from .filters import RequestFilter, TeamFilter
+from .forms import (
+    DecisionForm,
+    DissolveForm,
+    MembershipAddForm,
+    MembershipEndForm,
+    MembershipForm,
+    NewPersonForm,
+    PersonForm,
+    PresetForm,
+    RequestForm,
+    RosterPeriodForm,
+    RuleForm,
+    TeamForm,
+    TrainingForm,
+    add_service_errors,
+)
+from .models import TEAM_LEVELS, CompositionRule, Membership, Person, Training
+from .selectors import (
+    active_during_q,
+    attach_violations,
+    can_create_teams,
+    can_decide_request,
+    can_edit_team,
+    can_file_request,
+    can_manage_rules,
+    communes_for_coverage,
+    composition_violations,
+    members_during,
+    members_on,
+    memberships_visible_to,
+    past_members,
+    people_visible_to,
+    requests_visible_to,
+    rule_ages,
+    rule_for,
+    rules_visible_to,
+    sees_personal_data,
+    team_counts,
+    team_history,
+    teams_led_by,
+    teams_visible_to,
+    trainings_visible_to,
+    units_for_new_teams,
+    villages_without_team,
+    with_composition,
+)
+
+PAGE_SIZE = 25
+
+
+def _page(request, items, size=PAGE_SIZE):
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _editable_team(request, pk):
+    team = get_object_or_404(teams_visible_to(request.user), pk=pk)
+    if not can_edit_team(request.user, team):
+        raise Http404
+    return team
+
+
+# --- teams -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def team_list(request):
+    today = timezone.localdate()
+    teams = with_composition(teams_visible_to(request.user), today, rule_ages(rules_visible_to(request.user)))
+    team_filter = TeamFilter(request.GET, queryset=teams.order_by("unit__path", "name"), user=request.user)
+    filtered = team_filter.qs
+    page = _page(request, filtered)
+    attach_violations(list(page.object_list), today)
+    context = {
+        "filter": team_filter,
+        "page": page,
+        "counts": team_counts(teams_visible_to(request.user).filter(pk__in=filtered.values("pk")), today),
+        "levels": TEAM_LEVELS,
+        "can_create": can_create_teams(request.user),
+        "query": _query_without_page(request),
+    }
+    return render(request, "teams/team_list.html", context)
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def team_detail(request, pk):
+    team = get_object_or_404(teams_visible_to(request.user), pk=pk)
+    today = timezone.localdate()
+    period_form = RosterPeriodForm(request.GET or None)
+    period = period_form.period()
+    if period and period[0] != period[1]:
+        roster = members_during(team, *period)
+    else:
+        roster = members_on(team, period[0] if period else today)
+    trainings = trainings_visible_to(request.user).filter(attendees__memberships__team=team).annotate(
+        team_attendees=Count("attendees", filter=Q(attendees__memberships__team=team), distinct=True)
+    ).distinct().order_by("-date")[:10]
+    context = {
+        "team": team,
+        "ancestors": [unit for unit in team.unit.ancestors() if request.user.sees_everything or unit.is_within(request.user.scope_unit)],
+        "roster": roster,
+        "period": period,
+        "period_form": period_form,
+        "past": past_members(team, today) if not period else [],
+        "today": today,
+        "violations": composition_violations(team, today),
+        "rule": rule_for(team),
+        "trainings": trainings,
+        "history": team_history(team, limit=10),
+        "pending_requests": team.requests.filter(status=RequestStatus.PENDING).select_related("person"),
+        "can_edit": can_edit_team(request.user, team),
+        "can_file_request": can_file_request(request.user, team),
+        "show_personal": sees_personal_data(request.user, team),
+    }
+    return render(request, "teams/team_detail.html", context)
+
+
+@login_required
+def team_history_view(request, pk):
+    team = get_object_or_404(teams_visible_to(request.user), pk=pk)
+    return render(request, "teams/team_history.html", {"team": team, "page": _page(request, team_history(team), 50)})
+
+
+@login_required
+def team_create(request):
+    if not can_create_teams(request.user):
+        raise Http404
+    units = units_for_new_teams(request.user)
+    initial = {}
+    if unit := units.filter(pk=request.GET.get("unit") or 0).first():
+        initial = {"unit": unit, "name": _("Community digital technology team of %(unit)s") % {"unit": unit.name}}
+    form = TeamForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        try:
+            team = services.team_create(**data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The team was created. Now add its members."))
+            return redirect("teams:detail", pk=team.pk)
+    return render(request, "teams/form.html", {"form": form, "title": _("New team"), "cancel_url": "teams:list", "submit": _("Create the team")})
+
+
+@login_required
+def team_edit(request, pk):
+    team = _editable_team(request, pk)
+    form = TeamForm(request.POST or None, instance=team, units=units_for_new_teams(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        version = data.pop("version") or 0
+        try:
+            services.team_update(team=team, version=version, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The team was saved."))
+            return redirect("teams:detail", pk=team.pk)
+    return render(request, "teams/form.html", {"form": form, "team": team, "title": _("Edit the team"), "submit": _("Save")})
+
+
+@login_required
+def team_dissolve(request, pk):
+    team = _editable_team(request, pk)
+    if team.status != TeamStatus.ACTIVE:
+        raise Http404
+    form = DissolveForm(request.POST or None, initial={"version": team.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_dissolve(team=team, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The team was dissolved; its open memberships ended that day."))
+            return redirect("teams:detail", pk=team.pk)
+    context = {
+        "form": form, "team": team, "title": _("Dissolve the team"), "submit": _("Dissolve"), "danger": True,
+        "intro": _("All open memberships will end on the date of dissolution and pending requests will be refused. The roster's history is kept."),
+    }
+    return render(request, "teams/form.html", context)
+
+
+# --- members ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def membership_add(request, pk):
+    team = _editable_team(request, pk)
+    if team.status != TeamStatus.ACTIVE:
+        raise Http404
+    home = services.person_home_unit(team)
+    people = Person.objects.filter(commune=home).exclude(memberships__in=team.memberships.filter(end_date__isnull=True))
+    membership_form = MembershipAddForm(request.POST or None, people=people, prefix="membership")
+    person_form = NewPersonForm(request.POST or None, prefix="person")
+    if request.method == "POST" and membership_form.is_valid() and person_form.is_valid():
+        data = dict(membership_form.cleaned_data)
+        person = data.pop("existing_person")
+        try:
+            with transaction.atomic():
+                if person is None:
+                    if not person_form.cleaned_data["full_name"]:
+                        raise ValidationError({"full_name": _("Type the new member's full name, or choose an existing person.")})
+                    person = services.person_create(commune=home, **person_form.cleaned_data)
+                services.membership_create(team=team, person=person, **data)
+        except ValidationError as error:
+            _show_member_errors(error, membership_form, person_form)
+        else:
+            messages.success(request, _("%(person)s was added to the team.") % {"person": person})
+            if "add_another" in request.POST:
+                return redirect("teams:membership_add", pk=team.pk)
+            return redirect("teams:detail", pk=team.pk)
+    context = {"team": team, "membership_form": membership_form, "person_form": person_form, "title": _("Add a member")}
+    return render(request, "teams/membership_form.html", context)
+
+
+def _show_member_errors(error: ValidationError, membership_form, person_form) -> None:
+    """Person fields' errors on the person form; everything else on the membership form."""
+    person_errors = {field: m for field, m in error.message_dict.items() if field in person_form.fields}
+    other_errors = {field: m for field, m in error.message_dict.items() if field not in person_form.fields}
+    if person_errors:
+        add_service_errors(person_form, ValidationError(person_errors))
+    if other_errors:
+        add_service_errors(membership_form, ValidationError(other_errors))
+
+
+@login_required
+def membership_edit(request, pk):
+    membership = get_object_or_404(memberships_visible_to(request.user), pk=pk)
+    team = membership.team
+    if not can_edit_team(request.user, team):
+        raise Http404
+    membership_form = MembershipForm(request.POST or None, instance=membership, prefix="membership")
+    person_form = PersonForm(request.POST or None, instance=membership.person, prefix="person")
+    if request.method == "POST" and membership_form.is_valid() and person_form.is_valid():
+        try:
+            with transaction.atomic():
+                services.person_update(person=membership.person, **person_form.cleaned_data)
+                services.membership_update(membership=membership, **membership_form.cleaned_data)
+        except ValidationError as error:
+            _show_member_errors(error, membership_form, person_form)
+        else:
+            messages.success(request, _("The membership of %(person)s was saved.") % {"person": membership.person})
+            return redirect("teams:detail", pk=team.pk)
+    context = {"team": team, "membership": membership, "membership_form": membership_form, "person_form": person_form, "title": _("Edit a membership")}
+    return render(request, "teams/membership_form.html", context)
+
+
+@login_required
+def membership_end(request, pk):
+    membership = get_object_or_404(memberships_visible_to(request.user), pk=pk)
+    if not can_edit_team(request.user, membership.team) or membership.end_date:
+        raise Http404
+    form = MembershipEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_end(membership=membership, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The membership of %(person)s ended.") % {"person": membership.person})
+            return redirect("teams:detail", pk=membership.team_id)
+    context = {
+        "form": form, "team": membership.team, "title": _("End a membership"), "submit": _("End the membership"), "danger": True,
+        "intro": _("%(person)s (%(role)s, since %(start)s) leaves the team. The membership stays in the roster's history.") % {
+            "person": membership.person, "role": membership.get_role_display(), "start": membership.start_date.strftime("%d/%m/%Y"),
+        },
+    }
+    return render(request, "teams/form.html", context)
+
+
+# --- join and leave requests -----------------------------------------------------------------------------
+
+
+@login_required
+def request_list(request):
+    requests = requests_visible_to(request.user).order_by("status", "-requested_at")
+    request_filter = RequestFilter(request.GET or {"status": RequestStatus.PENDING}, queryset=requests)
+    page = _page(request, request_filter.qs)
+    for item in page.object_list:
+        item.can_decide = can_decide_request(request.user, item)
+    return render(request, "teams/request_list.html", {"filter": request_filter, "page": page, "query": _query_without_page(request)})
+
+
+@login_required
+def request_create(request, pk):
+    team = get_object_or_404(teams_visible_to(request.user), pk=pk)
+    if not can_file_request(request.user, team):
+        raise Http404
+    home = services.person_home_unit(team)
+    people = Person.objects.filter(Q(commune=home) | Q(memberships__team=team)).distinct().order_by("full_name")
+    form = RequestForm(request.POST or None, people=people, initial={"kind": request.GET.get("kind", RequestKind.JOIN)})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        person = data.pop("existing_person")
+        new_name, new_phone = data.pop("new_full_name"), data.pop("new_phone")
+        try:
+            with transaction.atomic():
+                if person is None:
+                    try:
+                        person = services.person_create(commune=home, full_name=new_name, phone=new_phone)
+                    except ValidationError as error:
+                        raise ValidationError({f"new_{field}" if field in {"full_name", "phone"} else field: messages for field, messages in error.message_dict.items()})
+                services.membership_request_create(team=team, person=person, requested_by=request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, ValidationError({"existing_person" if field == "person" else field: m for field, m in error.message_dict.items()}))
+        else:
+            messages.success(request, _("The request was filed and waits for a decision."))
+            return redirect("teams:detail", pk=team.pk)
+    return render(request, "teams/form.html", {"form": form, "team": team, "title": _("File a join or leave request"), "submit": _("File the request")})
+
+
+@login_required
+def request_decide(request, pk):
+    membership_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
+    team = membership_request.team
+    may_decide = can_decide_request(request.user, membership_request)
+    form = None
+    if may_decide:
+        form = DecisionForm(request.POST or None, initial=_decider_initial(request.user, team))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.membership_request_decide(
+                    request=membership_request, approve=data["decision"], decided_by=request.user,
+                    decider_name=data["decider_name"], decider_title=data["decider_title"],
+                    decided_on=data["decided_on"], note=data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The decision was recorded."))
+                return redirect("teams:detail", pk=team.pk)
+    elif request.method == "POST":
+        raise Http404
+    context = {"item": membership_request, "team": team, "form": form}
+    return render(request, "teams/request_decide.html", context)
+
+
+def _decider_initial(user, team):
+    """Seed 003: the commune chair decides for commune teams, the team leader for village teams."""
+    if team.level == Level.VILLAGE:
+        leader = members_on(team, timezone.localdate()).filter(role="leader").first()
+        return {"decider_name": leader.person.full_name if leader else "", "decider_title": _("Team leader")}
+    return {"decider_title": _("Chair of the commune People's Committee")}
+
+
+# --- coverage --------------------------------------------------------------------------------------------
+
+
+@login_required
+def coverage(request):
+    """For each commune in scope: its villages that no active team serves."""
+    communes = communes_for_coverage(request.user)
+    if request.user.role == Role.TEAM_LEADER:
+        communes = Unit.objects.none()
+    communes = communes.annotate(village_count=Count("children", filter=Q(children__level=Level.VILLAGE)))
+    only_gaps = request.GET.get("gaps", "1") == "1"
+    rows = []
+    page = _page(request, communes, 20)
+    for commune in page.object_list:
+        missing = list(villages_without_team(commune))
+        if missing or not only_gaps:
+            rows.append({"commune": commune, "missing": missing})
+    context = {"rows": rows, "page": page, "only_gaps": only_gaps, "can_create": can_create_teams(request.user), "query": _query_without_page(request)}
+    return render(request, "teams/coverage.html", context)
+
+
+# --- composition rules -----------------------------------------------------------------------------------
+
+
+@login_required
+def rules_index(request):
+    """Province staff go to their province's rules; the administrator picks a province."""
+    if request.user.role == Role.PROVINCE_STAFF:
+        return redirect("teams:rules", province_pk=request.user.scope_unit_id)
+    provinces = Unit.objects.filter(level=Level.PROVINCE).order_by("edition", "code") if request.user.sees_everything else Unit.objects.none()
+    return render(request, "teams/rules_index.html", {"provinces": provinces})
+
+
+def _rule_province(request, province_pk):
+    province = get_object_or_404(units_visible_to(request.user).filter(level=Level.PROVINCE), pk=province_pk)
+    if not can_manage_rules(request.user, province):
+        raise Http404
+    return province
+
+
+@login_required
+def rules(request, province_pk):
+    province = _rule_province(request, province_pk)
+    form = PresetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.composition_preset_apply(province=province, preset=form.cleaned_data["preset"])
+        messages.success(request, _("The preset was applied. Adjust the rules below if your province's plan differs."))
+        return redirect("teams:rules", province_pk=province.pk)
+    existing = {rule.team_level: rule for rule in CompositionRule.objects.filter(province=province)}
+    levels = [(level, label, existing.get(level)) for level, label in TEAM_LEVELS if province.has_districts or level != Level.DISTRICT]
+    return render(request, "teams/rules.html", {"province": province, "form": form, "levels": levels})
+
+
+@login_required
+def rule_edit(request, province_pk, level):
+    province = _rule_province(request, province_pk)
+    if level not in dict(TEAM_LEVELS):
+        raise Http404
+    rule = CompositionRule.objects.filter(province=province, team_level=level).first() or CompositionRule(province=province, team_level=level)
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.composition_rule_set(province=province, team_level=level, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The rule was saved. Teams that break it show a warning; nothing is blocked."))
+            return redirect("teams:rules", province_pk=province.pk)
+    title = _("Composition rule: %(level)s teams of %(province)s") % {"level": dict(TEAM_LEVELS)[level].lower(), "province": province}
+    return render(request, "teams/form.html", {"form": form, "title": title, "submit": _("Save")})
+
+
+# --- trainings -------------------------------------------------------------------------------------------
+
+
+@login_required
+def training_list(request):
+    trainings = trainings_visible_to(request.user).annotate(attendee_count=Count("attendees", distinct=True)).order_by("-date")
+    can_create = can_create_teams(request.user)
+    return render(request, "teams/training_list.html", {"page": _page(request, trainings), "can_create": can_create})
+
+
+def _training_form(request, training, units):
+    """The training form; the attendees to tick are the people in a team under the chosen unit in the last
+    year, plus anyone already ticked."""
+    unit_pk = request.POST.get("unit") or request.GET.get("unit") or training.unit_id or request.user.scope_unit_id
+    unit = units.filter(pk=unit_pk or 0).first() or units.first()
+    today = timezone.localdate()
+    recent = active_during_q(today.replace(year=today.year - 1), today, "memberships__")
+    candidates = Q(recent, memberships__team__unit__path__startswith=unit.path) if unit else Q(pk__in=[])
+    if training.pk:
+        candidates |= Q(pk__in=training.attendees.values("pk"))
+    team_name = Membership.objects.filter(person=OuterRef("pk")).order_by(F("end_date").desc(nulls_first=True)).values("team__name")[:1]
+    people = Person.objects.filter(pk__in=Person.objects.filter(candidates).values("pk")).annotate(team_name=Subquery(team_name)).order_by("full_name")
+    return TrainingForm(request.POST or None, instance=training, units=units, initial={"unit": unit}, candidates=people)
+
+
+@login_required
+def training_create(request):
+    if not can_create_teams(request.user):
+        raise Http404
+    units = Unit.objects.filter(unit_scope_q(request.user, unit_field=None), level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE]).order_by("path")
+    form = _training_form(request, Training(), units)
+    if request.method == "POST" and "save" in request.POST and form.is_valid():
+        try:
+            training = services.training_create(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The training was recorded."))
+            return redirect("teams:training_edit", pk=training.pk)
+    return render(request, "teams/training_form.html", {"form": form, "title": _("New training")})
+
+
+@login_required
+def training_edit(request, pk):
+    training = get_object_or_404(trainings_visible_to(request.user), pk=pk)
+    if not (can_create_teams(request.user) and units_visible_to(request.user).filter(pk=training.unit_id).exists()):
+        raise Http404
+    units = Unit.objects.filter(unit_scope_q(request.user, unit_field=None)).order_by("path")
+    form = _training_form(request, training, units)
+    if request.method == "POST" and "save" in request.POST and form.is_valid():
+        try:
+            services.training_update(training=training, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The training was saved."))
+            return redirect("teams:trainings")
+    return render(request, "teams/training_form.html", {"form": form, "title": _("Edit a training"), "training": training})
+
+
+@login_required
+def my_team(request):
+    """A team leader's shortcut to the team they lead."""
+    team = teams_led_by(request.user).first()
+    return redirect("teams:detail", pk=team.pk) if team else redirect("teams:list")
