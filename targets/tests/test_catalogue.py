@@ -1,0 +1,76 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from targets.choices import IndicatorKind
+from targets.models import Indicator
+from targets.services import CATALOGUE, catalogue_seed
+
+from .factories import IndicatorFactory
+
+
+def test_the_catalogue_seed_is_idempotent_and_keeps_department_edits(db):
+    created = catalogue_seed()
+    assert len(created) == len(CATALOGUE) == 10
+    percentages = {i.code: i.default_target for i in Indicator.objects.filter(kind=IndicatorKind.PERCENT)}
+    assert percentages == {
+        "eid_level2": 85, "eid_activation": 90, "households_online_services": 80, "citizen_app": 40, "households_digital_skills": 80
+    }
+    assert Indicator.objects.get(code="eid_activation").denominator_indicator.code == "eid_level2"
+    Indicator.objects.filter(code="citizen_app").update(default_target=50)
+    assert catalogue_seed() == []
+    assert Indicator.objects.get(code="citizen_app").default_target == 50
+
+
+def test_the_name_follows_the_language(db):
+    indicator = IndicatorFactory(name_vi="Hộ gia đình", name_en="Households")
+    with translation.override("vi"):
+        assert str(indicator) == "Hộ gia đình"
+    with translation.override("en"):
+        assert str(indicator) == "Households"
+
+
+@pytest.mark.parametrize(
+    "fields, error_field",
+    [
+        ({"kind": IndicatorKind.PERCENT, "denominator_field": ""}, "denominator_field"),
+        ({"kind": IndicatorKind.COUNT, "denominator_field": "", "denominator_indicator_code": "base"}, "denominator_indicator"),
+        ({"kind": IndicatorKind.PERCENT, "default_target": 120}, "default_target"),
+    ],
+)
+def test_indicator_rules(db, fields, error_field):
+    base = IndicatorFactory(code="base")
+    fields = dict(fields)
+    if fields.pop("denominator_indicator_code", None):
+        fields["denominator_indicator"] = base
+    indicator = IndicatorFactory.build(**fields)
+    with pytest.raises(ValidationError) as error:
+        indicator.full_clean()
+    assert error_field in error.value.message_dict
+
+
+def test_the_department_adds_and_edits_an_indicator(personas, client):
+    client.force_login(personas["province"])
+    data = {
+        "code": "zalo_groups", "name_vi": "Nhóm Zalo thôn", "name_en": "Village Zalo groups", "pillar": "team_activity",
+        "kind": "count", "denominator_field": "", "aggregation": "stock", "default_target": "", "order": "5", "is_active": "on",
+    }
+    assert client.post(reverse("targets:indicator_create"), data).status_code == 302
+    indicator = Indicator.objects.get(code="zalo_groups")
+    data["name_vi"] = "Nhóm Zalo của thôn"
+    assert client.post(reverse("targets:indicator_edit", args=[indicator.pk]), data).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.name_vi == "Nhóm Zalo của thôn"
+    assert indicator.history.count() == 2
+    page = client.get(reverse("targets:indicator_list") + "?kind=count")
+    assert list(page.context["page"]) == [indicator]
+
+
+def test_a_percentage_without_denominator_is_refused_on_the_page(personas, client):
+    client.force_login(personas["province"])
+    data = {"code": "x", "name_vi": "X", "name_en": "X", "pillar": "digital_society", "kind": "percent",
+            "denominator_field": "", "aggregation": "stock", "order": "0"}
+    response = client.post(reverse("targets:indicator_create"), data)
+    assert response.status_code == 200 and "denominator_field" in response.context["form"].errors
+    assert not Indicator.objects.exists()
