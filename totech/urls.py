@@ -14,5 +14,6 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("teams/", include("teams.urls")),
     path("targets/", include("targets.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
