@@ -110,18 +110,20 @@ def units_of(team: Team) -> dict[str, Unit | None]:
     return {level: chain.get(level) for level in (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE)}
 
 
-def _stale_error():
-    return ValidationError(
-        {
-            NON_FIELD_ERRORS: [
-                _(
-                    "Someone saved this report after you opened it, so your changes were not saved. Your input is "
-                    "still in the form: check the saved report, then press Save again to replace it with yours."
-                )
-            ]
-        },
-        code="stale",
-    )
+class StaleReportError(ValidationError):
+    """Someone saved the report since the form was loaded, with other content: nothing was written."""
+
+    def __init__(self):
+        super().__init__(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "Someone saved this report after you opened it, so your changes were not saved. Your input is "
+                        "still in the form: check the saved report, then press Save again to replace it with yours."
+                    )
+                ]
+            }
+        )
 
 
 def _locked_error(report: Report):
@@ -129,7 +131,7 @@ def _locked_error(report: Report):
         message = _("This report was approved: its values are locked. Ask the district or the province to reopen it.")
     else:
         message = _("This report was already sent and is waiting for review: it cannot be changed now.")
-    return ValidationError({NON_FIELD_ERRORS: [message]}, code="locked")
+    return ValidationError({NON_FIELD_ERRORS: [message]})
 
 
 def _slot_report(*, user, team: Team, period: Period | None, request: ReportRequest | None) -> tuple[Report, bool]:
@@ -232,7 +234,7 @@ def report_save(
 
     The first save creates the report (one per team and period: a second first save finds it). `version` is
     the one the form was loaded at: when someone saved since, and what they saved differs from this input,
-    nothing is written (ValidationError code "stale"). Sending twice is harmless: the second time finds the
+    nothing is written (StaleReportError). Sending twice is harmless: the second time finds the
     same content already sent and changes nothing.
     """
     unknown = set(texts) - set(TEXT_FIELDS)
@@ -249,7 +251,7 @@ def report_save(
             return report  # a repeated send (double tap, retry after a dropped answer)
         raise _locked_error(report)
     if not created and report.version != version and not same:
-        raise _stale_error()
+        raise StaleReportError()
     indicators = indicators_for(report)
     _check_values(report, indicators, values, submit)
     _write_values(report, indicators, values)

@@ -124,12 +124,14 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
                     user=request.user, team=team, period=period, request=ad_hoc, version=form.cleaned_data["version"],
                     values=form.values(), submit=submit, **form.texts(),
                 )
+            except services.StaleReportError as error:
+                current = Report.objects.get(team=team, period=period, request=ad_hoc)
+                form = _with_version(request.POST, current.version, form_kwargs, error)
+                return _form_errors(request, form, team, period, ad_hoc, current, status=409)
             except ValidationError as error:
                 _add_errors(form, error)
                 current = Report.objects.filter(team=team, period=period, request=ad_hoc).first()
-                if error.code == "stale" and current is not None:
-                    form = _with_version(form, request.POST, current.version, form_kwargs, error)
-                return _form_errors(request, form, team, period, ad_hoc, current, status=409 if error.code == "stale" else 400)
+                return _form_errors(request, form, team, period, ad_hoc, current, status=400)
             return _saved(request, report, submit)
         return _form_errors(request, form, team, period, ad_hoc, report, status=400)
     form = ReportForm(initial=_initial(report), **form_kwargs)
@@ -141,7 +143,7 @@ def _add_errors(form, error: ValidationError):
         form.add_error(None if field == NON_FIELD_ERRORS or field not in form.fields else field, messages_)
 
 
-def _with_version(form, data, version, form_kwargs, error):
+def _with_version(data, version, form_kwargs, error):
     """The same input, now based on the saved version: the user has been told, and saving again is their choice."""
     data = data.copy()
     data["version"] = str(version)
