@@ -43,6 +43,12 @@
     status.scrollIntoView({ block: "nearest" });
   }
 
+  function csrfCookie() {
+    // Logging in again (in another tab) rotates the CSRF token: the cookie has the current one, the form may not.
+    var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
   function busy(on) {
     Array.prototype.forEach.call(buttons, function (button) { button.disabled = on; });
   }
@@ -97,6 +103,8 @@
     keep();
     var body = new FormData(form);
     body.set("action", action);
+    var token = csrfCookie();
+    if (token) body.set("csrfmiddlewaretoken", token);
     busy(true);
     show("info", text.saving);
     fetch(form.getAttribute("action"), {
