@@ -67,7 +67,7 @@ class PhotoForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Comment to the team"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when you return or reopen the report: say what to correct."),
     )
 

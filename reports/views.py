@@ -195,10 +195,12 @@ def report_detail(request, pk):
 def _detail_context(request, report: Report, review_form) -> dict:
     indicators = indicators_for(report)
     values = {value.indicator_id: value.value for value in report.values.all()}
+    rows = progress(period=report.period, team=report.team, indicators=indicators) if report.period_id else []
     return {
         "report": report,
         "values": [(indicator, values.get(indicator.pk)) for indicator in indicators],
-        "progress_rows": progress(period=report.period, team=report.team, indicators=indicators) if report.period_id else [],
+        # Shown once there is something to show: an approved figure or a target.
+        "progress_rows": rows if any(row.actual is not None or row.target for row in rows) else [],
         "transitions": report.transitions.select_related("actor"),
         "photos": report.photos.all(),
         "can_edit": can_edit_report(request.user, report),

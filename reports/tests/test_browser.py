@@ -71,6 +71,7 @@ def test_report_survives_a_dropped_connection_and_goes_through_review(page, cont
     page.locator("#save-status.alert-success").wait_for()
     report = Report.objects.get()
     assert report.values.get(indicator=setup.visits).value == 14
+    expect(page.locator(visits)).not_to_have_class("is-invalid")
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('totech-report')).length") == 0
     shoot(page, "report-form")
 

@@ -132,6 +132,7 @@
           window.location.assign(result.detail_url);
           return;
         }
+        if (document.activeElement) document.activeElement.blur();  // closes the phone's keyboard over the message
         show("success", result.message);
         return;
       }
