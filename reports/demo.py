@@ -170,6 +170,9 @@ def _thanh_thinh(units, by_username, indicators, first_month, today, rng):
             report = _send(report, leader)
             if last and team_index == 0:
                 report_return(user=reviewer, report=report, comment="Số hộ được hướng dẫn dịch vụ công chưa khớp với sổ theo dõi của thôn, đề nghị kiểm tra lại.")
+            elif last and team_index == 3:  # returned, corrected and sent again: waits for review
+                report_return(user=reviewer, report=report, comment="Bổ sung nội dung khó khăn, đề xuất.")
+                report = _send(report, leader)
             elif not (last and team_index in (1, 2)):  # those two wait for review
                 report_approve(user=reviewer, report=report)
                 if month_index == 2 and team_index == 3:

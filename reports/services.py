@@ -293,7 +293,7 @@ def _transition(*, report: Report, user, action: str, to_status: str, comment: s
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("team__unit", "period", "request").get(pk=report.pk)
+    return Report.objects.select_for_update(of=("self",)).select_related("team__unit", "period", "request").get(pk=report.pk)
 
 
 @transaction.atomic
