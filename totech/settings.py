@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY and ALLOWED_HOSTS.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -152,7 +153,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Reminders before report deadlines and when they pass (reports.tasks; each run is safe to repeat).
+    "report-reminders": {"task": "reports.tasks.send_report_reminders", "schedule": crontab(hour=7, minute=0)},
+}
+
+# Email: reminders and review notices. EMAIL_URL as django-environ reads it (smtp://user:pass@host:587, ...);
+# without it, mail is printed to the console. PORTAL_URL prefixes the links in emails.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Totech <no-reply@totech.local>")
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 
 CACHES = {
     "default": (

@@ -15,5 +15,6 @@ urlpatterns = [
     path("teams/", include("teams.urls")),
     path("targets/", include("targets.urls")),
     path("excel/", include("teams.urls_excel")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from reports import demo as reports_demo
 from targets import demo as targets_demo
 from teams import demo as teams_demo
 from teams import demo_excel as teams_excel_demo
@@ -16,8 +17,9 @@ class Command(BaseCommand):
         units = units_demo.seed()
         users = accounts_demo.seed(units)
         teams_demo.seed(units)
-        targets_demo.seed(units, users)
+        campaign = targets_demo.seed(units, users)
         teams_excel_demo.seed(units)
+        reports_demo.seed(units, users, campaign)
         self.stdout.write("Demo logins (password for all: %s):" % accounts_demo.DEMO_PASSWORD)
         for user in users:
             scope = f" · {user.scope_unit}" if user.scope_unit else ""

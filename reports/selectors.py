@@ -1,0 +1,343 @@
+"""Reads of reports, always starting from what the user may see, and the deadline arithmetic behind what's due."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.choices import Role
+from targets.choices import PeriodKind
+from targets.models import Indicator, Period
+from targets.selectors import indicators_active
+from teams.choices import TeamStatus
+from teams.models import Team
+from teams.selectors import covers, province_of, teams_led_by, teams_visible_to
+from units.choices import Level
+from units.models import Unit
+from units.selectors import unit_scope_q
+
+from .choices import AWAITING_REVIEW, RECEIVED_STATUSES, ReportKind, ReportStatus
+from .models import Notification, Report, ReportingSchedule, ReportRequest, submitted_on
+
+# A campaign without a dated review step after its end is reported within this many days of its end.
+CAMPAIGN_GRACE_DAYS = 10
+# Overdue reminders are sent for deadlines missed at most this long ago (older ones show on the home page only).
+OVERDUE_REMINDER_WINDOW = datetime.timedelta(days=31)
+
+
+# --- scoping ---------------------------------------------------------------------------------------------
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    """Reports of the teams the user sees (their scope, and for a team leader the teams they lead)."""
+    return Report.objects.filter(team__in=teams_visible_to(user)).select_related(
+        "team__unit", "period", "request", "commune", "district", "province"
+    )
+
+
+def requests_visible_to(user) -> QuerySet[ReportRequest]:
+    """Ad-hoc requests made in the user's scope or by a unit above it (they apply to the user's teams too)."""
+    if not user.is_authenticated:
+        return ReportRequest.objects.none()
+    above = Q()
+    if user.scope_unit_id:
+        above = Q(unit__in=[ancestor.pk for ancestor in user.scope_unit.ancestors()])
+    return ReportRequest.objects.filter(unit_scope_q(user) | above).select_related("unit", "requested_by")
+
+
+def schedules_visible_to(user) -> QuerySet[Unit]:
+    """The provinces whose reporting schedule the user may read."""
+    return Unit.objects.filter(unit_scope_q(user, unit_field=None), level=Level.PROVINCE).select_related("reporting_schedule")
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user) if user.is_authenticated else Notification.objects.none()
+
+
+def unread_count(user) -> int:
+    return notifications_of(user).filter(read_at__isnull=True).count()
+
+
+# --- what a user may do ----------------------------------------------------------------------------------
+
+
+def can_edit_report(user, report: Report) -> bool:
+    """The team's current leader fills in the report while it is a draft or returned."""
+    return report.is_editable and teams_led_by(user).filter(pk=report.team_id).exists()
+
+
+def can_start_report(user, team: Team) -> bool:
+    return team.status == TeamStatus.ACTIVE and teams_led_by(user).filter(pk=team.pk).exists()
+
+
+def reviewer_scope_q(user) -> Q:
+    """Reports this user reviews: commune officers the village teams of their commune; a commune team's report
+    goes to district staff where its unit had a district, else to province staff (who also review district
+    teams). System administrators may review anything."""
+    if user.sees_everything:
+        return Q()
+    scope = user.scope_unit_id
+    if user.role == Role.COMMUNE_OFFICER:
+        return Q(team__level=Level.VILLAGE, commune_id=scope)
+    if user.role == Role.DISTRICT_STAFF:
+        return Q(team__level=Level.COMMUNE, district_id=scope)
+    if user.role == Role.PROVINCE_STAFF:
+        return Q(province_id=scope) & (Q(team__level=Level.COMMUNE, district__isnull=True) | Q(team__level=Level.DISTRICT))
+    return Q(pk__in=[])
+
+
+def can_review_report(user, report: Report) -> bool:
+    return report.status in AWAITING_REVIEW and Report.objects.filter(reviewer_scope_q(user), pk=report.pk).exists()
+
+
+def can_reopen_report(user, report: Report) -> bool:
+    """District or province staff whose scope covers the team (and administrators) reopen approved reports."""
+    if report.status != ReportStatus.APPROVED:
+        return False
+    if user.sees_everything:
+        return True
+    return user.role in {Role.DISTRICT_STAFF, Role.PROVINCE_STAFF} and covers(user, report.team.unit)
+
+
+def can_request_reports(user) -> bool:
+    """Commune officers and the Department ask their own unit's teams for ad-hoc reports."""
+    return user.is_authenticated and user.role in {Role.PROVINCE_STAFF, Role.COMMUNE_OFFICER} and bool(user.scope_unit_id)
+
+
+def can_set_schedule(user, province: Unit) -> bool:
+    return user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF} and covers(user, province)
+
+
+def reports_awaiting_review_by(user) -> QuerySet[Report]:
+    return reports_visible_to(user).filter(reviewer_scope_q(user), status__in=AWAITING_REVIEW).order_by("submitted_at")
+
+
+# --- indicators ------------------------------------------------------------------------------------------
+
+
+def indicators_for(report: Report | None = None) -> list[Indicator]:
+    """The indicators a report carries: every active one, plus any it already holds a value for."""
+    indicators = {indicator.pk: indicator for indicator in indicators_active()}
+    if report is not None and report.pk:
+        for value in report.values.select_related("indicator"):
+            indicators.setdefault(value.indicator_id, value.indicator)
+    return sorted(indicators.values(), key=lambda indicator: (indicator.order, indicator.code))
+
+
+# --- schedules and deadlines -----------------------------------------------------------------------------
+
+
+def schedule_for(unit: Unit) -> ReportingSchedule | None:
+    """The reporting schedule of the unit's province (None: the Department has not set one yet)."""
+    return ReportingSchedule.objects.filter(province_id=province_of(unit)).first()
+
+
+def month_after(date: datetime.date) -> tuple[int, int]:
+    return (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
+
+
+def periodic_deadline(period: Period, schedule: ReportingSchedule) -> datetime.date:
+    """The schedule's day of the month after the period ends (e.g. the 5th)."""
+    year, month = month_after(period.end)
+    return datetime.date(year, month, schedule.deadline_day)
+
+
+def campaign_deadline(campaign: Period) -> datetime.date:
+    """The campaign plan's first dated step after its end (seed 004: review by 20/10), else a grace period."""
+    step = campaign.deadlines.filter(due_on__gt=campaign.end).order_by("due_on").first()
+    return step.due_on if step else campaign.end + datetime.timedelta(days=CAMPAIGN_GRACE_DAYS)
+
+
+def active_during_q(start: datetime.date, end: datetime.date) -> Q:
+    """Teams established by `end` (or with no decision date recorded) and not dissolved before `start`."""
+    return (Q(decision_date__isnull=True) | Q(decision_date__lte=end)) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start)
+    )
+
+
+def was_active_during(team: Team, start: datetime.date, end: datetime.date) -> bool:
+    return (team.decision_date is None or team.decision_date <= end) and (team.dissolved_on is None or team.dissolved_on >= start)
+
+
+def ancestor_ids(unit: Unit) -> list[int]:
+    return [int(part) for part in unit.path.strip("/").split("/")]
+
+
+@dataclass
+class Slot:
+    """A report a team owes: for a period (periodic or campaign) or an ad-hoc request, with its deadline."""
+
+    team: Team
+    kind: str
+    deadline: datetime.date
+    period: Period | None = None
+    request: ReportRequest | None = None
+    report: Report | None = None
+
+    @property
+    def subject(self):
+        return self.request.title if self.request else str(self.period)
+
+    @property
+    def received(self) -> bool:
+        return self.report is not None and self.report.status in RECEIVED_STATUSES
+
+    @property
+    def returned(self) -> bool:
+        return self.report is not None and self.report.status == ReportStatus.RETURNED
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return not self.received and self.deadline < today
+
+    @property
+    def ends(self) -> datetime.date:
+        return self.request.covers_end if self.request else self.period.end
+
+
+def slots_for_team(team: Team, today: datetime.date) -> list[Slot]:
+    """Every report the team owes up to today: periods of its province's schedule that have started (the
+    current one can be drafted), campaigns run by its unit or a unit above, and ad-hoc requests made there;
+    only those during which the team was active. Each carries the team's report, if started."""
+    slots = []
+    schedule = schedule_for(team.unit)
+    if schedule is not None:
+        periods = Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, start__lte=today)
+        slots += [
+            Slot(team, ReportKind.PERIODIC, periodic_deadline(period, schedule), period=period)
+            for period in periods
+            if was_active_during(team, period.start, period.end)
+        ]
+    chain = ancestor_ids(team.unit)
+    campaigns = Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit_id__in=chain, start__lte=today).prefetch_related("deadlines")
+    slots += [
+        Slot(team, ReportKind.CAMPAIGN, campaign_deadline(campaign), period=campaign)
+        for campaign in campaigns
+        if was_active_during(team, campaign.start, campaign.end)
+    ]
+    requests = ReportRequest.objects.filter(unit_id__in=chain, covers_start__lte=today)
+    slots += [
+        Slot(team, ReportKind.AD_HOC, request.deadline, request=request)
+        for request in requests
+        if was_active_during(team, request.covers_start, request.covers_end)
+    ]
+    reports = team.reports.select_related("period", "request")
+    by_slot = {(report.period_id, report.request_id): report for report in reports}
+    for slot in slots:
+        slot.report = by_slot.get((slot.period.pk if slot.period else None, slot.request.pk if slot.request else None))
+    return sorted(slots, key=lambda slot: (slot.deadline, slot.subject))
+
+
+def slot_for(team: Team, *, period: Period | None = None, request: ReportRequest | None = None) -> Slot | None:
+    """The slot a new report fills, or None when the team owes no report for that period or request."""
+    wanted = (period.pk if period else None, request.pk if request else None)
+    for slot in slots_for_team(team, timezone.localdate()):
+        if (slot.period.pk if slot.period else None, slot.request.pk if slot.request else None) == wanted:
+            return slot
+    return None
+
+
+@dataclass
+class LeaderAgenda:
+    returned: list[Slot] = field(default_factory=list)
+    overdue: list[Slot] = field(default_factory=list)
+    due: list[Slot] = field(default_factory=list)
+    recent: list[Report] = field(default_factory=list)
+
+
+def leader_agenda(user, today: datetime.date | None = None) -> LeaderAgenda:
+    """A team leader's home: reports returned for correction, overdue, and due (deadline not yet passed)."""
+    today = today or timezone.localdate()
+    agenda = LeaderAgenda()
+    teams = list(teams_led_by(user).filter(status=TeamStatus.ACTIVE).select_related("unit"))
+    for team in teams:
+        for slot in slots_for_team(team, today):
+            if slot.returned:
+                agenda.returned.append(slot)
+            elif slot.is_overdue(today):
+                agenda.overdue.append(slot)
+            elif not slot.received:
+                agenda.due.append(slot)
+    agenda.recent = list(
+        Report.objects.filter(team__in=teams).exclude(status=ReportStatus.DRAFT).select_related("team", "period", "request")
+        .order_by("-updated_at")[:5]
+    )
+    return agenda
+
+
+# --- completeness and timeliness -------------------------------------------------------------------------
+
+
+@dataclass
+class Completeness:
+    """Reports received of those expected, and how many of those received came by the deadline."""
+
+    unit: Unit
+    expected: int = 0
+    received: int = 0
+    on_time: int = 0
+    missing: list[Team] = field(default_factory=list)
+
+    @property
+    def completeness(self):
+        return round(100 * self.received / self.expected, 1) if self.expected else None
+
+    @property
+    def timeliness(self):
+        return round(100 * self.on_time / self.received, 1) if self.received else None
+
+
+def latest_closed_period(unit: Unit, today: datetime.date) -> tuple[Period, datetime.date] | tuple[None, None]:
+    """The most recent scheduled period of the unit's province whose deadline has come, and that deadline."""
+    schedule = schedule_for(unit)
+    if schedule is None:
+        return None, None
+    for period in Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, end__lt=today).order_by("-start"):
+        deadline = periodic_deadline(period, schedule)
+        if deadline <= today:
+            return period, deadline
+    return None, None
+
+
+def completeness_by_child(unit: Unit, period: Period, deadline: datetime.date) -> tuple[Completeness, list[Completeness]]:
+    """Completeness and timeliness of `period`'s reports for `unit` and each unit right below it.
+
+    Expected: the teams under the unit that were active during the period. A team serving the unit itself is
+    counted in the total and in a row of its own for the unit."""
+    teams = list(
+        Team.objects.filter(active_during_q(period.start, period.end), unit__path__startswith=unit.path)
+        .select_related("unit").order_by("unit__path", "name")
+    )
+    reports = {
+        report.team_id: report
+        for report in Report.objects.filter(team__in=teams, period=period, request__isnull=True)
+    }
+    children = {child.pk: child for child in unit.children.all()}
+    rows = {}
+    total = Completeness(unit)
+    for team in teams:
+        child_id = next((pk for pk in ancestor_ids(team.unit) if pk in children), unit.pk)
+        row = rows.setdefault(child_id, Completeness(children.get(child_id, unit)))
+        report = reports.get(team.pk)
+        for bucket in (row, total):
+            bucket.expected += 1
+            if report is not None and report.status in RECEIVED_STATUSES:
+                bucket.received += 1
+                bucket.on_time += submitted_on(report.submitted_at) <= deadline
+            elif bucket is row:
+                bucket.missing.append(team)
+    return total, sorted(rows.values(), key=lambda row: row.unit.name)
+
+
+def completeness_for_user(user, today: datetime.date | None = None):
+    """The home page's completeness block: the user's unit for its latest closed period."""
+    today = today or timezone.localdate()
+    if not user.scope_unit_id:
+        return None
+    period, deadline = latest_closed_period(user.scope_unit, today)
+    if period is None:
+        return None
+    total, rows = completeness_by_child(user.scope_unit, period, deadline)
+    return {"period": period, "deadline": deadline, "total": total, "rows": rows}
+
+

@@ -1,0 +1,499 @@
+"""Writes to reports: keyword-only, validated, atomic. Views, tasks and the demo all go through these.
+
+Refusals are ValidationErrors keyed by the form field they concern (`value_<indicator id>`, `activities`,
+`comment`, `image` ...), so the form shows each on the right field and keeps everything typed.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from accounts.choices import Role
+from accounts.models import User
+from targets.models import Indicator, Period
+from targets.selectors import denominator_as_of
+from targets.services import periods_generate
+from teams.choices import TeamRole, TeamStatus
+from teams.models import Team
+from teams.selectors import members_on, teams_led_by
+from units.choices import Level
+from units.models import Unit
+
+from .choices import AWAITING_REVIEW, Action, NotificationKind, ReportKind, ReportStatus
+from .models import (
+    Notification,
+    Report,
+    ReportingSchedule,
+    ReportPhoto,
+    ReportRequest,
+    ReportTransition,
+    ReportValue,
+    StaleRollup,
+)
+from .selectors import (
+    OVERDUE_REMINDER_WINDOW,
+    can_reopen_report,
+    can_request_reports,
+    can_review_report,
+    can_set_schedule,
+    indicators_for,
+    slot_for,
+    slots_for_team,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_PHOTOS = 4
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+TEXT_FIELDS = ("activities", "difficulties", "proposals")
+
+
+def value_field(indicator) -> str:
+    """The form field (and error key) of an indicator's value."""
+    return f"value_{indicator.pk}"
+
+
+# --- schedules and ad-hoc requests -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_set(
+    *, user, province: Unit, frequency: str, deadline_day: int, remind_days_before: int, starts_on: datetime.date
+) -> ReportingSchedule:
+    """Set a province's schedule; the months and quarters it needs are generated."""
+    if not can_set_schedule(user, province):
+        raise ValidationError(_("Only the Department of %(province)s sets its reporting schedule.") % {"province": province})
+    schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule(province=province)
+    schedule.frequency, schedule.deadline_day = frequency, deadline_day
+    schedule.remind_days_before, schedule.starts_on = remind_days_before, starts_on
+    schedule.full_clean()
+    schedule.save()
+    for year in range(starts_on.year, timezone.localdate().year + 1):
+        periods_generate(year=year)
+    return schedule
+
+
+@transaction.atomic
+def report_request_create(
+    *, user, unit: Unit, title: str, covers_start: datetime.date, covers_end: datetime.date,
+    deadline: datetime.date, instructions: str = "",
+) -> ReportRequest:
+    """An ad-hoc report asked of every active team under `unit` (a commune, or the Department's province)."""
+    if not (can_request_reports(user) and user.scope_unit_id == unit.pk):
+        raise ValidationError({"unit": _("You can ask for ad-hoc reports only for your own commune or province.")})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    request = ReportRequest(
+        unit=unit, title=title, instructions=instructions, covers_start=covers_start, covers_end=covers_end,
+        deadline=deadline, requested_by=user,
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+# --- the report ------------------------------------------------------------------------------------------
+
+
+def units_of(team: Team) -> dict[str, Unit | None]:
+    """The team's village, commune, district (none on the reformed map) and province, as they are now."""
+    chain = {unit.level: unit for unit in team.unit.ancestors() + [team.unit]}
+    return {level: chain.get(level) for level in (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE)}
+
+
+class StaleReportError(ValidationError):
+    """Someone saved the report since the form was loaded, with other content: nothing was written."""
+
+    def __init__(self):
+        super().__init__(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "Someone saved this report after you opened it, so your changes were not saved. Your input is "
+                        "still in the form: check the saved report, then press Save again to replace it with yours."
+                    )
+                ]
+            }
+        )
+
+
+def _locked_error(report: Report):
+    if report.status == ReportStatus.APPROVED:
+        message = _("This report was approved: its values are locked. Ask the district or the province to reopen it.")
+    else:
+        message = _("This report was already sent and is waiting for review: it cannot be changed now.")
+    return ValidationError({NON_FIELD_ERRORS: [message]})
+
+
+def _slot_report(*, user, team: Team, period: Period | None, request: ReportRequest | None) -> tuple[Report, bool]:
+    """The team's report for the period or request, locked; created (as a draft) on first save."""
+    lookup = {"team": team, "period": period, "request": request}
+    report = Report.objects.select_for_update().filter(**lookup).first()
+    if report is not None:
+        return report, False
+    slot = slot_for(team, period=period, request=request)
+    if slot is None:
+        raise ValidationError({NON_FIELD_ERRORS: [_("This team is not expected to send a report for this period.")]})
+    units = units_of(team)
+    report = Report(
+        **lookup, kind=slot.kind, deadline=slot.deadline, created_by=user,
+        village=units[Level.VILLAGE], commune=units[Level.COMMUNE], district=units[Level.DISTRICT], province=units[Level.PROVINCE],
+    )
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # two first saves at once: the second finds the first one's report
+            report.save()
+    except IntegrityError:
+        return Report.objects.select_for_update().get(**lookup), False
+    _transition(report=report, user=user, action=Action.CREATE, to_status=ReportStatus.DRAFT)
+    return report, True
+
+
+def _same_content(report: Report, values: dict[int, int | None], texts: dict[str, str]) -> bool:
+    stored = dict(report.values.values_list("indicator_id", "value"))
+    return all(stored.get(pk) == value for pk, value in values.items()) and all(
+        getattr(report, name) == texts.get(name, "") for name in TEXT_FIELDS
+    )
+
+
+def _check_values(report: Report, indicators: list[Indicator], values: dict[int, int | None], submit: bool) -> None:
+    """Values must not exceed the unit's denominator; a submitted report has every value (0 when none)."""
+    errors = {}
+    on = report.request.covers_end if report.request_id else report.period.end
+    for indicator in indicators:
+        value = values.get(indicator.pk)
+        key = value_field(indicator)
+        if value is None:
+            if submit:
+                errors[key] = [_("Enter a number (0 if there was none) before sending the report.")]
+            continue
+        if value < 0:
+            errors[key] = [_("A value cannot be negative.")]
+        elif indicator.denominator_indicator_id:
+            base = values.get(indicator.denominator_indicator_id)
+            if base is not None and value > base:
+                errors[key] = [
+                    _("Larger than “%(base)s” (%(count)s) in this report: check the figure.")
+                    % {"base": indicator.denominator_indicator.name, "count": base}
+                ]
+        elif indicator.is_percent:
+            denominator = denominator_as_of(indicator=indicator, unit=report.team.unit, date=on)
+            if denominator is not None and value > denominator:
+                errors[key] = [
+                    _("Larger than the %(what)s of %(unit)s (%(count)s): check the figure.")
+                    % {"what": indicator.get_denominator_field_display().lower(), "unit": report.team.unit.name, "count": denominator}
+                ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_values(report: Report, indicators: list[Indicator], values: dict[int, int | None]) -> None:
+    existing = {row.indicator_id: row for row in report.values.all()}
+    copied = _copied_fields(report)
+    for indicator in indicators:
+        value = values.get(indicator.pk)
+        row = existing.get(indicator.pk)
+        if row is None:
+            ReportValue.objects.create(report=report, indicator=indicator, value=value, **copied)
+        elif row.value != value:
+            row.value = value
+            row.save(update_fields=["value"])
+
+
+def _copied_fields(report: Report) -> dict:
+    return {
+        "kind": report.kind, "period_id": report.period_id, "team_id": report.team_id,
+        "period_end": report.request.covers_end if report.request_id else report.period.end,
+        "village_id": report.village_id, "commune_id": report.commune_id, "district_id": report.district_id,
+        "province_id": report.province_id, "approved": report.status == ReportStatus.APPROVED,
+    }
+
+
+@transaction.atomic
+def report_save(
+    *,
+    user,
+    team: Team,
+    version: int,
+    values: dict[int, int | None],
+    period: Period | None = None,
+    request: ReportRequest | None = None,
+    submit: bool = False,
+    **texts: str,
+) -> Report:
+    """Save the team's report for a period (or ad-hoc request) as the leader typed it, and send it if `submit`.
+
+    The first save creates the report (one per team and period: a second first save finds it). `version` is
+    the one the form was loaded at: when someone saved since, and what they saved differs from this input,
+    nothing is written (StaleReportError). Sending twice is harmless: the second time finds the
+    same content already sent and changes nothing.
+    """
+    unknown = set(texts) - set(TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown report fields: {sorted(unknown)}")
+    if (period is None) == (request is None):
+        raise ValueError("report_save takes a period or a request")
+    if not teams_led_by(user).filter(pk=team.pk).exists():
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only the team's leader can fill in its report.")]})
+    report, created = _slot_report(user=user, team=team, period=period, request=request)
+    same = _same_content(report, values, texts)
+    if not report.is_editable:
+        if same and (report.status in AWAITING_REVIEW or not submit):
+            return report  # a repeated send (double tap, retry after a dropped answer)
+        raise _locked_error(report)
+    if not created and report.version != version and not same:
+        raise StaleReportError()
+    indicators = indicators_for(report)
+    _check_values(report, indicators, values, submit)
+    _write_values(report, indicators, values)
+    for name in TEXT_FIELDS:
+        setattr(report, name, texts.get(name, ""))
+    report.version += 1
+    report.full_clean(validate_constraints=False)
+    report.save()
+    if submit:
+        _submit(report=report, user=user)
+    return report
+
+
+def _submit(*, report: Report, user) -> None:
+    resubmit = report.status == ReportStatus.RETURNED
+    action, to_status = (Action.RESUBMIT, ReportStatus.RESUBMITTED) if resubmit else (Action.SUBMIT, ReportStatus.SUBMITTED)
+    if report.submitted_at is None:
+        report.submitted_at = timezone.now()
+    transition = _transition(report=report, user=user, action=action, to_status=to_status)
+    for reviewer in reviewers_of(report):
+        notify(
+            user=reviewer, kind=NotificationKind.SUBMITTED, key=f"transition:{transition.pk}", url=report_url(report),
+            message=_("%(team)s sent its report for %(subject)s: waiting for your review.") % {"team": report.team, "subject": report.subject},
+        )
+
+
+def _transition(*, report: Report, user, action: str, to_status: str, comment: str = "") -> ReportTransition:
+    transition = ReportTransition.objects.create(
+        report=report, action=action, from_status="" if action == Action.CREATE else report.status,
+        to_status=to_status, actor=user, comment=comment,
+    )
+    if report.status != to_status:
+        report.status = to_status
+        report.save()
+    return transition
+
+
+# --- review ----------------------------------------------------------------------------------------------
+
+
+def _lock(report: Report) -> Report:
+    return Report.objects.select_for_update(of=("self",)).select_related("team__unit", "period", "request").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_approve(*, user, report: Report, comment: str = "") -> Report:
+    """Approve a submitted report: its values lock and count in progress and the roll-ups."""
+    report = _lock(report)
+    if report.status == ReportStatus.APPROVED:
+        return report  # approved twice (double tap): once is enough
+    if not can_review_report(user, report):
+        raise ValidationError({NON_FIELD_ERRORS: [_("This report is not waiting for your review.")]})
+    report.approved_at = timezone.now()
+    _transition(report=report, user=user, action=Action.APPROVE, to_status=ReportStatus.APPROVED, comment=comment)
+    report.values.update(approved=True)
+    rollup_mark_stale(report=report)
+    _notify_leaders(report, NotificationKind.APPROVED, _("Your report for %(subject)s was approved."))
+    return report
+
+
+@transaction.atomic
+def report_return(*, user, report: Report, comment: str) -> Report:
+    """Send a submitted report back to the team with what to correct."""
+    report = _lock(report)
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Say what the team should correct.")]})
+    if not can_review_report(user, report):
+        raise ValidationError({NON_FIELD_ERRORS: [_("This report is not waiting for your review.")]})
+    _transition(report=report, user=user, action=Action.RETURN, to_status=ReportStatus.RETURNED, comment=comment.strip())
+    _notify_leaders(report, NotificationKind.RETURNED, _("Your report for %(subject)s was returned: %(comment)s"), comment=comment.strip())
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, user, report: Report, reason: str) -> Report:
+    """Unlock an approved report (district or province staff) so the team can correct and resend it."""
+    report = _lock(report)
+    if not reason.strip():
+        raise ValidationError({"comment": [_("Give the reason for reopening the report.")]})
+    if not can_reopen_report(user, report):
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only district or province staff can reopen an approved report.")]})
+    report.approved_at = None
+    _transition(report=report, user=user, action=Action.REOPEN, to_status=ReportStatus.RETURNED, comment=reason.strip())
+    report.values.update(approved=False)
+    rollup_mark_stale(report=report)
+    _notify_leaders(report, NotificationKind.REOPENED, _("Your approved report for %(subject)s was reopened: %(comment)s"), comment=reason.strip())
+    return report
+
+
+def quarter_of(date: datetime.date) -> tuple[int, int]:
+    return date.year, (date.month - 1) // 3 + 1
+
+
+def rollup_mark_stale(*, report: Report) -> StaleRollup | None:
+    """The roll-up hook (issue 7): mark the report's (commune, quarter) for recomputation. Ad-hoc reports are
+    not rolled up. Marking again moves `marked_at`, so a roll-up already running knows to run once more."""
+    if report.kind == ReportKind.AD_HOC:
+        return None
+    year, quarter = quarter_of(report.period.end)
+    mark, _created = StaleRollup.objects.update_or_create(
+        unit_id=report.commune_id or report.district_id or report.province_id, year=year, quarter=quarter,
+        defaults={"marked_at": timezone.now()},
+    )
+    return mark
+
+
+# --- photos ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def photo_add(*, user, report: Report, image, caption: str = "") -> ReportPhoto:
+    """Attach a photo of the team's activities: at most 4, at most 5 MB, and really a JPEG, PNG or WebP image."""
+    report = _lock(report)
+    if not teams_led_by(user).filter(pk=report.team_id).exists():
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only the team's leader can add photos to its report.")]})
+    if not report.is_editable:
+        raise _locked_error(report)
+    if report.photos.count() >= MAX_PHOTOS:
+        raise ValidationError({"image": [_("A report holds at most %(count)s photos: remove one first.") % {"count": MAX_PHOTOS}]})
+    if image.size > MAX_PHOTO_BYTES:
+        raise ValidationError({"image": [_("The photo is larger than %(size)s MB: send a smaller one.") % {"size": MAX_PHOTO_BYTES // (1024 * 1024)}]})
+    check_image(image)
+    photo = ReportPhoto(report=report, image=image, caption=caption)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+def check_image(upload) -> None:
+    """Open the file with Pillow: a renamed document or a broken file is refused, whatever its name says."""
+    try:
+        upload.seek(0)
+        with Image.open(upload) as picture:
+            image_format = picture.format
+            picture.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError({"image": [_("This file is not a photo: choose a JPEG, PNG or WebP image.")]})
+    finally:
+        upload.seek(0)
+    if image_format not in PHOTO_FORMATS:
+        raise ValidationError({"image": [_("This file is not a photo: choose a JPEG, PNG or WebP image.")]})
+
+
+@transaction.atomic
+def photo_delete(*, user, photo: ReportPhoto) -> None:
+    report = _lock(photo.report)
+    if not teams_led_by(user).filter(pk=report.team_id).exists():
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only the team's leader can remove photos from its report.")]})
+    if not report.is_editable:
+        raise _locked_error(report)
+    photo.image.delete(save=False)
+    photo.delete()
+
+
+# --- notifications and reminders -------------------------------------------------------------------------
+
+
+def report_url(report: Report) -> str:
+    return reverse("reports:detail", args=[report.pk])
+
+
+def leaders_of(team: Team, on: datetime.date | None = None) -> list[User]:
+    """The portal accounts of the team's current leader."""
+    memberships = members_on(team, on or timezone.localdate()).filter(role=TeamRole.LEADER, person__user__is_active=True)
+    return [membership.person.user for membership in memberships.select_related("person__user")]
+
+
+def reviewers_of(report: Report) -> list[User]:
+    """The users who review this report (see selectors.reviewer_scope_q), administrators aside."""
+    if report.team.level == Level.VILLAGE:
+        role, unit_id = Role.COMMUNE_OFFICER, report.commune_id
+    elif report.team.level == Level.COMMUNE and report.district_id:
+        role, unit_id = Role.DISTRICT_STAFF, report.district_id
+    else:
+        role, unit_id = Role.PROVINCE_STAFF, report.province_id
+    return list(User.objects.filter(role=role, scope_unit_id=unit_id, is_active=True))
+
+
+def _notify_leaders(report: Report, kind: str, template: str, comment: str = "") -> None:
+    last = report.transitions.order_by("-pk").first()
+    for leader in leaders_of(report.team):
+        notify(
+            user=leader, kind=kind, key=f"transition:{last.pk}", url=report_url(report),
+            message=template % {"subject": report.subject, "comment": comment},
+        )
+
+
+def notify(*, user: User, kind: str, key: str, message: str, url: str = "") -> Notification | None:
+    """Put a message in the user's portal inbox, and email it where an address is known; once per user and
+    key, so a reminder run twice sends nothing the second time. Returns the notification when it is new."""
+    notification, created = Notification.objects.get_or_create(
+        user=user, key=key, defaults={"kind": kind, "message": message[:300], "url": url}
+    )
+    if not created:
+        return None
+    address = user.email or getattr(getattr(user, "person", None), "email", "")
+    if address:
+        try:
+            send_mail(
+                subject=f"[Totech] {NotificationKind(kind).label}", message=f"{message}\n\n{settings.PORTAL_URL}{url}",
+                from_email=None, recipient_list=[address],
+            )
+        except OSError:
+            logger.exception("Could not email notification %s", notification.pk)
+        else:
+            Notification.objects.filter(pk=notification.pk).update(emailed=True)
+    return notification
+
+
+def reminders_send(*, province: Unit, today: datetime.date | None = None) -> int:
+    """Remind the leaders of the province's teams of reports due within their schedule's reminder days, and
+    of reports whose deadline passed (in the last month) without them being sent. Safe to run twice."""
+    today = today or timezone.localdate()
+    periods_generate(year=today.year)
+    schedule = ReportingSchedule.objects.filter(province=province).first()
+    remind_before = datetime.timedelta(days=schedule.remind_days_before if schedule else 3)
+    sent = 0
+    teams = Team.objects.filter(unit__path__startswith=province.path, status=TeamStatus.ACTIVE).select_related("unit")
+    for team in teams:
+        for slot in slots_for_team(team, today):
+            if slot.received:
+                continue
+            if slot.deadline < today:
+                if today - slot.deadline > OVERDUE_REMINDER_WINDOW:
+                    continue
+                kind = NotificationKind.OVERDUE
+                message = _("%(team)s: the report for %(subject)s was due on %(deadline)s and has not been sent.")
+            elif slot.deadline - today <= remind_before:
+                kind = NotificationKind.DUE_SOON
+                message = _("%(team)s: the report for %(subject)s is due on %(deadline)s.")
+            else:
+                continue
+            slot_key = f"r{slot.request.pk}" if slot.request else f"p{slot.period.pk}"
+            text = message % {"team": team.name, "subject": slot.subject, "deadline": slot.deadline.strftime("%d/%m/%Y")}
+            url = slot.report and report_url(slot.report) or reverse("home")
+            for leader in leaders_of(team, today):
+                sent += notify(user=leader, kind=kind, key=f"{kind}:{team.pk}:{slot_key}", message=text, url=url) is not None
+    return sent
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,62 @@
+"""The reports' test set-up on the shared `world`: Thái Nguyên (Q) reports monthly by the 5th from January
+2026; the team of village W1 is led by the `leader` persona, W2's by another leader; two indicators: a stock
+percentage of households and a flow count."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.choices import Role
+from accounts.tests.factories import UserFactory
+from reports.tests.factories import ScheduleFactory
+from targets.choices import Aggregation
+from targets.services import periods_generate
+from targets.tests.factories import CountIndicatorFactory, IndicatorFactory
+from teams.choices import TeamRole
+from teams.tests.factories import MembershipFactory, PersonFactory, TeamFactory
+from units.tests.factories import PopulationFigureFactory
+
+FOUNDED = datetime.date(2025, 8, 1)
+
+
+def lead(team, user, start=FOUNDED):
+    person = PersonFactory(commune=team.unit.parent if team.unit.level == "village" else team.unit, user=user, email="")
+    MembershipFactory(team=team, person=person, role=TeamRole.LEADER, start_date=start)
+    return team
+
+
+@dataclass
+class Setup:
+    world: dict
+    personas: dict
+    team: object
+    other_team: object
+    households: object
+    visits: object
+    other_leader: object
+
+    def period(self, month, year=2026):
+        from targets.models import Period
+
+        return Period.objects.get(kind="month", year=year, number=month)
+
+
+@pytest.fixture
+def setup(world, personas):
+    ScheduleFactory(province=world["Q"])
+    periods_generate(year=2026)
+    for village in ("W1", "W2"):
+        PopulationFigureFactory(unit=world[village], as_of=datetime.date(2025, 1, 1), households=300)
+    team = lead(TeamFactory(unit=world["W1"], decision_date=FOUNDED), personas["leader"])
+    other_leader = UserFactory(username="leader2", role=Role.TEAM_LEADER, scope_unit=world["W2"])
+    other_team = lead(TeamFactory(unit=world["W2"], decision_date=FOUNDED), other_leader)
+    households = IndicatorFactory(code="households_guided", order=1, aggregation=Aggregation.STOCK)
+    visits = CountIndicatorFactory(code="visits", order=2)
+    return Setup(world, personas, team, other_team, households, visits, other_leader)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/<int:team_pk>/period/<int:period_pk>/", views.report_new, name="new"),
+    path("new/<int:team_pk>/request/<int:request_pk>/", views.report_new, name="new_ad_hoc"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/edit/", views.report_edit, name="edit"),
+    path("<int:pk>/review/", views.report_review, name="review"),
+    path("<int:pk>/photos/", views.photo_add, name="photo_add"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.photo_view, name="photo"),
+    path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("progress/", views.progress_view, name="progress"),
+    path("schedules/", views.schedule_list, name="schedules"),
+    path("schedules/<int:province_pk>/", views.schedule_edit, name="schedule_edit"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+]

@@ -1,0 +1,386 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from targets.choices import PeriodKind
+from targets.models import Period
+from targets.selectors import denominator_as_of, periods_visible_to
+from teams.models import Team
+from teams.selectors import teams_led_by, teams_visible_to
+from units.choices import Level
+from units.selectors import units_visible_to
+
+from . import services
+from .filters import ReportFilter
+from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
+from .models import Report, ReportingSchedule
+from .progress import progress
+from .selectors import (
+    can_edit_report,
+    can_reopen_report,
+    can_request_reports,
+    can_review_report,
+    can_set_schedule,
+    indicators_for,
+    notifications_of,
+    reports_visible_to,
+    requests_visible_to,
+    schedules_visible_to,
+    slot_for,
+)
+
+PAGE_SIZE = 25
+
+
+def _page(request, items, size=PAGE_SIZE):
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# --- reports ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request):
+    reports = reports_visible_to(request.user).order_by("-deadline", "team__name")
+    periods = Period.objects.filter(reports__in=reports).distinct().order_by("-start")
+    report_filter = ReportFilter(request.GET, queryset=reports, periods=periods)
+    context = {"filter": report_filter, "page": _page(request, report_filter.qs), "query": _query_without_page(request)}
+    return render(request, "reports/report_list.html", context)
+
+
+@login_required
+def report_new(request, team_pk, period_pk=None, request_pk=None):
+    """The form for a report not started yet; the first save creates it."""
+    team = get_object_or_404(teams_led_by(request.user).select_related("unit"), pk=team_pk)
+    period = get_object_or_404(periods_visible_to(request.user), pk=period_pk) if period_pk else None
+    ad_hoc = get_object_or_404(requests_visible_to(request.user), pk=request_pk) if request_pk else None
+    existing = team.reports.filter(period=period, request=ad_hoc).first()
+    if existing:
+        return redirect("reports:edit", pk=existing.pk)
+    slot = slot_for(team, period=period, request=ad_hoc)
+    if slot is None:
+        raise Http404
+    return _report_form(request, team=team, slot=slot, report=None)
+
+
+@login_required
+def report_edit(request, pk):
+    report = get_object_or_404(
+        Report.objects.filter(team__in=teams_led_by(request.user)).select_related("team__unit", "period", "request"), pk=pk
+    )
+    if not report.is_editable and not (request.method == "POST"):
+        messages.info(request, _("This report has been sent: it can no longer be changed."))
+        return redirect("reports:detail", pk=report.pk)
+    return _report_form(request, team=report.team, slot=None, report=report)
+
+
+def _denominators(indicators, team: Team, on):
+    return {
+        indicator.pk: denominator_as_of(indicator=indicator, unit=team.unit, date=on)
+        for indicator in indicators
+        if indicator.is_percent and indicator.denominator_field
+    }
+
+
+def _initial(report: Report | None) -> dict:
+    if report is None:
+        return {"version": 0}
+    initial = {"version": report.version, **{name: getattr(report, name) for name in services.TEXT_FIELDS}}
+    for value in report.values.all():
+        initial[f"value_{value.indicator_id}"] = value.value
+    return initial
+
+
+def _report_form(request, *, team: Team, slot, report: Report | None):
+    """Fill in and send a report; answers JSON to the page's script (which keeps unsent input in the browser)
+    and plain HTML without it."""
+    period = report.period if report else slot.period
+    ad_hoc = report.request if report else slot.request
+    indicators = indicators_for(report)
+    on = ad_hoc.covers_end if ad_hoc else period.end
+    form_kwargs = {"indicators": indicators, "denominators": _denominators(indicators, team, on)}
+    if request.method == "POST":
+        form = ReportForm(request.POST, **form_kwargs)
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                report = services.report_save(
+                    user=request.user, team=team, period=period, request=ad_hoc, version=form.cleaned_data["version"],
+                    values=form.values(), submit=submit, **form.texts(),
+                )
+            except services.StaleReportError as error:
+                current = Report.objects.get(team=team, period=period, request=ad_hoc)
+                form = _with_version(request.POST, current.version, form_kwargs, error)
+                return _form_errors(request, form, team, period, ad_hoc, current, status=409)
+            except ValidationError as error:
+                _add_errors(form, error)
+                current = Report.objects.filter(team=team, period=period, request=ad_hoc).first()
+                return _form_errors(request, form, team, period, ad_hoc, current, status=400)
+            return _saved(request, report, submit)
+        return _form_errors(request, form, team, period, ad_hoc, report, status=400)
+    form = ReportForm(initial=_initial(report), **form_kwargs)
+    return _render_form(request, form, team, period, ad_hoc, report)
+
+
+def _add_errors(form, error: ValidationError):
+    for field, messages_ in error.message_dict.items():
+        form.add_error(None if field == NON_FIELD_ERRORS or field not in form.fields else field, messages_)
+
+
+def _with_version(data, version, form_kwargs, error):
+    """The same input, now based on the saved version: the user has been told, and saving again is their choice."""
+    data = data.copy()
+    data["version"] = str(version)
+    fresh = ReportForm(data, **form_kwargs)
+    fresh.is_valid()
+    _add_errors(fresh, error)
+    return fresh
+
+
+def _saved(request, report: Report, submit: bool):
+    message = _("The report was sent for review.") if submit else _("The draft was saved on the server.")
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "ok": True, "message": message, "version": report.version, "status": report.status,
+                "edit_url": reverse("reports:edit", args=[report.pk]), "detail_url": reverse("reports:detail", args=[report.pk]),
+                "submitted": submit,
+            }
+        )
+    messages.success(request, message)
+    return redirect("reports:detail" if submit else "reports:edit", pk=report.pk)
+
+
+def _form_errors(request, form, team, period, ad_hoc, report, status):
+    if _wants_json(request):
+        errors = {field: [str(message) for message in field_errors] for field, field_errors in form.errors.items()}
+        return JsonResponse({"ok": False, "errors": errors, "version": form.data.get("version")}, status=status)
+    return _render_form(request, form, team, period, ad_hoc, report, status=200)
+
+
+def _render_form(request, form, team, period, ad_hoc, report, status=200):
+    context = {
+        "form": form, "team": team, "period": period, "ad_hoc": ad_hoc, "report": report,
+        "storage_key": f"totech-report-{team.pk}-{'r%s' % ad_hoc.pk if ad_hoc else 'p%s' % period.pk}",
+        "action_url": reverse("reports:edit", args=[report.pk]) if report else request.path,
+        "photo_form": PhotoForm() if report else None,
+        "max_photos": services.MAX_PHOTOS,
+        "value_fields": [form[f"value_{indicator.pk}"] for indicator in form.indicators],
+    }
+    return render(request, "reports/report_form.html", context, status=status)
+
+
+@login_required
+def report_detail(request, pk):
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    return render(request, "reports/report_detail.html", _detail_context(request, report, ReviewForm()))
+
+
+def _detail_context(request, report: Report, review_form) -> dict:
+    indicators = indicators_for(report)
+    values = {value.indicator_id: value.value for value in report.values.all()}
+    rows = progress(period=report.period, team=report.team, indicators=indicators) if report.period_id else []
+    return {
+        "report": report,
+        "values": [(indicator, values.get(indicator.pk)) for indicator in indicators],
+        # Shown once there is something to show: an approved figure or a target.
+        "progress_rows": rows if any(row.actual is not None or row.target for row in rows) else [],
+        "transitions": report.transitions.select_related("actor"),
+        "photos": report.photos.all(),
+        "can_edit": can_edit_report(request.user, report),
+        "can_review": can_review_report(request.user, report),
+        "can_reopen": can_reopen_report(request.user, report),
+        "review_form": review_form,
+    }
+
+
+@login_required
+def report_review(request, pk):
+    """Approve or return a submitted report; reopen an approved one."""
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return redirect("reports:detail", pk=report.pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    action = request.POST.get("action")
+    actions = {
+        "approve": (services.report_approve, {"comment": comment}, _("The report was approved.")),
+        "return": (services.report_return, {"comment": comment}, _("The report was returned to the team.")),
+        "reopen": (services.report_reopen, {"reason": comment}, _("The report was reopened.")),
+    }
+    if action not in actions:
+        return redirect("reports:detail", pk=report.pk)
+    service, kwargs, done = actions[action]
+    try:
+        service(user=request.user, report=report, **kwargs)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return render(request, "reports/report_detail.html", _detail_context(request, report, form), status=400)
+    messages.success(request, done)
+    return redirect("reports:detail", pk=report.pk)
+
+
+# --- photos ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def photo_add(request, pk):
+    report = get_object_or_404(Report.objects.filter(team__in=teams_led_by(request.user)), pk=pk)
+    if request.method != "POST":
+        return redirect("reports:edit", pk=report.pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.photo_add(user=request.user, report=report, image=form.cleaned_data["image"], caption=form.cleaned_data["caption"])
+        except ValidationError as error:
+            for messages_ in error.message_dict.values():
+                for message in messages_:
+                    messages.error(request, message)
+        else:
+            messages.success(request, _("The photo was added."))
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    return redirect("reports:edit", pk=report.pk)
+
+
+@login_required
+def photo_view(request, pk, photo_pk):
+    """Photos are served through the report's scope, never from a public folder."""
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    photo = get_object_or_404(report.photos, pk=photo_pk)
+    return FileResponse(photo.image.open("rb"))
+
+
+@login_required
+def photo_delete(request, pk, photo_pk):
+    report = get_object_or_404(Report.objects.filter(team__in=teams_led_by(request.user)), pk=pk)
+    photo = get_object_or_404(report.photos, pk=photo_pk)
+    if request.method != "POST":
+        return redirect("reports:edit", pk=report.pk)
+    try:
+        services.photo_delete(user=request.user, photo=photo)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The photo was removed."))
+    return redirect("reports:edit", pk=report.pk)
+
+
+# --- progress --------------------------------------------------------------------------------------------
+
+
+@login_required
+def progress_view(request):
+    """Progress against targets for a unit or a team over a period."""
+    user = request.user
+    periods = periods_visible_to(user).order_by("-start")
+    today = timezone.localdate()
+    period = periods.filter(pk=request.GET.get("period")).first() if request.GET.get("period", "").isdigit() else None
+    period = period or periods.filter(kind=PeriodKind.QUARTER, start__lte=today).first()
+    team = unit = None
+    if request.GET.get("team", "").isdigit():
+        team = get_object_or_404(teams_visible_to(user), pk=request.GET["team"])
+    elif request.GET.get("unit", "").isdigit():
+        unit = get_object_or_404(units_visible_to(user), pk=request.GET["unit"])
+    else:
+        unit = user.scope_unit or units_visible_to(user).filter(level=Level.PROVINCE).order_by("name").first()
+    rows = progress(period=period, unit=unit, team=team) if period and (unit or team) else []
+    context = {
+        "periods": periods.exclude(kind=PeriodKind.MONTH)[:40], "period": period, "unit": unit, "team": team, "rows": rows,
+        "children": unit.children.order_by("name") if unit else [],
+        "teams": Team.objects.filter(unit=unit).order_by("name") if unit else [],
+    }
+    return render(request, "reports/progress.html", context)
+
+
+# --- schedules and ad-hoc requests -----------------------------------------------------------------------
+
+
+@login_required
+def schedule_list(request):
+    provinces = schedules_visible_to(request.user).order_by("name")
+    rows = [(province, getattr(province, "reporting_schedule", None), can_set_schedule(request.user, province)) for province in provinces]
+    return render(request, "reports/schedule_list.html", {"rows": rows})
+
+
+@login_required
+def schedule_edit(request, province_pk):
+    province = get_object_or_404(schedules_visible_to(request.user), pk=province_pk)
+    if not can_set_schedule(request.user, province):
+        raise Http404
+    schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule(province=province)
+    form = ScheduleForm(request.POST or None, instance=schedule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_set(user=request.user, province=province, **{name: form.cleaned_data[name] for name in ScheduleForm.Meta.fields})
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The reporting schedule was saved."))
+            return redirect("reports:schedules")
+    return render(request, "reports/form.html", {"form": form, "title": _("Reporting schedule of %(province)s") % {"province": province}, "cancel_url": reverse("reports:schedules")})
+
+
+@login_required
+def request_list(request):
+    requests = requests_visible_to(request.user).order_by("-deadline")
+    return render(request, "reports/request_list.html", {"page": _page(request, requests), "can_create": can_request_reports(request.user)})
+
+
+@login_required
+def request_create(request):
+    if not can_request_reports(request.user):
+        raise Http404
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_request_create(user=request.user, unit=request.user.scope_unit, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The ad-hoc report was requested from the teams."))
+            return redirect("reports:requests")
+    return render(request, "reports/form.html", {"form": form, "title": _("Ask the teams for an ad-hoc report"), "cancel_url": reverse("reports:requests")})
+
+
+# --- notifications ---------------------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    notifications = notifications_of(request.user)
+    return render(request, "reports/notification_list.html", {"page": _page(request, notifications)})
+
+
+@login_required
+def notification_open(request, pk):
+    notification = get_object_or_404(notifications_of(request.user), pk=pk)
+    services.notifications_mark_read(user=request.user, ids=[notification.pk])
+    return redirect(notification.url or "reports:notifications")
+
+
+@login_required
+def notifications_read(request):
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+    return redirect("reports:notifications")
