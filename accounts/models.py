@@ -44,6 +44,10 @@ class User(AbstractUser):
                 }
             )
 
+    def get_full_name(self):
+        """Vietnamese order: family and middle names first ("Hoàng Văn Nam")."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def is_system_admin(self):
         return self.role == Role.SYSTEM_ADMIN

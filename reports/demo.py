@@ -18,7 +18,7 @@ from targets.models import Indicator, Period
 from targets.selectors import denominator_as_of
 from teams.choices import Affiliation, TeamRole, TeamStatus
 from teams.models import Membership, Team
-from teams.services import membership_create, person_create, person_update, team_create, team_dissolve
+from teams.services import membership_create, person_create, person_update, team_create
 from units.choices import Level
 from units.models import Unit
 
@@ -148,6 +148,8 @@ def _thanh_thinh(units, by_username, indicators, first_month, today, rng):
     decision = first_month - datetime.timedelta(days=30)
     teams = []
     for index, village in enumerate(units["thanh_thinh_villages"]):
+        if index and not Team.objects.filter(unit=village, status=TeamStatus.ACTIVE).exists():
+            continue  # villages the teams demo left without a team stay without one
         username = "totruong.bangiang" if index == 0 else f"totruong.thanhthinh{index + 1}"
         leader = by_username.get(username) or _leader_account(username, LEADER_NAMES[index], village)
         teams.append(_team_with_leader(village, leader, decision))
@@ -183,21 +185,19 @@ def _thanh_thinh(units, by_username, indicators, first_month, today, rng):
 
 
 def _mo_duc(units, by_username, indicators, campaign, rng):
-    """The villages of Mộ Đức's first commune on the pre-reform map: the October 2024 campaign and the quarters
-    of 2024 and early 2025, all approved; the teams were re-established on the new map on 01/07/2025."""
+    """The village teams of Mộ Đức's first commune on the pre-reform map (set up by the teams demo): the October
+    2024 campaign and the quarters of 2024 and early 2025, all approved."""
     commune = units["mo_duc_communes"][0]
     officer = by_username["xa.moduc"]
     quarters = list(Period.objects.filter(kind=PeriodKind.QUARTER, start__gte=datetime.date(2024, 1, 1), end__lt=datetime.date(2025, 7, 1)).order_by("start"))
     periods = quarters + ([campaign] if campaign else [])
     teams = []
     for index, village in enumerate(commune.children.order_by("name")):
-        name = f"Tổ CNSCĐ {village.name} (2022-2025)"
-        existing = Team.objects.filter(unit=village, name=name, status=TeamStatus.DISSOLVED).first()
-        if existing is not None:
-            teams.append(existing)
-            continue
+        existing = Team.objects.filter(unit=village).order_by("pk").first()
+        if existing is None:
+            continue  # a village the teams demo left without a team stays without one
         leader = _leader_account(f"totruong.moduc{index + 1}", LEADER_NAMES[index], village)
-        team, leader = _team_with_leader(village, leader, datetime.date(2022, 9, 1), name=name)
+        team, leader = _team_with_leader(village, leader, datetime.date(2022, 9, 1), name=existing.name)
         for number, period in enumerate(periods):
             if Report.objects.filter(team=team, period=period).exists():
                 continue
@@ -205,7 +205,5 @@ def _mo_duc(units, by_username, indicators, campaign, rng):
             report = _send(report, leader)
             report_approve(user=officer, report=report)
             _backdate(report, _at(report.deadline, -1))
-        team_dissolve(team=team, version=Team.objects.get(pk=team.pk).version, dissolved_on=datetime.date(2025, 6, 30),
-                      reason="Sắp xếp lại đơn vị hành chính từ 01/07/2025.")
         teams.append(team)
     return teams

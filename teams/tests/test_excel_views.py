@@ -152,3 +152,16 @@ def test_demo_import_is_rerunnable(db):
     call_command("seed_demo")
     assert memberships > 10 and Membership.objects.count() == memberships
     assert ImportJob.objects.get().status == ImportStatus.DONE
+
+
+def test_team_list_and_team_page_link_to_the_roster_export(client, world, personas):
+    from teams.tests.factories import TeamFactory
+
+    team = TeamFactory(unit=world["W1"])
+    client.force_login(personas["commune"])
+    listing = client.get(reverse("teams:list"), {"status": "active"}).content.decode()
+    assert f'{reverse("excel:members_export")}?unit=&amp;level=&amp;status=active' in listing
+    page = client.get(reverse("teams:detail", args=[team.pk])).content.decode()
+    assert f'{reverse("excel:members_export")}?team={team.pk}' in page
+    response = client.get(reverse("excel:members_export"), {"team": team.pk})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
