@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from targets.models import Period
 from targets.selectors import denominator_as_of, periods_visible_to
 from teams.models import Team
 from teams.selectors import teams_led_by, teams_visible_to
+from totech.pagination import paginate, query_without_page
 from units.choices import Level
 from units.selectors import units_visible_to
 
@@ -35,18 +35,6 @@ from .selectors import (
     slot_for,
 )
 
-PAGE_SIZE = 25
-
-
-def _page(request, items, size=PAGE_SIZE):
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
 
 def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
@@ -60,7 +48,7 @@ def report_list(request):
     reports = reports_visible_to(request.user).order_by("-deadline", "team__name")
     periods = Period.objects.filter(reports__in=reports).distinct().order_by("-start")
     report_filter = ReportFilter(request.GET, queryset=reports, periods=periods)
-    context = {"filter": report_filter, "page": _page(request, report_filter.qs), "query": _query_without_page(request)}
+    context = {"filter": report_filter, "page": paginate(request, report_filter.qs), "query": query_without_page(request)}
     return render(request, "reports/report_list.html", context)
 
 
@@ -344,7 +332,7 @@ def schedule_edit(request, province_pk):
 @login_required
 def request_list(request):
     requests = requests_visible_to(request.user).order_by("-deadline")
-    return render(request, "reports/request_list.html", {"page": _page(request, requests), "can_create": can_request_reports(request.user)})
+    return render(request, "reports/request_list.html", {"page": paginate(request, requests), "can_create": can_request_reports(request.user)})
 
 
 @login_required
@@ -369,7 +357,7 @@ def request_create(request):
 @login_required
 def notification_list(request):
     notifications = notifications_of(request.user)
-    return render(request, "reports/notification_list.html", {"page": _page(request, notifications)})
+    return render(request, "reports/notification_list.html", {"page": paginate(request, notifications)})
 
 
 @login_required

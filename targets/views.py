@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from totech.pagination import paginate
 from units.choices import Level
 from units.selectors import unit_ancestors_visible_to, units_visible_to
 
@@ -59,7 +59,7 @@ def department_required(view):
 @department_required
 def indicator_list(request):
     filterset = IndicatorFilter(request.GET, queryset=Indicator.objects.select_related("denominator_indicator"))
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, 50)
     return render(request, "targets/indicator_list.html", {"filter": filterset, "page": page})
 
 
@@ -80,7 +80,7 @@ def indicator_edit(request, pk=None):
 @department_required
 def period_list(request):
     filterset = PeriodFilter(request.GET, queryset=periods_visible_to(request.user).prefetch_related("deadlines"))
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, 50)
     editable = set(campaigns_editable_by(request.user).values_list("pk", flat=True))
     context = {"filter": filterset, "page": page, "editable": editable, "generate_form": PeriodGenerateForm()}
     return render(request, "targets/period_list.html", context)

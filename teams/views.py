@@ -4,7 +4,6 @@ but not change it also gets 404 on the change pages, so the matrix has one answe
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from totech.pagination import paginate, query_without_page
 from units.choices import Level
 from units.models import Unit
 from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_visible_to
@@ -66,12 +66,6 @@ from .selectors import (
     with_composition,
 )
 
-PAGE_SIZE = 25
-
-
-def _page(request, items, size=PAGE_SIZE):
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
 
 def _run(request, form, action, message):
     """Call a service with a valid form's data: on success say so and return its result; on refusal show
@@ -101,7 +95,7 @@ def team_list(request):
     teams = with_composition(teams_visible_to(request.user), today, all_rule_ages())
     team_filter = TeamFilter(request.GET, queryset=teams.order_by("unit__path", "name"), user=request.user)
     filtered = team_filter.qs
-    page = _page(request, filtered)
+    page = paginate(request, filtered)
     attach_violations(list(page.object_list), today)
     context = {
         "filter": team_filter,
@@ -109,15 +103,10 @@ def team_list(request):
         "counts": team_counts(teams_visible_to(request.user).filter(pk__in=filtered.values("pk")), today),
         "levels": TEAM_LEVELS,
         "can_create": can_create_teams(request.user),
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     }
     return render(request, "teams/team_list.html", context)
 
-
-def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required
@@ -156,7 +145,7 @@ def team_detail(request, pk):
 @login_required
 def team_history_view(request, pk):
     team = get_object_or_404(teams_visible_to(request.user), pk=pk)
-    return render(request, "teams/team_history.html", {"team": team, "page": _page(request, team_history(team), 50)})
+    return render(request, "teams/team_history.html", {"team": team, "page": paginate(request, team_history(team), 50)})
 
 
 @login_required
@@ -299,10 +288,10 @@ def membership_end(request, pk):
 def request_list(request):
     requests = requests_visible_to(request.user).order_by("status", "-requested_at")
     request_filter = RequestFilter(request.GET or {"status": RequestStatus.PENDING}, queryset=requests)
-    page = _page(request, request_filter.qs)
+    page = paginate(request, request_filter.qs)
     for item in page.object_list:
         item.can_decide = can_decide_request(request.user, item)
-    return render(request, "teams/request_list.html", {"filter": request_filter, "page": page, "query": _query_without_page(request)})
+    return render(request, "teams/request_list.html", {"filter": request_filter, "page": page, "query": query_without_page(request)})
 
 
 @login_required
@@ -378,12 +367,12 @@ def coverage(request):
     communes = communes.annotate(village_count=Count("children", filter=Q(children__level=Level.VILLAGE)))
     only_gaps = request.GET.get("gaps", "1") == "1"
     rows = []
-    page = _page(request, communes, 20)
+    page = paginate(request, communes, 20)
     for commune in page.object_list:
         missing = list(villages_without_team(commune))
         if missing or not only_gaps:
             rows.append({"commune": commune, "missing": missing})
-    context = {"rows": rows, "page": page, "only_gaps": only_gaps, "can_create": can_create_teams(request.user), "query": _query_without_page(request)}
+    context = {"rows": rows, "page": page, "only_gaps": only_gaps, "can_create": can_create_teams(request.user), "query": query_without_page(request)}
     return render(request, "teams/coverage.html", context)
 
 
@@ -440,7 +429,7 @@ def rule_edit(request, province_pk, level):
 def training_list(request):
     trainings = trainings_visible_to(request.user).annotate(attendee_count=Count("attendees", distinct=True)).order_by("-date")
     can_create = can_create_teams(request.user)
-    return render(request, "teams/training_list.html", {"page": _page(request, trainings), "can_create": can_create})
+    return render(request, "teams/training_list.html", {"page": paginate(request, trainings), "can_create": can_create})
 
 
 def _training_form(request, training, units):

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from totech.pagination import paginate
 from totech.spreadsheets import SpreadsheetError
 from units.choices import Level
 
@@ -66,7 +66,7 @@ def villages_import(request):
 def job_list(request):
     _require_importer(request.user)
     jobs = import_jobs_visible_to(request.user)
-    page = Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, jobs, JOBS_PER_PAGE)
     return render(request, "excel/job_list.html", {"page": page, "total": page.paginator.count})
 
 
