@@ -7,9 +7,10 @@ the grid's save button stores them with `target_grid_save`.
 """
 
 import io
+import re
 from decimal import Decimal, InvalidOperation
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -41,7 +42,13 @@ def indicator_header(indicator) -> str:
 
 
 def grid_workbook(*, unit, period, indicators, holders, values) -> bytes:
-    """The grid as .xlsx bytes. `values` maps (kind, holder id, indicator id) to a holder's own target."""
+    """The grid as .xlsx bytes, in Vietnamese whatever the user's language (the import reads these words).
+    `values` maps (kind, holder id, indicator id) to a holder's own target."""
+    with translation.override("vi"):
+        return _grid_workbook(unit=unit, period=period, indicators=indicators, holders=holders, values=values)
+
+
+def _grid_workbook(*, unit, period, indicators, holders, values) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Chỉ tiêu")
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width, sheet.column_dimensions["C"].width = 12, 40, 22
@@ -88,6 +95,11 @@ def _plain_number(value):
     return value
 
 
+def _code_key(code: str) -> str:
+    """Excel turns a retyped 02107 into the number 2107: compare codes without their leading zeros."""
+    return code.lstrip("0") or "0"
+
+
 class GridImportRejected(Exception):
     """The file has errors; nothing fills the grid."""
 
@@ -116,7 +128,8 @@ class GridImporter:
     def __init__(self, *, user, unit, holders, indicators):
         self.user, self.unit, self.holders = user, unit, holders
         self.indicators_by_code = {indicator.code.lower(): indicator for indicator in indicators}
-        self.by_code = {holder.code: key for key, holder in holders.items() if key[0] == "unit" and holder.code}
+        self.by_code = {_code_key(holder.code): key for key, holder in holders.items() if key[0] == "unit" and holder.code}
+        self.title = ""  # the lines above the header row
         self.by_name = {}
         for key, holder in holders.items():
             self.by_name.setdefault(fold(holder.name), []).append(key)
@@ -158,6 +171,7 @@ class GridImporter:
         for number, values in rows:
             texts = [clean_text(value) for value in values]
             if not texts or fold(texts[0]) != fold(CODE_HEADER):
+                self.title += " ".join(texts) + "\n"
                 if number >= HEADER_SEARCH_ROWS:
                     return None
                 continue
@@ -175,7 +189,7 @@ class GridImporter:
 
     def _holder(self, number, code, holder_name, errors):
         if code:
-            key = self.by_code.get(code)
+            key = self.by_code.get(_code_key(code))
             if key:
                 return key
             known = Unit.objects.filter(code=code)
@@ -200,6 +214,16 @@ class GridImporter:
             message = _("Unknown unit or team: %(name)s.") % {"name": shown}
         errors.append(RowError(number, header, message))
         return None
+
+    def other_grid_warning(self, period) -> str:
+        """A warning when the file's title names another unit or period (copying a file on purpose is fine)."""
+        line = next((line for line in self.title.splitlines() if line.startswith("Đơn vị:")), "")
+        named = re.match(r"Đơn vị: (.+) \([^()]*\) · Kỳ: (.+?) \(\d", line)
+        with translation.override("vi"):
+            period_label = str(period)
+        if named and (named[1] != self.unit.name or named[2] != period_label):
+            return _("This file was exported for another unit or period (%(title)s): check the values before saving.") % {"title": line}
+        return ""
 
     @staticmethod
     def _value(value, indicator) -> Decimal | None:

@@ -383,17 +383,19 @@ def target_import(request):
     holders = grid_holders(unit)
     own = _own_values(period=period, indicators=indicators, holders=holders)
     grid = {"unit": unit, "period": period, "periods": periods, "indicators": indicators, "holders": holders}
+    unchanged_form = TargetGridForm(initial={cell_name(*key): value for key, value in own.items()}, holders=holders, indicators=indicators)
     import_form = TargetImportForm(request.POST, request.FILES)
     if not import_form.is_valid():
-        form = TargetGridForm(initial={cell_name(*key): value for key, value in own.items()}, holders=holders, indicators=indicators)
-        return _render_grid(request, form=form, import_form=import_form, **grid)
+        return _render_grid(request, form=unchanged_form, import_form=import_form, **grid)
     upload = import_form.cleaned_data["file"]
+    importer = GridImporter(user=request.user, unit=unit, holders=holders, indicators=indicators)
     try:
-        cells = GridImporter(user=request.user, unit=unit, holders=holders, indicators=indicators).read(upload, upload.name)
-    except (SpreadsheetError, GridImportRejected) as problem:
-        errors = [str(error) for error in problem.errors] if isinstance(problem, GridImportRejected) else [str(problem)]
-        form = TargetGridForm(initial={cell_name(*key): value for key, value in own.items()}, holders=holders, indicators=indicators)
-        return _render_grid(request, form=form, import_errors=errors, import_name=upload.name, **grid)
+        cells = importer.read(upload, upload.name)
+    except SpreadsheetError as problem:
+        return _render_grid(request, form=unchanged_form, import_errors=[str(problem)], import_name=upload.name, **grid)
+    except GridImportRejected as rejected:
+        errors = [str(error) for error in rejected.errors]
+        return _render_grid(request, form=unchanged_form, import_errors=errors, import_name=upload.name, **grid)
     data = {cell_name(*key): formats.localize(value) for key, value in own.items()}
     data.update({cell_name(*key): "" if value is None else formats.localize(tidy(value)) for key, value in cells.items()})
     form = TargetGridForm(data, holders=holders, indicators=indicators)
@@ -402,6 +404,7 @@ def target_import(request):
     parent_values = {indicator.pk: cells.get(("unit", unit.pk, indicator.pk), own.get(("unit", unit.pk, indicator.pk))) for indicator in indicators}
     return _render_grid(
         request, form=form, previewed=changed, imported=upload.name, imported_changes=len(changed),
+        import_warning=importer.other_grid_warning(period),
         preview_values={pk: value for pk, value in parent_values.items() if value is not None}, **grid,
     )
 

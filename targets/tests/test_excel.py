@@ -95,6 +95,7 @@ def test_an_edited_file_fills_the_grid_as_a_preview_and_saves_only_on_save(world
     workbook = export(grid)
     sheet = workbook.active
     row_of(sheet, "Xã Chợ Mới")[4].value = 600
+    row_of(sheet, "Xã Chợ Mới")[0].value = 2110  # retyped: Excel drops the leading zero of 02110
     row_of(sheet, "Xã Thanh Thịnh")[3].value = None  # K1 goes back to inheriting 85%
     row_of(sheet, "Xã Thanh Thịnh")[4].value = "1.200"  # text written the Vietnamese way
     before = saved_targets()
@@ -212,3 +213,13 @@ def test_the_overview_and_the_grid_offer_the_export(world, grid, personas, clien
     client.force_login(personas["commune"])
     overview = client.get(reverse("targets:overview")).content.decode()
     assert reverse("targets:export") in overview and reverse("targets:import") not in overview
+
+
+def test_a_file_of_another_period_fills_the_grid_with_a_warning(world, grid):
+    workbook = export(grid)
+    workbook.active["A2"].value = workbook.active["A2"].value.replace("Quý 1/2026", "Quý 2/2026")
+    response = upload(grid, to_bytes(workbook))
+    assert not response.context.get("import_errors")
+    assert "Quý 2/2026" in response.context["import_warning"]
+    assert response.context["form"].is_bound
+    assert upload(grid, to_bytes(export(grid))).context["import_warning"] == ""
