@@ -3,7 +3,8 @@
 The export writes each holder's own targets (a blank cell inherits from above, as in the grid), so a file
 exported and imported unchanged changes nothing. The import goes through the shared safety checks and
 reader of `totech.spreadsheets`; it only parses and checks: the values then fill the grid as a preview, and
-the grid's save button stores them with `target_grid_save`.
+the grid's save button stores them with `target_grid_save`. Rows and indicator columns left out of the file
+keep their current values; a blank cell in a row that is there removes that holder's own target.
 """
 
 import io
@@ -28,6 +29,8 @@ from .forms import NEGATIVE, PERCENT_RANGE, WHOLE_NUMBER
 CODE_HEADER, NAME_HEADER, KIND_HEADER = "Mã đơn vị", "Tên đơn vị / Tổ", "Loại"
 FIXED_COLUMNS = 3
 HEADER_SEARCH_ROWS = 20
+OWN_NOTE = "Ô để trống: không có chỉ tiêu riêng, áp dụng chỉ tiêu của cấp trên. Tỷ lệ ghi theo %, số lượng ghi số nguyên."
+EFFECTIVE_NOTE = "Bản để xem: gồm cả chỉ tiêu kế thừa từ cấp trên (chữ nghiêng màu xám)."
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 PARENT_FILL = PatternFill("solid", fgColor="F2F2F2")
 
@@ -41,14 +44,16 @@ def indicator_header(indicator) -> str:
     return f"{indicator.code}\n{indicator.name_vi} ({'%' if indicator.is_percent else 'số lượng'})"
 
 
-def grid_workbook(*, unit, period, indicators, holders, values) -> bytes:
+def grid_workbook(*, unit, period, indicators, holders, values, inherited=None) -> bytes:
     """The grid as .xlsx bytes, in Vietnamese whatever the user's language (the import reads these words).
-    `values` maps (kind, holder id, indicator id) to a holder's own target."""
+    `values` maps (kind, holder id, indicator id) to a holder's own target. The read-only overview also passes
+    `inherited` (the values inherited from above, written in grey italics): such a file is for reading, and the
+    import refuses it (its inherited values would become own targets)."""
     with translation.override("vi"):
-        return _grid_workbook(unit=unit, period=period, indicators=indicators, holders=holders, values=values)
+        return _grid_workbook(unit=unit, period=period, indicators=indicators, holders=holders, values=values, inherited=inherited)
 
 
-def _grid_workbook(*, unit, period, indicators, holders, values) -> bytes:
+def _grid_workbook(*, unit, period, indicators, holders, values, inherited) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Chỉ tiêu")
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width, sheet.column_dimensions["C"].width = 12, 40, 22
@@ -58,7 +63,7 @@ def _grid_workbook(*, unit, period, indicators, holders, values) -> bytes:
         ("CHỈ TIÊU CHUYỂN ĐỔI SỐ", True),
         (f"Đơn vị: {unit.name} ({unit.get_level_display()}) · Kỳ: {period} "
          f"({period.start:%d/%m/%Y} - {period.end:%d/%m/%Y}) · xuất ngày {timezone.localdate():%d/%m/%Y}", False),
-        ("Ô để trống: không có chỉ tiêu riêng, áp dụng chỉ tiêu của cấp trên. Tỷ lệ ghi theo %, số lượng ghi số nguyên.", False),
+        (OWN_NOTE if inherited is None else EFFECTIVE_NOTE, False),
     ]
     for line, bold in title_lines:
         cell = WriteOnlyCell(sheet, value=escape_formula(line))
@@ -75,11 +80,18 @@ def _grid_workbook(*, unit, period, indicators, holders, values) -> bytes:
     for (kind, holder_id), holder in holders.items():
         code = holder.code if kind == "unit" else ""
         row_values = [code, holder.name, _holder_kind_label(kind, holder)]
-        row_values += [values.get((kind, holder_id, indicator.pk)) for indicator in indicators]
         cells = []
         for value in row_values:
-            cell = WriteOnlyCell(sheet, value=escape_formula(_plain_number(value)))
+            cell = WriteOnlyCell(sheet, value=escape_formula(value))
             if holder_id == unit.pk and kind == "unit":
+                cell.font, cell.fill = Font(bold=True), PARENT_FILL
+            cells.append(cell)
+        for indicator in indicators:
+            key = (kind, holder_id, indicator.pk)
+            cell = WriteOnlyCell(sheet, value=_plain_number(values.get(key, (inherited or {}).get(key))))
+            if key not in values and key in (inherited or {}):
+                cell.font = Font(italic=True, color="808080")
+            elif holder_id == unit.pk and kind == "unit":
                 cell.font, cell.fill = Font(bold=True), PARENT_FILL
             cells.append(cell)
         sheet.append(cells)
@@ -139,6 +151,11 @@ class GridImporter:
         rows = read_rows(file)
         errors, cells, seen = [], {}, {}
         columns = self._find_header(rows, errors)
+        if EFFECTIVE_NOTE in self.title:
+            raise GridImportRejected([_(
+                "This file is the read-only view of the targets (it includes inherited ones): export the file from the "
+                "assignment grid to import it."
+            )])
         if columns is None:
             raise GridImportRejected(errors or [_(
                 "No header row found: the first column of the header row must be “%(header)s”, as in the exported file."

@@ -274,19 +274,18 @@ def target_overview(request):
     return render(request, "targets/overview.html", context)
 
 
-def _own_values(*, period, indicators, holders):
-    """(kind, holder id, indicator id) → the holder's own target (inherited ones left out): what the grid's inputs
-    and the Excel export hold."""
-    return {
-        key: tidy(effective.target.value)
-        for key, effective in effective_targets(
-            period=period,
-            indicators=indicators,
-            units=[h for (kind, _pk), h in holders.items() if kind == "unit"],
-            teams=[h for (kind, _pk), h in holders.items() if kind == "team"],
-        ).items()
-        if effective and not effective.inherited
-    }
+def _grid_values(*, period, indicators, holders) -> tuple[dict, dict]:
+    """(own, inherited): (kind, holder id, indicator id) → the holder's own target (what the grid's inputs and
+    the Excel export hold), and → the value it inherits from above (what the overview also shows)."""
+    effective = effective_targets(
+        period=period,
+        indicators=indicators,
+        units=[h for (kind, _pk), h in holders.items() if kind == "unit"],
+        teams=[h for (kind, _pk), h in holders.items() if kind == "team"],
+    )
+    own = {key: tidy(e.target.value) for key, e in effective.items() if e and not e.inherited}
+    inherited = {key: tidy(e.value) for key, e in effective.items() if e and e.inherited and e.value is not None}
+    return own, inherited
 
 
 def _grid_url(name, unit, period):
@@ -302,7 +301,8 @@ def target_assign(request):
         return render(request, "targets/assign.html", {"unit": unit, "period": None})
     indicators = list(indicators_active())
     holders = grid_holders(unit)
-    initial = {cell_name(*key): value for key, value in _own_values(period=period, indicators=indicators, holders=holders).items()}
+    own, _inherited = _grid_values(period=period, indicators=indicators, holders=holders)
+    initial = {cell_name(*key): value for key, value in own.items()}
     form = TargetGridForm(request.POST or None, initial=initial, holders=holders, indicators=indicators)
     previewed, preview_values = set(), None
     if request.method == "POST" and form.is_valid():
@@ -356,15 +356,17 @@ def _render_grid(request, *, unit, period, periods, indicators, holders, form, p
 
 @login_required
 def target_export(request):
-    """The grid of a unit and period as .xlsx, in the layout the import reads (scoped like the overview)."""
+    """The grid of a unit and period as .xlsx, in the layout the import reads (scoped like the overview). From the
+    overview (?view=effective) it also holds the inherited values, for reading."""
     unit, period, _periods = _grid_choice(request)
     if period is None:
         raise Http404
     indicators = list(indicators_active())
     holders = grid_holders(unit)
+    own, inherited = _grid_values(period=period, indicators=indicators, holders=holders)
     content = grid_workbook(
-        unit=unit, period=period, indicators=indicators, holders=holders,
-        values=_own_values(period=period, indicators=indicators, holders=holders),
+        unit=unit, period=period, indicators=indicators, holders=holders, values=own,
+        inherited=inherited if request.GET.get("view") == "effective" else None,
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     file_name = "chi-tieu-" + fold(f"{unit.name} {period}").replace(" ", "-") + ".xlsx"
@@ -381,7 +383,7 @@ def target_import(request):
         return redirect(_grid_url("targets:assign", unit, period) if period else reverse("targets:assign"))
     indicators = list(indicators_active())
     holders = grid_holders(unit)
-    own = _own_values(period=period, indicators=indicators, holders=holders)
+    own, _inherited = _grid_values(period=period, indicators=indicators, holders=holders)
     grid = {"unit": unit, "period": period, "periods": periods, "indicators": indicators, "holders": holders}
     unchanged_form = TargetGridForm(initial={cell_name(*key): value for key, value in own.items()}, holders=holders, indicators=indicators)
     import_form = TargetImportForm(request.POST, request.FILES)

@@ -223,3 +223,13 @@ def test_a_file_of_another_period_fills_the_grid_with_a_warning(world, grid):
     assert "Quý 2/2026" in response.context["import_warning"]
     assert response.context["form"].is_bound
     assert upload(grid, to_bytes(export(grid))).context["import_warning"] == ""
+
+
+def test_the_overview_export_shows_inherited_values_and_cannot_be_imported(world, grid):
+    response = grid["client"].get(reverse("targets:export") + query(grid) + "&view=effective")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    k2_eid = row_of(sheet, "Xã Chợ Mới")[3]
+    assert k2_eid.value == 85 and k2_eid.font.italic  # inherited from the province, in grey italics
+    assert row_of(sheet, "Xã Thanh Thịnh")[3].value == 70.5 and not row_of(sheet, "Xã Thanh Thịnh")[3].font.italic
+    errors = upload(grid, response.content).context["import_errors"]
+    assert errors == ["Tệp này là bản để xem (gồm cả chỉ tiêu kế thừa): hãy xuất tệp từ trang Giao chỉ tiêu để nhập."]
