@@ -94,3 +94,11 @@ class TargetGridForm(forms.Form):
 
     def cells(self):
         return {key: self.cleaned_data.get(name) for name, key in self.keys.items()}
+
+
+class TargetImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("A file exported from this grid, filled in."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -13,13 +13,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from totech.pagination import paginate
+from totech.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, fold
 from units.choices import Level
 from units.selectors import unit_ancestors_visible_to, units_visible_to
 
 from .cascade import CascadeError, cascade_split
+from .excel import GridImporter, GridImportRejected, grid_workbook
 from .choices import PeriodKind, TargetMode
 from .filters import IndicatorFilter, PeriodFilter
-from .forms import CampaignForm, DeadlineFormSet, IndicatorForm, PeriodGenerateForm, TargetGridForm, ThresholdForm, cell_name
+from .forms import CampaignForm, DeadlineFormSet, IndicatorForm, PeriodGenerateForm, TargetGridForm, TargetImportForm, ThresholdForm, cell_name
 from .models import AchievementThreshold, Indicator, Period
 from .selectors import (
     campaigns_editable_by,
@@ -272,6 +274,24 @@ def target_overview(request):
     return render(request, "targets/overview.html", context)
 
 
+def _grid_values(*, period, indicators, holders) -> tuple[dict, dict]:
+    """(own, inherited): (kind, holder id, indicator id) → the holder's own target (what the grid's inputs and
+    the Excel export hold), and → the value it inherits from above (what the overview also shows)."""
+    effective = effective_targets(
+        period=period,
+        indicators=indicators,
+        units=[h for (kind, _pk), h in holders.items() if kind == "unit"],
+        teams=[h for (kind, _pk), h in holders.items() if kind == "team"],
+    )
+    own = {key: tidy(e.target.value) for key, e in effective.items() if e and not e.inherited}
+    inherited = {key: tidy(e.value) for key, e in effective.items() if e and e.inherited and e.value is not None}
+    return own, inherited
+
+
+def _grid_url(name, unit, period):
+    return f"{reverse(name)}?{urlencode({'unit': unit.pk, 'period': period.pk})}"
+
+
 @department_required
 def target_assign(request):
     """The Department's assignment grid: set the parent's targets, preview the split to the units below, adjust
@@ -281,16 +301,8 @@ def target_assign(request):
         return render(request, "targets/assign.html", {"unit": unit, "period": None})
     indicators = list(indicators_active())
     holders = grid_holders(unit)
-    initial = {
-        cell_name(key[0], key[1], key[2]): tidy(effective.target.value)
-        for key, effective in effective_targets(
-            period=period,
-            indicators=indicators,
-            units=[h for (kind, _pk), h in holders.items() if kind == "unit"],
-            teams=[h for (kind, _pk), h in holders.items() if kind == "team"],
-        ).items()
-        if effective and not effective.inherited
-    }
+    own, _inherited = _grid_values(period=period, indicators=indicators, holders=holders)
+    initial = {cell_name(*key): value for key, value in own.items()}
     form = TargetGridForm(request.POST or None, initial=initial, holders=holders, indicators=indicators)
     previewed, preview_values = set(), None
     if request.method == "POST" and form.is_valid():
@@ -311,9 +323,16 @@ def target_assign(request):
                     _("Targets saved: %(created)s new, %(updated)s changed, %(deleted)s removed.")
                     % {"created": result.created, "updated": result.updated, "deleted": result.deleted},
                 )
-                return redirect(f"{reverse('targets:assign')}?{urlencode({'unit': unit.pk, 'period': period.pk})}")
+                return redirect(_grid_url("targets:assign", unit, period))
         else:
             form, previewed, preview_values = _preview(form, unit=unit, period=period, indicators=indicators, holders=holders)
+    return _render_grid(
+        request, unit=unit, period=period, periods=periods, indicators=indicators, holders=holders, form=form,
+        previewed=previewed, preview_values=preview_values,
+    )
+
+
+def _render_grid(request, *, unit, period, periods, indicators, holders, form, previewed=(), preview_values=None, import_form=None, **extra):
     rows = _build_rows(
         unit=unit, period=period, indicators=indicators, holders=holders, form=form,
         preview_values=preview_values, previewed=previewed,
@@ -321,7 +340,7 @@ def target_assign(request):
     context = _grid_context(request, unit, period, periods, indicators, holders, rows)
     context.update(
         form=form,
-        preview=preview_values is not None,
+        preview=preview_values is not None and not extra.get("imported"),
         mismatches=split_mismatches(user=request.user, period=period),
         error_summary=[
             (form.fields[name].widget.attrs.get("aria-label") or form.fields[name].label, message)
@@ -329,8 +348,67 @@ def target_assign(request):
             if name != "__all__"
             for message in errors
         ],
+        import_form=import_form or TargetImportForm(),
+        **extra,
     )
     return render(request, "targets/assign.html", context)
+
+
+@login_required
+def target_export(request):
+    """The grid of a unit and period as .xlsx, in the layout the import reads (scoped like the overview). From the
+    overview (?view=effective) it also holds the inherited values, for reading."""
+    unit, period, _periods = _grid_choice(request)
+    if period is None:
+        raise Http404
+    indicators = list(indicators_active())
+    holders = grid_holders(unit)
+    own, inherited = _grid_values(period=period, indicators=indicators, holders=holders)
+    content = grid_workbook(
+        unit=unit, period=period, indicators=indicators, holders=holders, values=own,
+        inherited=inherited if request.GET.get("view") == "effective" else None,
+    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    file_name = "chi-tieu-" + fold(f"{unit.name} {period}").replace(" ", "-") + ".xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@department_required
+def target_import(request):
+    """Upload a grid file: its values fill the grid as a preview (changed cells in blue); nothing is saved until
+    the user presses save on the grid. A file with any error fills nothing and lists the errors."""
+    unit, period, periods = _grid_choice(request)
+    if request.method != "POST" or period is None:
+        return redirect(_grid_url("targets:assign", unit, period) if period else reverse("targets:assign"))
+    indicators = list(indicators_active())
+    holders = grid_holders(unit)
+    own, _inherited = _grid_values(period=period, indicators=indicators, holders=holders)
+    grid = {"unit": unit, "period": period, "periods": periods, "indicators": indicators, "holders": holders}
+    unchanged_form = TargetGridForm(initial={cell_name(*key): value for key, value in own.items()}, holders=holders, indicators=indicators)
+    import_form = TargetImportForm(request.POST, request.FILES)
+    if not import_form.is_valid():
+        return _render_grid(request, form=unchanged_form, import_form=import_form, **grid)
+    upload = import_form.cleaned_data["file"]
+    importer = GridImporter(user=request.user, unit=unit, holders=holders, indicators=indicators)
+    try:
+        cells = importer.read(upload, upload.name)
+    except SpreadsheetError as problem:
+        return _render_grid(request, form=unchanged_form, import_errors=[str(problem)], import_name=upload.name, **grid)
+    except GridImportRejected as rejected:
+        errors = [str(error) for error in rejected.errors]
+        return _render_grid(request, form=unchanged_form, import_errors=errors, import_name=upload.name, **grid)
+    data = {cell_name(*key): formats.localize(value) for key, value in own.items()}
+    data.update({cell_name(*key): "" if value is None else formats.localize(tidy(value)) for key, value in cells.items()})
+    form = TargetGridForm(data, holders=holders, indicators=indicators)
+    form.is_valid()
+    changed = {key for key, value in cells.items() if value != own.get(key)}
+    parent_values = {indicator.pk: cells.get(("unit", unit.pk, indicator.pk), own.get(("unit", unit.pk, indicator.pk))) for indicator in indicators}
+    return _render_grid(
+        request, form=form, previewed=changed, imported=upload.name, imported_changes=len(changed),
+        import_warning=importer.other_grid_warning(period),
+        preview_values={pk: value for pk, value in parent_values.items() if value is not None}, **grid,
+    )
 
 
 def _preview(form, *, unit, period, indicators, holders):

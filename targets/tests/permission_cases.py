@@ -1,6 +1,6 @@
 from totech.tests.permissions import ALL, Case
 
-from .factories import CampaignFactory, IndicatorFactory
+from .factories import CampaignFactory, IndicatorFactory, QuarterFactory
 
 DEPARTMENT = frozenset({"admin", "province", "outsider"})  # province staff of Thái Nguyên and of Hà Nội, and the admin
 
@@ -16,6 +16,12 @@ def indicator(w):
     return _once(w, "indicator", lambda w: IndicatorFactory())
 
 
+def with_a_period(w):
+    """No URL kwargs; a period must exist for there to be a grid to export."""
+    _once(w, "quarter", lambda w: QuarterFactory())
+    return {}
+
+
 def campaign_of(unit_key):
     return lambda w: {"pk": _once(w, f"campaign_{unit_key}", lambda w: CampaignFactory(unit=w[unit_key])).pk}
 
@@ -24,6 +30,10 @@ CASES = [
     # Everyone reads the effective targets of their own scope (further scope checks: targets/tests/test_scope.py).
     Case("targets:overview", allowed=ALL),
     Case("targets:assign", allowed=DEPARTMENT),
+    # The export follows the overview's scope (each user's own unit by default); a GET of the import (an upload
+    # form's target) sends the Department back to the grid.
+    Case("targets:export", kwargs=with_a_period, allowed=ALL),
+    Case("targets:import", allowed=DEPARTMENT, allowed_status=302),
     Case("targets:indicator_list", allowed=DEPARTMENT),
     Case("targets:indicator_create", allowed=DEPARTMENT),
     Case("targets:indicator_edit", kwargs=lambda w: {"pk": indicator(w).pk}, allowed=DEPARTMENT),
