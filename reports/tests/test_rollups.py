@@ -2,7 +2,9 @@
 move mid-run, the tasks and the `rollup` command."""
 
 import datetime
+import os
 import random
+import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -323,3 +325,27 @@ def test_rollup_command(generated, capsys):
 def test_rollup_command_refuses_a_bad_quarter(text):
     with pytest.raises(ValueError):
         parse_quarter(text)
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL): CI sets it")
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_drains_marks_through_redis(generated):
+    """The beat task and the recompute tasks it queues, run by a Celery worker over the Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from reports.tasks import drain_stale_rollups
+    from totech.celery import app
+
+    world = generated["world"]
+    StaleRollup.objects.create(unit=world["K1"], year=2026, quarter=3, marked_at=timezone.now())
+    app.conf.task_always_eager = False
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+        assert drain_stale_rollups.delay().get(timeout=30) == 1
+        deadline = time.monotonic() + 30
+        while StaleRollup.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert not StaleRollup.objects.exists()
+    quarter = Period.objects.get(kind="quarter", year=2026, number=3)
+    assert UnitSummary.objects.filter(period=quarter, unit__in=[world["K1"], world["Q"]]).count() == 2
+    want = expected_summary(generated, world["K1"], quarter)
+    assert summaries_of(world["K1"], quarter)[generated["flow"].pk].actual == want["flow_actual"]
