@@ -24,10 +24,9 @@ from units.models import Unit
 from .choices import RECEIVED_STATUSES
 from .models import IndicatorSummary, Report, StaleRollup, UnitSummary, submitted_on
 from .progress import progress
-from .selectors import active_during_q, periodic_deadline, schedule_for
+from .selectors import SUMMARY_LEVELS, active_during_q, periodic_deadline, schedule_for
 
 ROLLUP_LOCK_NAMESPACE = 7007  # first key of pg_advisory_xact_lock(int, int); the second is the province id
-SUMMARY_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 
 
 def parse_quarter(text: str) -> tuple[int, int]:
