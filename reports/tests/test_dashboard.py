@@ -55,3 +55,21 @@ def test_the_dashboard_says_what_to_do_before_any_summary(setup, client):
     client.force_login(setup.personas["leader"])  # a village's leader: no unit with summaries in scope
     response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200 and response.context["unit"] is None
+
+
+@pytest.mark.browser
+def test_province_staff_drill_down_to_a_commune(page, live_server, approved):
+    from reports.tests.test_browser import fits_the_phone, shoot
+    from totech.tests.browser import log_in
+
+    drain_stale_rollups.delay()
+    world = approved.world
+    log_in(page, live_server, "province")
+    page.goto(f"{live_server.url}{reverse('reports:dashboard')}")
+    shoot(page, "dashboard-province")
+    page.click(f"a[href^='{reverse('reports:dashboard_unit', args=[world['K1'].pk])}']")
+    page.wait_for_url(f"**{reverse('reports:dashboard_unit', args=[world['K1'].pk])}?period=*")
+    assert world["K1"].name in page.inner_text("h1")
+    assert page.locator("td.rating-amber").count() >= 1
+    fits_the_phone(page)
+    shoot(page, "dashboard-commune")
