@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Notification, Report, ReportingSchedule, ReportRequest, ReportTransition, StaleRollup
+from .models import (
+    IndicatorSummary, Notification, Report, ReportingSchedule, ReportRequest, ReportTransition, StaleRollup, UnitSummary,
+)
 
 
 @admin.register(ReportingSchedule)
@@ -44,3 +46,24 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "message", "created_at", "read_at", "emailed"]
     list_filter = ["kind"]
     raw_id_fields = ["user"]
+
+
+@admin.register(IndicatorSummary)
+class IndicatorSummaryAdmin(admin.ModelAdmin):
+    """Written by the roll-ups only (python manage.py rollup): shown for checking, never edited here."""
+
+    list_display = ["unit", "period", "indicator", "actual", "target", "achievement", "rating", "computed_at"]
+    list_filter = ["rating", "period__kind"]
+    raw_id_fields = ["unit", "period", "indicator"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnitSummary)
+class UnitSummaryAdmin(admin.ModelAdmin):
+    list_display = ["unit", "period", "reports_expected", "reports_received", "active_teams", "members", "computed_at"]
+    raw_id_fields = ["unit", "period"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

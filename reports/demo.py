@@ -23,7 +23,8 @@ from units.choices import Level
 from units.models import Unit
 
 from .choices import ReportStatus
-from .models import Notification, Report, ReportRequest
+from .models import Notification, Report, ReportRequest, StaleRollup
+from .rollups import rollup_stale_mark
 from .services import report_url, report_approve, report_reopen, report_request_create, report_return, report_save, schedule_set
 
 LEADER_NAMES = ["Đỗ Văn Tuấn", "Nông Thị Mai", "Hoàng Văn Lực", "Lý Thị Thu", "Ma Văn Khánh", "Triệu Thị Hằng", "Vi Văn Sơn"]
@@ -133,6 +134,8 @@ def seed(units, users, campaign=None):
             covers_start=today.replace(day=1), covers_end=today, deadline=today + datetime.timedelta(days=5),
         )
     _inbox_shows_only_open_work()
+    for mark_id in StaleRollup.objects.values_list("pk", flat=True):  # what the beat job does within minutes
+        rollup_stale_mark(mark_id=mark_id)
     return teams
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from targets.choices import Rating, TargetMode
+
 from .choices import EDITABLE_STATUSES, Action, Frequency, NotificationKind, ReportKind, ReportStatus
 
 DEFAULT_DEADLINE_DAY = 5
@@ -248,3 +250,57 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class IndicatorSummary(models.Model):
+    """One indicator's roll-up for one unit (commune, district or province) and period, written by
+    reports.rollups from approved values; recomputed whole, never incremented."""
+
+    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey("targets.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey("targets.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+")
+    actual = models.PositiveIntegerField(_("actual"), null=True, blank=True)
+    denominator = models.PositiveIntegerField(_("denominator"), null=True, blank=True)
+    rate = models.DecimalField(_("rate (%)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target_mode = models.CharField(_("target expressed as"), max_length=10, choices=TargetMode.choices, blank=True)
+    achievement = models.DecimalField(_("achievement (%)"), max_digits=9, decimal_places=1, null=True, blank=True)
+    rating = models.CharField(_("status"), max_length=10, choices=Rating.choices, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("indicator summary")
+        verbose_name_plural = _("indicator summaries")
+        constraints = [models.UniqueConstraint(fields=["unit", "period", "indicator"], name="one_summary_per_unit_period_indicator")]
+
+
+class UnitSummary(models.Model):
+    """A unit's roll-up for one period: completeness and timeliness of reports, teams, members and coverage."""
+
+    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey("targets.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="+")
+    reports_expected = models.PositiveIntegerField(_("reports expected"), default=0)
+    reports_received = models.PositiveIntegerField(_("reports received"), default=0)
+    reports_on_time = models.PositiveIntegerField(_("reports on time"), default=0)
+    active_teams = models.PositiveIntegerField(_("active teams"), default=0)
+    members = models.PositiveIntegerField(_("members"), default=0)
+    villages = models.PositiveIntegerField(_("villages"), default=0)
+    villages_covered = models.PositiveIntegerField(_("villages with an active team"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("unit summary")
+        verbose_name_plural = _("unit summaries")
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="one_summary_per_unit_period")]
+
+    @property
+    def completeness(self):
+        return round(100 * self.reports_received / self.reports_expected, 1) if self.reports_expected else None
+
+    @property
+    def timeliness(self):
+        return round(100 * self.reports_on_time / self.reports_received, 1) if self.reports_received else None
+
+    @property
+    def coverage(self):
+        return round(100 * self.villages_covered / self.villages, 1) if self.villages else None

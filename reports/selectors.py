@@ -18,7 +18,9 @@ from units.models import Unit
 from units.selectors import unit_scope_q
 
 from .choices import AWAITING_REVIEW, RECEIVED_STATUSES, ReportKind, ReportStatus
-from .models import Notification, Report, ReportingSchedule, ReportRequest, submitted_on
+from .models import (
+    IndicatorSummary, Notification, Report, ReportingSchedule, ReportRequest, UnitSummary, submitted_on,
+)
 
 # A campaign without a dated review step after its end is reported within this many days of its end.
 CAMPAIGN_GRACE_DAYS = 10
@@ -341,3 +343,53 @@ def completeness_for_user(user, today: datetime.date | None = None):
     return {"period": period, "deadline": deadline, "total": total, "rows": rows}
 
 
+
+
+# --- dashboards (the summaries written by reports.rollups) ---------------------------------------------
+
+SUMMARY_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
+
+
+def dashboard_units_visible_to(user) -> QuerySet[Unit]:
+    """The units with summaries the user may open: their scope unit and those under it, down to communes."""
+    return Unit.objects.filter(unit_scope_q(user, unit_field=None), level__in=SUMMARY_LEVELS)
+
+
+def summary_periods(unit: Unit) -> QuerySet[Period]:
+    """The periods the unit has summaries for, newest first (quarters before months and years starting the same day)."""
+    return Period.objects.filter(pk__in=UnitSummary.objects.filter(unit=unit).values("period_id")).order_by("-start", "-end")
+
+
+@dataclass
+class DashboardRow:
+    unit: Unit
+    summary: UnitSummary | None
+    cells: list[IndicatorSummary | None]
+
+
+@dataclass
+class Dashboard:
+    indicators: list[Indicator]
+    rows: list[DashboardRow]
+    total: DashboardRow
+
+    @property
+    def computed_at(self):
+        return self.total.summary.computed_at if self.total.summary else None
+
+
+def dashboard_for(unit: Unit, period: Period) -> Dashboard:
+    """The unit's summary and one row per unit right below it (communes of a province without districts)."""
+    indicators = list(indicators_active())
+    children = list(unit.children.filter(level__in=SUMMARY_LEVELS).order_by("name"))
+    units = [*children, unit]
+    summaries = {row.unit_id: row for row in UnitSummary.objects.filter(period=period, unit__in=units)}
+    cells = {
+        (row.unit_id, row.indicator_id): row
+        for row in IndicatorSummary.objects.filter(period=period, unit__in=units, indicator__in=indicators)
+    }
+
+    def row_of(item):
+        return DashboardRow(item, summaries.get(item.pk), [cells.get((item.pk, indicator.pk)) for indicator in indicators])
+
+    return Dashboard(indicators, [row_of(child) for child in children], row_of(unit))

@@ -1,10 +1,14 @@
 """Celery tasks: thin wrappers that take ids and call the services (schedules: CELERY_BEAT_SCHEDULE in settings)."""
 
 from celery import shared_task
+from django.db import DatabaseError
+from django.utils import timezone
 
 from units.choices import Level
 from units.models import Unit
 
+from .models import StaleRollup
+from .rollups import open_quarters, rollup_province, rollup_stale_mark
 from .services import reminders_send
 
 
@@ -21,3 +25,36 @@ def send_report_reminders() -> int:
 def remind_province(province_id: int) -> int:
     """Remind one province's team leaders; notifications are keyed, so a rerun sends nothing twice."""
     return reminders_send(province=Unit.objects.get(pk=province_id))
+
+
+# --- roll-ups (reports.rollups): every task recomputes from source and upserts, so a redelivery is harmless --
+
+
+@shared_task
+def drain_stale_rollups() -> int:
+    """Every few minutes: one recompute task per stale (commune, quarter)."""
+    mark_ids = list(StaleRollup.objects.order_by("marked_at").values_list("pk", flat=True))
+    for mark_id in mark_ids:
+        recompute_stale_rollup.delay(mark_id)
+    return len(mark_ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def recompute_stale_rollup(mark_id: int) -> bool:
+    return rollup_stale_mark(mark_id=mark_id)
+
+
+@shared_task
+def recompute_open_quarters() -> int:
+    """Nightly: every province's open quarters, one task each (catches what a lost mark would miss)."""
+    province_ids = list(Unit.objects.filter(level=Level.PROVINCE).values_list("pk", flat=True))
+    quarters = open_quarters(timezone.localdate())
+    for province_id in province_ids:
+        for year, quarter in quarters:
+            recompute_province_quarter.delay(province_id, year, quarter)
+    return len(province_ids) * len(quarters)
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def recompute_province_quarter(province_id: int, year: int, quarter: int) -> int:
+    return rollup_province(province=Unit.objects.get(pk=province_id), year=year, quarter=quarter)

@@ -27,12 +27,15 @@ from .selectors import (
     can_request_reports,
     can_review_report,
     can_set_schedule,
+    dashboard_for,
+    dashboard_units_visible_to,
     indicators_for,
     notifications_of,
     reports_visible_to,
     requests_visible_to,
     schedules_visible_to,
     slot_for,
+    summary_periods,
 )
 
 
@@ -299,6 +302,25 @@ def progress_view(request):
         "teams": Team.objects.filter(unit=unit).order_by("name") if unit else [],
     }
     return render(request, "reports/progress.html", context)
+
+
+@login_required
+def dashboard(request, unit_pk=None):
+    """A unit's summaries (written by the roll-ups) and the units right below it, for one period."""
+    units = dashboard_units_visible_to(request.user)
+    if unit_pk is not None:
+        unit = get_object_or_404(units, pk=unit_pk)
+    else:
+        unit = units.filter(pk=request.user.scope_unit_id).first() or units.filter(level=Level.PROVINCE).order_by("name").first()
+    periods = summary_periods(unit) if unit else Period.objects.none()
+    period = periods.filter(pk=request.GET.get("period")).first() if request.GET.get("period", "").isdigit() else None
+    period = period or periods.filter(kind=PeriodKind.QUARTER).first() or periods.first()
+    parent = units.filter(pk=unit.parent_id).first() if unit else None
+    context = {
+        "unit": unit, "parent": parent, "periods": periods[:40], "period": period,
+        "dashboard": dashboard_for(unit, period) if period else None,
+    }
+    return render(request, "reports/dashboard.html", context)
 
 
 # --- schedules and ad-hoc requests -----------------------------------------------------------------------

@@ -156,6 +156,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Reminders before report deadlines and when they pass (reports.tasks; each run is safe to repeat).
     "report-reminders": {"task": "reports.tasks.send_report_reminders", "schedule": crontab(hour=7, minute=0)},
+    # Roll-ups (reports.tasks): stale (commune, quarter) marks every 5 minutes; open quarters nightly.
+    "rollups-drain-stale": {"task": "reports.tasks.drain_stale_rollups", "schedule": crontab(minute="*/5")},
+    "rollups-open-quarters": {"task": "reports.tasks.recompute_open_quarters", "schedule": crontab(hour=1, minute=30)},
 }
 
 # Email: reminders and review notices. EMAIL_URL as django-environ reads it (smtp://user:pass@host:587, ...);
