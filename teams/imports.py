@@ -17,6 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -238,6 +239,25 @@ def parse_birth(value, today: datetime.date) -> tuple[datetime.date | None, int 
     return birth_date, birth_year
 
 
+@lru_cache(maxsize=256, typed=True)
+def _gender_cell(value) -> tuple[str, str]:
+    """A gender cell → (its folded text, the gender or ""). Memoised, like the role and affiliation cells: a
+    file repeats a handful of values 50,000 times."""
+    text = fold(value)
+    return text, GENDER_WORDS.get(text, "")
+
+
+@lru_cache(maxsize=256, typed=True)
+def _role_cell(value) -> tuple[str, str | None]:
+    text = clean_text(value)
+    return text, role_from_text(text)
+
+
+@lru_cache(maxsize=256, typed=True)
+def _affiliation_cell(value) -> str:
+    return affiliation_from_text(clean_text(value))
+
+
 def _name_key(text: str) -> str:
     """People match on their name with its accents (Ân is not An), whatever the case, spaces or NFD."""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
@@ -369,8 +389,8 @@ class MemberPlanner:
             for membership in Membership.objects.filter(team__unit__path__startswith=commune.path, end_date__isnull=True)
         }
 
-    def _remember(self, person: Person | NewPerson):
-        name = _name_key(person.full_name)
+    def _remember(self, person: Person | NewPerson, name: str = ""):
+        name = name or _name_key(person.full_name)
         self.people_by_name[(name, person.year_of_birth)].append(person)
         self.people_by_name[(name, None)].append(person)
         if person.phone:
@@ -387,6 +407,7 @@ class MemberPlanner:
         self.section_unit = None
         self.section_text = ""
         self.seen_memberships = {}
+        self.teams_found = {}  # (village, team, section village) → (team, team key): a file repeats them
         seen_data = False
         for number, values in rows:
             if number % PROGRESS_EVERY == 0:
@@ -452,15 +473,13 @@ class MemberPlanner:
             phone = normalize_phone(clean_text(columns.value(values, "phone")))
         except ValidationError as problem:
             error("phone", " ".join(problem.messages))
-        gender_text = fold(columns.value(values, "gender"))
-        gender = GENDER_WORDS.get(gender_text, "")
+        gender_text, gender = _gender_cell(columns.value(values, "gender"))
         if gender_text and not gender:
             error("gender", _("“%(value)s” is not a gender: write Nam or Nữ.") % {"value": clean_text(columns.value(values, "gender"))})
-        role_text = clean_text(columns.value(values, "role"))
-        role = role_from_text(role_text)
+        role_text, role = _role_cell(columns.value(values, "role"))
         if role is None:
             error("role", _("“%(value)s” is not a role in the team: write one of %(choices)s.") % {"value": role_text, "choices": ", ".join(ROLE_LABELS.values())})
-        affiliation = affiliation_from_text(clean_text(columns.value(values, "affiliation")))
+        affiliation = _affiliation_cell(columns.value(values, "affiliation"))
         notes = clean_text(columns.value(values, "notes"))
         if len(notes) > 300:
             error("notes", _("the note is longer than 300 characters."))
@@ -471,7 +490,8 @@ class MemberPlanner:
         if result.error_count > errors_before:
             return
 
-        person = self._find_person(full_name, birth_date, birth_year, phone)
+        name_key = _name_key(full_name)
+        person = self._find_person(name_key, birth_date, birth_year, phone)
         wanted = {"full_name": full_name}
         if gender:
             wanted["gender"] = gender
@@ -483,7 +503,7 @@ class MemberPlanner:
             wanted.update(birth_year=birth_year, birth_date=None)
         if person is None:
             person = NewPerson(**wanted)
-            self._remember(person)
+            self._remember(person, name_key)
             person_changed = []
         else:
             person_changed = [name for name, value in wanted.items() if getattr(person, name) != value]
@@ -510,10 +530,10 @@ class MemberPlanner:
         else:
             result.unchanged += 1
 
-    def _find_person(self, full_name, birth_date, birth_year, phone) -> Person | NewPerson | None:
+    def _find_person(self, name_key, birth_date, birth_year, phone) -> Person | NewPerson | None:
         """The same person: same name and birth year (an exact date preferred), or else the same phone."""
         year = birth_date.year if birth_date else birth_year
-        candidates = self.people_by_name.get((_name_key(full_name), year), [])
+        candidates = self.people_by_name.get((name_key, year), [])
         if year is None and len(candidates) > 1:
             candidates = []  # a name alone identifies someone only when it is unique in the commune
         if birth_date:
@@ -526,9 +546,17 @@ class MemberPlanner:
         return None
 
     def _team_for(self, plan: MemberPlan, values: list, error) -> tuple[Team | None, object]:
-        columns = self.columns
-        village_text = clean_text(columns.value(values, "village"))
-        team_text = clean_text(columns.value(values, "team"))
+        village_text = clean_text(self.columns.value(values, "village"))
+        team_text = clean_text(self.columns.value(values, "team"))
+        memo_key = (village_text, team_text, self.section_unit)
+        found = self.teams_found.get(memo_key)
+        if found is None:
+            found = self._find_team(plan, village_text, team_text, error)
+            if found[1] is not None:  # errors are reported on every row: only answers are remembered
+                self.teams_found[memo_key] = found
+        return found
+
+    def _find_team(self, plan: MemberPlan, village_text: str, team_text: str, error) -> tuple[Team | None, object]:
         if village_text:
             unit = self.places.find(village_text)
             if unit is None:
