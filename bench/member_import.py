@@ -99,12 +99,12 @@ def run_ours(path):
 
     empty_tables()
     unit = commune()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with open(path, "rb") as file:
         result = import_members(file, commune=unit, file_name="bench.xlsx")
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     assert result.ok and result.created == result.total_rows, [str(error) for error in result.errors[:5]]
-    return {"rows": result.total_rows, "seconds": elapsed}
+    return {"rows": result.total_rows, "seconds": elapsed, "cpu_seconds": cpu}
 
 
 def run_plain(path, rows):
@@ -165,6 +165,7 @@ def main():
     args = parser.parse_args()
     if args.child:
         return child(args)
+    print(f"load average before the run: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
     ensure_database(args.database)
     setup_django(args.database)
@@ -180,7 +181,10 @@ def main():
     runs = sorted((measure("ours", args, path) for _ in range(args.repeat)), key=lambda run: run["seconds"])
     ours = runs[len(runs) // 2]
     for run in runs:
-        print(f"totech import run:    {run['rows']:,} rows in {run['seconds']:.1f} s = {run['rows'] / run['seconds']:,.0f} rows/s, peak RSS {run['peak_rss_mb']:.0f} MB")
+        print(
+            f"totech import run:    {run['rows']:,} rows in {run['seconds']:.1f} s = {run['rows'] / run['seconds']:,.0f} rows/s "
+            f"(Python process CPU {run['cpu_seconds']:.1f} s), peak RSS {run['peak_rss_mb']:.0f} MB"
+        )
     plain = measure("plain", args, path)
     plain_seconds = plain["load_seconds"] + plain["import_seconds"] * plain["all_rows"] / plain["rows"]
     ours_rate, plain_rate = ours["rows"] / ours["seconds"], plain["all_rows"] / plain_seconds

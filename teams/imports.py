@@ -714,6 +714,15 @@ def _copy_text(value) -> str:
     return str(value)  # int, date, aware datetime: their str() is what PostgreSQL reads
 
 
+def _copy_line(row: tuple) -> str:
+    """A row in COPY's text format. Most rows have nothing to escape: they are joined in one pass, and only
+    the others value by value."""
+    line = "\t".join(["\\N" if value is None else str(value) for value in row])
+    if line.count("\\") == row.count(None) and line.count("\t") == len(row) - 1 and "\n" not in line and "\r" not in line:
+        return line
+    return "\t".join(map(_copy_text, row))
+
+
 def _insert_rows(model, names: list[str], rows: list[tuple]) -> list[int]:
     """Insert new rows, given as tuples of the fields `names` (attnames), and return their ids in order. The
     other fields take their defaults; created_at and updated_at are now.
@@ -733,10 +742,10 @@ def _insert_rows(model, names: list[str], rows: list[tuple]) -> list[int]:
     quote, table = connection.ops.quote_name, model._meta.db_table
     columns = ", ".join(quote(column) for column in ["id", *(by_name[name].column for name in names), *(field.column for field in others)])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)])
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)])
         ids = [pk for (pk,) in cursor.fetchall()]
         text = io.StringIO()
-        text.writelines(f"{pk}\t" + "\t".join(map(_copy_text, row)) + tail + "\n" for pk, row in zip(ids, rows))
+        text.writelines(f"{pk}\t{_copy_line(row)}{tail}\n" for pk, row in zip(ids, rows))
         text.seek(0)
         cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", text)
     return ids

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from teams.choices import Affiliation, Gender, TeamRole
-from teams.imports import import_members
+from teams.imports import _copy_line, import_members
 from teams.models import Membership, Person, Team
 from teams.models_excel import ImportJob, ImportStatus
 from teams.samples import messy_member_workbook
@@ -228,6 +228,14 @@ def test_written_rows_keep_every_character_defaults_and_one_history_row_each(wor
         assert history.count() == count
         assert {(entry.history_type, entry.history_user, entry.history_change_reason) for entry in history} == {("+", personas["commune"], "Import of list.xlsx")}
     assert Person.history.get(id=person.pk).full_name == tricky
+
+
+@pytest.mark.parametrize("values, line", [
+    (("An", None, 5, datetime.date(1990, 3, 5)), "An\t\\N\t5\t1990-03-05"),
+    (("a\tb", "c\\N", "line\nbreak\r", None, True), "a\\tb\tc\\\\N\tline\\nbreak\\r\t\\N\tt"),
+])
+def test_copy_lines_escape_what_postgresql_would_misread(values, line):
+    assert _copy_line(values) == line
 
 
 def test_unknown_columns_and_a_missing_header_row(world):
