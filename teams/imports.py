@@ -15,7 +15,7 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -330,7 +330,7 @@ class NewPerson:
     """A person the file adds: the fields an import sets, carried to the writer without building a model
     instance per row (which cost a tenth of a 50,000-row import). pk is set once written."""
 
-    COLUMNS = ["full_name", "gender", "birth_date", "birth_year", "phone", "commune_id"]  # as the writer inserts them
+    COLUMNS = ("full_name", "gender", "birth_date", "birth_year", "phone", "commune_id")  # as the writer inserts them
 
     full_name: str
     gender: str = ""
@@ -723,7 +723,7 @@ def _copy_line(row: tuple) -> str:
     return "\t".join(map(_copy_text, row))
 
 
-def _insert_rows(model, names: list[str], rows: list[tuple]) -> list[int]:
+def _insert_rows(model, names: Sequence[str], rows: list[tuple]) -> list[int]:
     """Insert new rows, given as tuples of the fields `names` (attnames), and return their ids in order. The
     other fields take their defaults; created_at and updated_at are now.
 
