@@ -344,7 +344,7 @@ class NewPerson:
         return self.birth_date.year if self.birth_date else self.birth_year
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberRow:
     number: int
     person: Person | NewPerson
