@@ -94,17 +94,33 @@ def empty_tables():
         )
 
 
+def backend_cpu_seconds(pid):
+    """CPU time used so far by a PostgreSQL backend on this host (utime + stime in /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_pid():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
 def run_ours(path):
     from teams.imports import import_members
 
     empty_tables()
     unit = commune()
-    started = time.perf_counter()
+    backend = backend_pid()
+    started, cpu_started, backend_started = time.perf_counter(), time.process_time(), backend_cpu_seconds(backend)
     with open(path, "rb") as file:
         result = import_members(file, commune=unit, file_name="bench.xlsx")
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    backend_cpu = backend_cpu_seconds(backend) - backend_started
     assert result.ok and result.created == result.total_rows, [str(error) for error in result.errors[:5]]
-    return {"rows": result.total_rows, "seconds": elapsed}
+    return {"rows": result.total_rows, "seconds": elapsed, "cpu_seconds": cpu, "backend_cpu_seconds": backend_cpu}
 
 
 def run_plain(path, rows):
@@ -129,16 +145,21 @@ def run_plain(path, rows):
 
     empty_tables()
     unit = commune()
-    started = time.perf_counter()
+    backend = backend_pid()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with open(path, "rb") as file:
         dataset = tablib.Dataset().load(file.read(), format="xlsx")
-    loaded = time.perf_counter()
+    loaded, cpu_loaded, backend_loaded = time.perf_counter(), time.process_time(), backend_cpu_seconds(backend)
     subset = tablib.Dataset(*dataset[:rows], headers=dataset.headers)
     subset.append_col([unit.pk] * len(subset), header="commune")
     result = PlainPersonResource().import_data(subset, dry_run=False)
     imported = time.perf_counter()
+    import_cpu = time.process_time() - cpu_loaded + backend_cpu_seconds(backend) - backend_loaded
     assert not result.has_errors() and not result.has_validation_errors()
-    return {"rows": len(subset), "all_rows": len(dataset), "load_seconds": loaded - started, "import_seconds": imported - loaded}
+    return {
+        "rows": len(subset), "all_rows": len(dataset), "load_seconds": loaded - started, "import_seconds": imported - loaded,
+        "load_cpu_seconds": cpu_loaded - cpu_started, "import_cpu_seconds": import_cpu,
+    }
 
 
 def child(args):
@@ -165,6 +186,7 @@ def main():
     args = parser.parse_args()
     if args.child:
         return child(args)
+    print(f"load average before the run: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
     ensure_database(args.database)
     setup_django(args.database)
@@ -180,7 +202,10 @@ def main():
     runs = sorted((measure("ours", args, path) for _ in range(args.repeat)), key=lambda run: run["seconds"])
     ours = runs[len(runs) // 2]
     for run in runs:
-        print(f"totech import run:    {run['rows']:,} rows in {run['seconds']:.1f} s = {run['rows'] / run['seconds']:,.0f} rows/s, peak RSS {run['peak_rss_mb']:.0f} MB")
+        print(
+            f"totech import run:    {run['rows']:,} rows in {run['seconds']:.1f} s = {run['rows'] / run['seconds']:,.0f} rows/s "
+            f"(CPU: Python {run['cpu_seconds']:.1f} s + PostgreSQL backend {run['backend_cpu_seconds']:.1f} s), peak RSS {run['peak_rss_mb']:.0f} MB"
+        )
     plain = measure("plain", args, path)
     plain_seconds = plain["load_seconds"] + plain["import_seconds"] * plain["all_rows"] / plain["rows"]
     ours_rate, plain_rate = ours["rows"] / ours["seconds"], plain["all_rows"] / plain_seconds
@@ -191,6 +216,13 @@ def main():
         f"{plain_seconds:,.0f} s = {plain_rate:,.0f} rows/s; peak RSS {plain['peak_rss_mb']:.0f} MB"
     )
     print(f"speed-up: {ours_rate / plain_rate:.0f}x")
+    # Load-independent view: CPU seconds of the Python process and its PostgreSQL backend together.
+    ours_cpu = ours["cpu_seconds"] + ours["backend_cpu_seconds"]
+    plain_cpu = plain["load_cpu_seconds"] + plain["import_cpu_seconds"] * plain["all_rows"] / plain["rows"]
+    print(
+        f"CPU (Python + PostgreSQL): totech {ours_cpu:.1f} s = {ours['rows'] / ours_cpu:,.0f} rows per CPU second; plain "
+        f"{plain_cpu:,.0f} s (extrapolated) = {plain['all_rows'] / plain_cpu:,.0f} rows per CPU second; ratio {plain_cpu / ours_cpu:.0f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 MOBILE_PHONE = re.compile(r"^0\d{9}$")
 NATIONAL_ID = re.compile(r"^\d{12}$")
+NOT_DIGITS = re.compile(r"\D")
 
 
 def normalize_phone(value) -> str:
@@ -17,9 +18,11 @@ def normalize_phone(value) -> str:
     """
     if value is None:
         return ""
+    if isinstance(value, str) and MOBILE_PHONE.fullmatch(value):
+        return value  # already as stored: the common case of an import, kept cheap
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    digits = re.sub(r"\D", "", str(value))
+    digits = NOT_DIGITS.sub("", str(value))
     if not str(value).strip():
         return ""
     if digits.startswith("84") and len(digits) == 11:

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from teams.choices import Affiliation, Gender, TeamRole
-from teams.imports import import_members
+from teams.imports import _copy_line, import_members
 from teams.models import Membership, Person, Team
 from teams.models_excel import ImportJob, ImportStatus
 from teams.samples import messy_member_workbook
@@ -204,6 +204,38 @@ def test_reimport_of_an_edited_file_updates_instead_of_duplicating(world):
     assert an.phone == "0988888888" and an.memberships.get().role == TeamRole.DEPUTY
     assert Person.objects.get(phone="0900000002").memberships.count() == 2
     assert an.history.first().history_change_reason.startswith("Import of")
+
+
+def test_written_rows_keep_every_character_defaults_and_one_history_row_each(world, personas):
+    """The bulk writer (COPY on PostgreSQL) stores text as typed, fills the fields the file has no column
+    for, and records who imported each new row."""
+    tricky = "Nguyễn Văn \\N O'Brien\\t"  # backslashes and a quote must reach the database as they are
+    file = member_file(row(name=tricky, notes="C:\\path\\to"), row(name="Lê Thị Hoa", birth="1992", phone="", role="Tổ trưởng", village="Na Lay"))
+    result = run(file, world, user=personas["commune"], file_name="list.xlsx")
+    assert errors_of(result) == [] and result.created == 2
+
+    person = Person.objects.get(full_name=tricky)
+    assert (person.birth_date, person.birth_year, person.gender, person.phone) == (datetime.date(1990, 3, 5), None, Gender.MALE, "0912345678")
+    assert (person.email, person.national_id, person.user, person.commune) == ("", "", None, world["K1"])
+    assert person.created_at and person.updated_at
+    hoa = Person.objects.get(full_name="Lê Thị Hoa")
+    assert (hoa.birth_date, hoa.birth_year, hoa.phone) == (None, 1992, "")
+    membership = person.memberships.get()
+    assert (membership.notes, membership.role, membership.start_date, membership.end_date) == ("C:\\path\\to", TeamRole.MEMBER, datetime.date.today(), None)
+    assert membership.team.level == world["W1"].level and membership.team.version == 1
+    for model, count in ((Person, 2), (Membership, 2), (Team, 2)):
+        history = model.history.all()
+        assert history.count() == count
+        assert {(entry.history_type, entry.history_user, entry.history_change_reason) for entry in history} == {("+", personas["commune"], "Import of list.xlsx")}
+    assert Person.history.get(id=person.pk).full_name == tricky
+
+
+@pytest.mark.parametrize("values, line", [
+    (("An", None, 5, datetime.date(1990, 3, 5)), "An\t\\N\t5\t1990-03-05"),
+    (("a\tb", "c\\N", "line\nbreak\r", None, True), "a\\tb\tc\\\\N\tline\\nbreak\\r\t\\N\tt"),
+])
+def test_copy_lines_escape_what_postgresql_would_misread(values, line):
+    assert _copy_line(values) == line
 
 
 def test_unknown_columns_and_a_missing_header_row(world):
