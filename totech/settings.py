@@ -21,8 +21,11 @@ env = environ.Env(
 )
 
 DEBUG = env("DEBUG")
-if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+# A development key is allowed only on a local SQLite set-up (no DATABASE_URL) or with DEBUG, so that
+# `python manage.py ...` works on a fresh checkout; a real database needs a real SECRET_KEY. The key's
+# "django-insecure-" prefix makes `check --deploy` flag it if it ever reaches a server.
+if DEBUG or "DATABASE_URL" not in env.ENVIRON:
+    SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-key-never-use-on-a-server")
 else:
     SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")

@@ -1,0 +1,28 @@
+"""Settings come from the environment: a local checkout needs nothing, a real database needs a real key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRINT_KEY = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
+
+
+def run_with(**env):
+    base = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    base["DJANGO_SETTINGS_MODULE"] = "totech.settings"
+    return subprocess.run([sys.executable, "-c", PRINT_KEY], cwd=ROOT, env={**base, **env}, capture_output=True, text=True)
+
+
+def test_a_fresh_local_checkout_needs_no_environment():
+    result = run_with()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("django-insecure-")
+
+
+def test_a_real_database_requires_a_real_secret_key():
+    result = run_with(DATABASE_URL="postgres://postgres@127.0.0.1:5432/totech")
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+    assert run_with(DATABASE_URL="postgres://postgres@127.0.0.1:5432/totech", SECRET_KEY="k" * 60).stdout.strip() == "k" * 60
