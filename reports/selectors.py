@@ -393,3 +393,12 @@ def dashboard_for(unit: Unit, period: Period) -> Dashboard:
         return DashboardRow(item, summaries.get(item.pk), [cells.get((item.pk, indicator.pk)) for indicator in indicators])
 
     return Dashboard(indicators, [row_of(child) for child in children], row_of(unit))
+
+
+def summaries_under(user, unit: Unit, period: Period) -> tuple[QuerySet[IndicatorSummary], QuerySet[UnitSummary]]:
+    """The period's summaries of `unit` and of every unit under it that the user may open (the data export)."""
+    units = dashboard_units_visible_to(user).filter(path__startswith=unit.path)
+    return (
+        IndicatorSummary.objects.filter(period=period, unit__in=units),
+        UnitSummary.objects.filter(period=period, unit__in=units),
+    )
