@@ -226,8 +226,8 @@ def test_the_data_export_holds_every_summary_under_the_unit(quarter, client):
     rows = list(book["Theo chỉ tiêu"].iter_rows(values_only=True))
     assert rows[0][:9] == ("Mã đơn vị", "Đơn vị", "Cấp", "Mã đơn vị cấp trên", "Kỳ", "Từ ngày", "Đến ngày", "Mã chỉ tiêu", "Tên chỉ tiêu")
     expected = {
-        (s.unit.code, s.unit.name, s.unit.level, s.unit.parent.code if s.unit.parent else "", s.indicator.code, s.actual,
-         s.denominator, s.rate, s.target, s.target_mode, s.achievement, s.rating)
+        (s.unit.code, s.unit.name, s.unit.level, s.unit.parent.code if s.unit.parent else None, s.indicator.code, s.actual,
+         s.denominator, s.rate, s.target, s.target_mode or None, s.achievement, s.rating or None)  # blank cells read as None
         for s in IndicatorSummary.objects.filter(period=quarter.quarter).select_related("unit__parent", "indicator")
     }
     assert len(expected) == 6  # Q, K1, K2 × two indicators
