@@ -300,3 +300,18 @@ def test_the_dashboard_offers_both_downloads(quarter, client):
     unit = quarter.world["K1"]
     assert f'{reverse("reports:dashboard_excel", args=[unit.pk])}?period={quarter.quarter.pk}' in page
     assert f'{reverse("reports:dashboard_data", args=[unit.pk])}?period={quarter.quarter.pk}' in page
+
+
+@pytest.mark.browser
+def test_the_official_report_downloads_from_the_dashboard(page, live_server, quarter):
+    from reports.tests.test_browser import fits_the_phone, shoot
+    from totech.tests.browser import log_in
+
+    log_in(page, live_server, "commune")
+    page.goto(f"{live_server.url}{reverse('reports:dashboard')}")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excel: báo cáo theo mẫu").click()
+    assert download_info.value.suggested_filename == "bao-cao-to-cnscd-xa-thanh-thinh-2026-q3.xlsx"
+    assert ExportLog.objects.filter(kind="dashboard_report").count() == 1
+    fits_the_phone(page)
+    shoot(page, "dashboard-exports")
