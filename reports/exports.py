@@ -62,8 +62,9 @@ DATE_TIME = "dd/mm/yyyy hh:mm"
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-RIGHT = Alignment(horizontal="right", vertical="center")
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)  # in tables
+FLUSH_LEFT = Alignment(horizontal="left", vertical="center")  # headings and Nơi nhận
+RIGHT = Alignment(horizontal="right", vertical="center", indent=1)
 # Nghị định 30/2020, Phụ lục I: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm (in inches here).
 MARGINS = {"top": 0.79, "bottom": 0.79, "left": 1.18, "right": 0.59, "header": 0.3, "footer": 0.3}
 POINTS_PER_LINE = {11: 15, 12: 16, 13: 17.5, 14: 19}
@@ -270,7 +271,7 @@ class OfficialReport:
         self.row += 1
 
     def _section(self, text: str) -> None:
-        self._write("A", text, bold=True, to="H", alignment=LEFT)
+        self._write("A", text, bold=True, to="H", alignment=FLUSH_LEFT)
         self.sheet.row_dimensions[self.row].height = 19
         self.row += 1
 
@@ -336,9 +337,9 @@ class OfficialReport:
             self._section("III. KẾT QUẢ THEO ĐƠN VỊ: xem Phụ lục (trang tính “Theo đơn vị”).")
             self.row += 1
         self.signature_row = start = self.row
-        self._write(LEFT_BLOCK[0], "Nơi nhận:", size=12, bold=True, italic=True, to=LEFT_BLOCK[1], alignment=LEFT)
+        self._write(LEFT_BLOCK[0], "Nơi nhận:", size=12, bold=True, italic=True, to=LEFT_BLOCK[1], alignment=FLUSH_LEFT)
         for offset, line in enumerate(self.recipients(), start=1):
-            self._write(LEFT_BLOCK[0], f"- {line}", size=11, to=LEFT_BLOCK[1], alignment=LEFT, row=start + offset, escape=False)
+            self._write(LEFT_BLOCK[0], f"- {line}", size=11, to=LEFT_BLOCK[1], alignment=FLUSH_LEFT, row=start + offset, escape=False)
         for offset, (text, bold, italic) in enumerate(self.signature_lines()):
             self._write(RIGHT_BLOCK[0], text, size=14 if bold else 13, bold=bold, italic=italic, to=RIGHT_BLOCK[1], row=start + offset)
         # Room for the signature and the seal, then the signer's name is written by hand.
@@ -484,17 +485,15 @@ class SummaryData:
         sheet.append(header)
         count = 0
         for values in rows:
-            cells = []
-            for value in values:
-                cell = WriteOnlyCell(sheet, value=escape_formula(value))
-                if isinstance(value, datetime.datetime):
-                    cell.number_format = DATE_TIME
-                elif isinstance(value, datetime.date):
-                    cell.number_format = DATE
-                cells.append(cell)
-            sheet.append(cells)
+            sheet.append([_dated(sheet, value) if isinstance(value, datetime.date) else escape_formula(value) for value in values])
             count += 1
         return count
+
+
+def _dated(sheet, value: datetime.date) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = DATE_TIME if isinstance(value, datetime.datetime) else DATE
+    return cell
 
 
 def export_file_name(prefix: str, unit: Unit, period: Period) -> str:
