@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import TEST_PASSWORD
 from reports.choices import ReportStatus
@@ -305,7 +306,9 @@ def test_with_redis_down_the_portal_answers_and_approvals_are_recorded(
         )
     job = ImportJob.objects.exclude(pk=running.pk).get()
     assert response.status_code == 302 and response.url == reverse("excel:job_detail", args=[job.pk])
-    assert job.status == ImportStatus.FAILED and "task queue is unavailable" in job.errors[0]["message"]
+    with translation.override(settings.LANGUAGE_CODE):  # the language the page was in
+        message = translation.gettext("The task queue is unavailable: upload the file again in a few minutes.")
+    assert (job.status, job.errors) == (ImportStatus.FAILED, [{"row": 0, "column": "", "message": message}])
     assert client.get(response.url).status_code == 200
 
 
