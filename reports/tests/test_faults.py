@@ -265,6 +265,22 @@ def has_written(pid) -> bool:
 
 
 @needs_redis_server
+def test_the_cache_misses_while_redis_is_down_and_recovers(private_redis, redis_cache):
+    from django.core.cache import cache
+
+    cache.set("figure", 1)
+    private_redis.stop()
+    assert cache.get("figure", "missing") == "missing"
+    assert (cache.get_many(["figure"]), cache.has_key("figure"), cache.add("other", 2)) == ({}, False, False)
+    assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]  # the keys that were not stored
+    cache.set("figure", 2)
+    assert cache.delete("figure") is False
+    private_redis.start()  # empty, as after a restart without a disk copy
+    cache.set("figure", 3)
+    assert cache.get("figure") == 3
+
+
+@needs_redis_server
 @pytest.mark.django_db
 def test_with_redis_down_the_portal_answers_and_approvals_are_recorded(
     client, setup, private_redis, redis_cache, celery_app, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
