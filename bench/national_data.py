@@ -55,6 +55,7 @@ GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hi
 def setup_django(database_url):
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("STATIC_MANIFEST", "False")  # no collectstatic needed
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "totech.settings")
     import django
 
@@ -543,12 +544,73 @@ def check(cursor):
     return ", ".join(f"{name} {count:,}" for name, count in counts.items())
 
 
+def app_check():
+    """The data as the app sees it: a team page, a report and the progress page through the test client (as
+    a province's staff), one commune's progress for 2026 Q3 by reports.progress, against the sums in SQL."""
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+    from reports.models import Report
+    from reports.progress import progress
+    from targets.models import Period
+    from teams.models import Team
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    report = Report.objects.filter(status="approved", village__isnull=False).order_by("pk").select_related("province").first()
+    team = Team.objects.get(pk=report.team_id)
+    client = Client()
+    client.force_login(User.objects.get(username=f"province_{report.province.code}"))
+    lines = []
+    for name, url in [
+        ("team page", reverse("teams:detail", args=[team.pk])),
+        ("report page", reverse("reports:detail", args=[report.pk])),
+        ("reports list", reverse("reports:list")),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        lines.append(f"{name} {url} 200")
+    leader = Client()
+    leader.force_login(User.objects.get(username="bench_leader_001"))
+    response = leader.get(reverse("reports:list"))
+    assert response.status_code == 200
+    quarter = Period.objects.get(kind="quarter", year=2026, number=3)
+    commune = report.commune
+    rows = {row.indicator.code: row for row in progress(period=quarter, unit=commune)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT sum(v.value) FROM reports_reportvalue v JOIN targets_indicator i ON i.id = v.indicator_id
+            JOIN targets_period p ON p.id = v.period_id
+            WHERE v.approved AND v.commune_id = %s AND i.code = 'people_guided' AND p.start >= %s AND p."end" <= %s
+            """,
+            [commune.pk, quarter.start, quarter.end],
+        )
+        people_guided = cursor.fetchone()[0]
+    assert rows["people_guided"].actual == people_guided, (rows["people_guided"].actual, people_guided)
+    for code in ("eid_level2", "people_guided"):
+        row = rows[code]
+        lines.append(
+            f"progress {commune.name} 2026 Q3 {code}: actual {row.actual:,}, denominator {row.denominator}, "
+            f"rate {row.rate}, target {row.target.value if row.target else None}, achievement {row.achievement}, {row.rating}"
+        )
+    return "\n".join(["", *lines])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--force", action="store_true", help="drop and rebuild the database if it exists")
+    parser.add_argument("--check", action="store_true", help="only check an existing database as the app sees it")
     args = parser.parse_args()
     steps = Steps()
+    if args.check:
+        setup_django(args.database)
+        steps.run("the data through the app", app_check)
+        return
     create_database(args.database, args.force)
     setup_django(args.database)
     from django.db import connection, transaction
@@ -573,6 +635,7 @@ def main():
         steps.run("rebuild indexes and constraints", rebuild, cursor, rebuilt)
         steps.run("vacuum analyze", lambda: cursor.execute("VACUUM ANALYZE"))
         steps.run("check", check, cursor)
+    steps.run("the data through the app", app_check)
     print(f"total {time.perf_counter() - steps.started:.0f} s")
 
 
