@@ -7,7 +7,8 @@ First computes the quarter's summaries of the provinces it visits (`rollup_provi
 --quarter ... --province ...` does; timed), then requests reports:dashboard_unit through Django's test client
 (the whole stack: middleware, session, view, template; no network), logged in as each province's staff: the
 province's page (its communes, ~100 rows) and one of its communes' pages, alternately, --requests times in all
-after a warm-up. Prints p50/p95/max per page and the number of SQL queries per request. DEBUG is off.
+after a warm-up. Prints p50/p95/max per page, the median CPU time of the Python process per request (the
+figure that does not move with the machine's load) and the number of SQL queries per request. DEBUG is off.
 """
 
 import argparse
@@ -75,25 +76,29 @@ def main():
         assert response.status_code == 200, (url, response.status_code)
         assert response.context["dashboard"].total.summary is not None, f"no summaries for {url}: run without --no-rollup"
     times = {index: [] for index in range(len(pages))}
+    cpu = {index: [] for index in range(len(pages))}
     queries = {}
     for request in range(args.requests):
         index = request % len(pages)
         _level, _name, client, url = pages[index]
         with CaptureQueriesContext(connection) as captured:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url)
             times[index].append(time.perf_counter() - t0)
+            cpu[index].append(time.process_time() - c0)
         assert response.status_code == 200
         queries[index] = len(captured.captured_queries)
-    print(f"\n{args.requests} requests, {args.quarter}, DEBUG off, Django test client (no network)")
-    print(f"{'page':<50} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'queries':>7} {'rows':>5}")
+    load = Path("/proc/loadavg").read_text().split()[0]
+    print(f"\n{args.requests} requests, {args.quarter}, DEBUG off, Django test client (no network), load average {load}")
+    print(f"{'page':<50} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'CPU p50':>7} {'queries':>7} {'rows':>5}")
     by_level = {}
     for index, (level, name, _client, url) in enumerate(pages):
         values = times[index]
         by_level.setdefault(level, []).extend(values)
         rows = Unit.objects.get(pk=int(url.split("/")[-2])).children.filter(level="commune").count()
         print(f"{level + ' ' + name:<50.50} {len(values):>4} {statistics.median(values) * 1000:7.0f} "
-              f"{percentile(values, 0.95) * 1000:7.0f} {max(values) * 1000:7.0f} {queries[index]:>7} {rows or '':>5}")
+              f"{percentile(values, 0.95) * 1000:7.0f} {max(values) * 1000:7.0f} {statistics.median(cpu[index]) * 1000:7.0f} "
+              f"{queries[index]:>7} {rows or '':>5}")
     for level, values in by_level.items():
         print(f"{'all ' + level + ' pages':<50} {len(values):>4} {statistics.median(values) * 1000:7.0f} "
               f"{percentile(values, 0.95) * 1000:7.0f} {max(values) * 1000:7.0f}")
