@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/totech_national"
+APPLICATION = "bench_submissions"  # the server's PostgreSQL connections, to count their CPU
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -49,7 +50,7 @@ def free_port():
 def server_env(args):
     separator = "&" if "?" in args.database else "?"
     return {
-        **os.environ, "DATABASE_URL": f"{args.database}{separator}conn_max_age={args.conn_max_age}", "REDIS_URL": args.redis, "DEBUG": "False",
+        **os.environ, "DATABASE_URL": f"{args.database}{separator}conn_max_age={args.conn_max_age}&application_name={APPLICATION}", "REDIS_URL": args.redis, "DEBUG": "False",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"), "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "STATIC_MANIFEST": "False", "DJANGO_SETTINGS_MODULE": "totech.settings",
     }
@@ -120,8 +121,8 @@ class Client(threading.Thread):
 
 
 def cpu_seconds(server_pid):
-    """CPU seconds (user + system) of gunicorn's workers and of the PostgreSQL backends of this database other than
-    ours (with persistent connections, the workers'), read from /proc: PostgreSQL must run on this host."""
+    """CPU seconds (user + system) of gunicorn's workers and of their PostgreSQL backends (persistent connections,
+    told apart by application_name), read from /proc: PostgreSQL must run on this host."""
     from django.db import connection
 
     ticks = os.sysconf("SC_CLK_TCK")
@@ -136,7 +137,7 @@ def cpu_seconds(server_pid):
     workers = [int(path.name) for path in Path("/proc").iterdir() if path.name.isdigit() and _parent(path) == server_pid]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s", [APPLICATION]
         )
         backends = [pid for (pid,) in cursor.fetchall()]
     return {"python": {pid: cpu(pid) for pid in workers}, "database": {pid: cpu(pid) for pid in backends}}
