@@ -239,9 +239,14 @@ def main():
           f"max {max(gets) * 1000:.0f} ms")
     print(f"errors: {len(failures)} {failures[:5]}")
     python_cpu, database_cpu = (sum(cpu_after[kind].get(pid, 0) - cpu_before[kind].get(pid, 0) for pid in cpu_after[kind]) for kind in ("python", "database"))
-    per_submission = (python_cpu + database_cpu) / successes
-    print(f"CPU: gunicorn workers {python_cpu:.1f} s + their PostgreSQL backends {database_cpu:.1f} s = {per_submission * 1000:.0f} ms "
-          f"per submission (GET + POST); 2 free cores would do {2 / per_submission:.0f} submissions/s. Load average before: {load_before}")
+    if args.conn_max_age:
+        per_submission = (python_cpu + database_cpu) / successes
+        print(f"CPU: gunicorn workers {python_cpu:.1f} s + their PostgreSQL backends {database_cpu:.1f} s = {per_submission * 1000:.0f} ms "
+              f"per submission (GET + POST); 2 free cores would do {2 / per_submission:.0f} submissions/s")
+    else:
+        print(f"CPU: gunicorn workers {python_cpu / successes * 1000:.0f} ms per submission; the PostgreSQL side is not measured "
+              "without persistent connections")
+    print(f"load average before: {load_before}")
     print(f"in the database: {stored} submitted reports, {stored_values} values; "
           f"lost: {successes - stored} (expected 0), values missing: {stored * len(indicators) - stored_values} (expected 0)")
     print(f"cleaned {clean(teams)} reports")
