@@ -278,7 +278,7 @@ def test_a_failed_run_leaves_the_previous_summaries(generated, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("worker died")
 
-    monkeypatch.setattr(rollups, "unit_summary", fail)
+    monkeypatch.setattr(rollups, "scope_counts", fail)
     with pytest.raises(RuntimeError):
         rollup_province(province=world["Q"], year=2026, quarter=3, today=TODAY)
     assert not UnitSummary.objects.filter(unit=world["Q"]).exists()
