@@ -19,7 +19,7 @@ mark only if its `marked_at` has not moved since the run read it, so an approval
 import datetime
 import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -359,48 +359,45 @@ def _add_report_counts(scope: Scope, counts, holders: str, holders_params: list)
 # --- summary rows ----------------------------------------------------------------------------------------
 
 
-def indicator_summaries(scope: Scope, indicators: list[Indicator], now) -> list[IndicatorSummary]:
-    """One row per unit × period × indicator: actual, denominator, rate, target, achievement and rating, by
-    the rules of reports.progress (its ProgressRow does the arithmetic)."""
+def indicator_summaries(scope: Scope, indicators: list[Indicator], now) -> list[tuple]:
+    """One row (INDICATOR_COLUMNS) per unit × period × indicator: actual, denominator, rate, target,
+    achievement and rating, by the rules of reports.progress (its ProgressRow does the arithmetic)."""
     actual = scope_actuals(scope, indicators)
     fields = sorted({indicator.denominator_field for indicator in indicators if indicator.is_percent and indicator.denominator_field})
     provinces = None if scope.everywhere else list(Unit.objects.filter(pk__in=scope.province_ids))
     population = population_values(roots=provinces, fields=fields, dates=sorted({period.end for period in scope.periods}))
     thresholds = {row.province_id: Thresholds(row.amber_from, row.green_from, is_default=False) for row in AchievementThreshold.objects.all()}
+    unit_thresholds = {unit.pk: thresholds.get(province_of(unit), DEFAULT_THRESHOLDS) for unit in scope.units}
     rows = []
     for period in scope.periods:
         targets = effective_targets(period=period, indicators=indicators, units=scope.units)
-        for unit in scope.units:
-            unit_thresholds = thresholds.get(province_of(unit), DEFAULT_THRESHOLDS)
-            for indicator in indicators:
-                if not indicator.is_percent:
-                    denominator = None
-                elif indicator.denominator_indicator_id:
-                    denominator = actual.get((unit.pk, period.pk, indicator.denominator_indicator_id))
-                elif indicator.denominator_field:
-                    denominator = population[(indicator.denominator_field, period.end)][unit.pk]
-                else:
-                    denominator = None
-                row = ProgressRow(
-                    indicator, actual.get((unit.pk, period.pk, indicator.pk)), denominator, targets[("unit", unit.pk, indicator.pk)]
-                )
+        for indicator in indicators:
+            if not indicator.is_percent:
+                denominators = {}
+            elif indicator.denominator_indicator_id:
+                denominators = {unit.pk: actual.get((unit.pk, period.pk, indicator.denominator_indicator_id)) for unit in scope.units}
+            elif indicator.denominator_field:
+                denominators = population[(indicator.denominator_field, period.end)]
+            else:
+                denominators = {}
+            for unit in scope.units:
+                target = targets[("unit", unit.pk, indicator.pk)]
+                row = ProgressRow(indicator, actual.get((unit.pk, period.pk, indicator.pk)), denominators.get(unit.pk), target)
                 achievement = row.achievement
-                rows.append(
-                    IndicatorSummary(
-                        unit=unit, period=period, indicator=indicator, actual=row.actual, denominator=row.denominator,
-                        rate=row.rate, target=row.target.value if row.target else None,
-                        target_mode=row.target.mode if row.target else "", achievement=achievement,
-                        rating=classify_achievement(achievement, unit_thresholds) if achievement is not None else "",
-                        computed_at=now,
-                    )
-                )
+                rows.append((
+                    unit.pk, period.pk, indicator.pk, row.actual, row.denominator, row.rate,
+                    target.value if target else None, target.mode if target else "", achievement,
+                    classify_achievement(achievement, unit_thresholds[unit.pk]) if achievement is not None else "", now,
+                ))
     return rows
 
 
-def unit_summaries(scope: Scope, now) -> list[UnitSummary]:
+def unit_summaries(scope: Scope, now) -> list[tuple]:
+    """One row (UNIT_COLUMNS) per unit × period."""
     counts = scope_counts(scope)
+    empty = Counts()
     return [
-        UnitSummary(unit=unit, period=period, computed_at=now, **vars(counts.get((unit.pk, period.pk), Counts())))
+        (unit.pk, period.pk, *astuple(counts.get((unit.pk, period.pk), empty)), now)
         for period in scope.periods
         for unit in scope.units
     ]
@@ -418,31 +415,33 @@ def _lock_provinces(province_ids) -> None:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROLLUP_LOCK_NAMESPACE, province_id])
 
 
-INDICATOR_FIELDS = ["actual", "denominator", "rate", "target", "target_mode", "achievement", "rating", "computed_at"]
-UNIT_FIELDS = [
-    "reports_expected", "reports_received", "reports_on_time", "active_teams", "members", "villages", "villages_covered", "computed_at",
+INDICATOR_COLUMNS = [
+    "unit_id", "period_id", "indicator_id", "actual", "denominator", "rate", "target", "target_mode", "achievement", "rating", "computed_at",
+]
+UNIT_COLUMNS = [
+    "unit_id", "period_id", *(name for name in Counts.__dataclass_fields__), "computed_at",
 ]
 
 
-def _upsert(model, objs: list, unique_fields: list[str], update_fields: list[str]) -> None:
-    """Insert or update rows by their unique key. PostgreSQL: COPY into a temporary table, then one INSERT
-    ... ON CONFLICT DO UPDATE (a national run writes a quarter of a million rows); elsewhere bulk_create."""
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, update_conflicts=True, unique_fields=unique_fields, update_fields=update_fields, batch_size=2000)
-        return
+def _upsert(model, columns: list[str], keys: int, rows: list[tuple]) -> None:
+    """Insert or update rows (tuples of `columns`, the first `keys` of them the unique key) in one statement.
+    PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT DO UPDATE (a national
+    run writes two hundred thousand rows); SQLite: the same upsert row by row (executemany)."""
     table = model._meta.db_table
-    fields = [model._meta.get_field(name) for name in unique_fields + update_fields]
-    columns = ", ".join(field.column for field in fields)
-    keys = ", ".join(model._meta.get_field(name).column for name in unique_fields)
-    updates = ", ".join(f"{field.column} = EXCLUDED.{field.column}" for field in fields[len(unique_fields):])
-    staging = f"{table}_incoming"
+    names = ", ".join(columns)
+    upsert = f"ON CONFLICT ({', '.join(columns[:keys])}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
+        if connection.vendor != "postgresql":
+            adapted = [[_adapt(value) for value in row] for row in rows]
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) {upsert}", adapted)
+            return
+        staging = f"{table}_incoming"
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
         text = io.StringIO()
-        text.writelines(f"{copy_line(tuple(getattr(obj, field.attname) for field in fields))}\n" for obj in objs)
+        text.writelines(f"{copy_line(row)}\n" for row in rows)
         text.seek(0)
-        cursor.cursor.copy_expert(f"COPY {staging} ({columns}) FROM STDIN", text)
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ON CONFLICT ({keys}) DO UPDATE SET {updates}")
+        cursor.cursor.copy_expert(f"COPY {staging} ({names}) FROM STDIN", text)
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} {upsert}")
         cursor.execute(f"DROP TABLE {staging}")
 
 
@@ -454,8 +453,8 @@ def _write(units: list[Unit], periods: list[Period], today: datetime.date) -> in
     indicator_rows = indicator_summaries(scope, indicators, now)
     unit_rows = unit_summaries(scope, now)
     IndicatorSummary.objects.filter(unit__in=units, period__in=periods).exclude(indicator__in=indicators).delete()
-    _upsert(IndicatorSummary, indicator_rows, ["unit", "period", "indicator"], INDICATOR_FIELDS)
-    _upsert(UnitSummary, unit_rows, ["unit", "period"], UNIT_FIELDS)
+    _upsert(IndicatorSummary, INDICATOR_COLUMNS, 3, indicator_rows)
+    _upsert(UnitSummary, UNIT_COLUMNS, 2, unit_rows)
     return len(indicator_rows) + len(unit_rows)
 
 
