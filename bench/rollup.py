@@ -51,7 +51,7 @@ def baseline_sql(scope, indicators):
     from reports.rollups import VALUE_TABLE, _values
     from targets.choices import Aggregation
 
-    counted, params = _values("counted", ["source_id", "summary_id"], scope.source_periods())
+    counted, params = _values("counted", ["source_id", "summary_id"], [(a, b) for a, b, _sole in scope.source_periods()])
     flows = ", ".join(str(i.pk) for i in indicators if i.aggregation == Aggregation.FLOW)
     stocks = ", ".join(str(i.pk) for i in indicators if i.aggregation != Aggregation.FLOW)
     approved = "v.approved AND v.value IS NOT NULL AND v.kind = 'periodic'"

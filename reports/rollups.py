@@ -127,16 +127,19 @@ class Scope:
             return "1 = 1", []
         return "(" + " OR ".join([f"{column} LIKE %s"] * len(self.province_ids)) + ")", [f"/{pk}/%" for pk in self.province_ids]
 
-    def source_periods(self) -> list[tuple[int, int]]:
-        """(period counted, summary period) pairs: each period whose reports count towards a summary period,
-        i.e. lies inside it (values_in_period for calendar periods)."""
-        inside = Period.objects.filter(start__gte=min(p.start for p in self.periods), end__lte=max(p.end for p in self.periods))
-        return [
-            (source.pk, period.pk)
-            for source in inside.only("pk", "start", "end")
-            for period in self.periods
-            if period.start <= source.start and source.end <= period.end
-        ]
+    def source_periods(self) -> list[tuple[int, int, bool]]:
+        """(reporting period, summary period, sole) triples: each month or quarter whose periodic reports count
+        towards a summary period because it lies inside it (values_in_period), and whether it is the summary
+        period's only one (a month: each team's latest stock value is then its only one)."""
+        inside = Period.objects.filter(
+            kind__in=[choice.value for choice in Frequency],
+            start__gte=min(p.start for p in self.periods), end__lte=max(p.end for p in self.periods),
+        ).only("pk", "start", "end")
+        pairs = [(source.pk, period.pk) for source in inside for period in self.periods if period.start <= source.start and source.end <= period.end]
+        sources = defaultdict(int)
+        for _source, period in pairs:
+            sources[period] += 1
+        return [(source, period, sources[period] == 1) for source, period in pairs]
 
 
 # --- actuals ---------------------------------------------------------------------------------------------
@@ -153,41 +156,53 @@ def _add_up(totals: dict, summary_id: int, indicator_id: int, units: tuple, valu
 def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, int, int], int]:
     """Actual per (unit id, period id, indicator id) of every unit in the scope's provinces, in two queries:
     flows summed, stocks as each team's latest value in the period (by period end, then report) summed over
-    teams. A missing key means no approved value (actual None)."""
+    teams. A missing key means no approved value (actual None).
+
+    The values are summed per reporting period first, then per summary period (a month's sums count for the
+    month, its quarter and its year). In a month each team has one value per indicator, so its stock actual
+    is that sum too; only quarters and years need each team's latest value."""
     totals = {}
-    pairs = scope.source_periods()
-    if not pairs or not indicators:
+    sources = scope.source_periods()
+    if not sources or not indicators:
         return totals
-    periods_cte, periods_params = _values("counted", ["source_id", "summary_id"], pairs)
+    counted, counted_params = _values("counted", ["source_id", "summary_id", "sole"], [(a, b, int(c)) for a, b, c in sources])
     provinces, provinces_params = scope.provinces_sql("v.province_id")
     approved = f"v.approved AND v.value IS NOT NULL AND v.kind = '{ReportKind.PERIODIC}' AND {provinces}"
     flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
     stocks = [indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW]
-    if flows:
-        flow_in, flow_params = _in("v.indicator_id", flows)
-        rows = _fetch(
-            f"""WITH {periods_cte}
-            SELECT c.summary_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, SUM(v.value)
-            FROM {VALUE_TABLE} v JOIN counted c ON c.source_id = v.period_id
-            WHERE {approved} AND {flow_in}
-            GROUP BY c.summary_id, v.indicator_id, v.province_id, v.district_id, v.commune_id""",
-            periods_params + provinces_params + flow_params,
+    indicator_in, indicator_params = _in("v.indicator_id", flows + stocks)
+    flow_in, flow_params = _in("x.indicator_id", flows) if flows else ("1 = 0", [])
+    rows = _fetch(
+        f"""WITH {counted},
+        sums AS (
+            SELECT v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, SUM(v.value) AS total
+            FROM {VALUE_TABLE} v
+            WHERE {approved} AND {indicator_in} AND v.period_id IN (SELECT source_id FROM counted)
+            GROUP BY v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id
         )
-        for summary_id, indicator_id, province_id, district_id, commune_id, total in rows:
-            _add_up(totals, summary_id, indicator_id, (province_id, district_id, commune_id), total)
-    if stocks:
-        _add_stocks(totals, periods_cte, periods_params, approved, provinces_params, stocks)
+        SELECT c.summary_id, x.indicator_id, x.province_id, x.district_id, x.commune_id, SUM(x.total)
+        FROM sums x JOIN counted c ON c.source_id = x.period_id
+        WHERE {flow_in} OR c.sole = 1
+        GROUP BY c.summary_id, x.indicator_id, x.province_id, x.district_id, x.commune_id""",
+        counted_params + provinces_params + indicator_params + flow_params,
+    )
+    for summary_id, indicator_id, province_id, district_id, commune_id, total in rows:
+        _add_up(totals, summary_id, indicator_id, (province_id, district_id, commune_id), total)
+    shared = [(source, period) for source, period, sole in sources if not sole]
+    if stocks and shared:
+        _add_latest_stocks(totals, shared, approved, provinces_params, stocks)
     return totals
 
 
-def _add_stocks(totals, periods_cte, periods_params, approved, provinces_params, stocks) -> None:
-    """Each team's latest stock value per period, summed over teams. A team's values normally all carry the
-    same units: its latest one then counts for its commune, district and province at once (one sort). When
-    they do not (the team moved), all its values in the period are read and each unit takes the latest of
-    those that carry it, as progress.actuals does for that unit."""
+def _add_latest_stocks(totals, sources, approved, provinces_params, stocks) -> None:
+    """Each team's latest stock value per summary period of several reporting periods, summed over teams. A
+    team's values normally all carry the same units: its latest one then counts for its commune, district and
+    province at once (one sort). When they do not (the team moved), all its values in the period are read and
+    each unit takes the latest of those that carry it, as progress.actuals does for that unit."""
+    counted, counted_params = _values("counted", ["source_id", "summary_id"], sources)
     stock_in, stock_params = _in("v.indicator_id", stocks)
     rows = _fetch(
-        f"""WITH {periods_cte},
+        f"""WITH {counted},
         ranked AS (
             SELECT c.summary_id, v.team_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, v.value,
                 v.period_end, v.report_id,
@@ -204,7 +219,7 @@ def _add_stocks(totals, periods_cte, periods_params, approved, provinces_params,
         UNION ALL
         SELECT 1, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id
         FROM ranked WHERE lowest <> highest""",
-        periods_params + provinces_params + stock_params,
+        counted_params + provinces_params + stock_params,
     )
     moved = defaultdict(list)
     for moved_team, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id in rows:
@@ -225,37 +240,31 @@ def _add_stocks(totals, periods_cte, periods_params, approved, provinces_params,
 # --- teams, members, villages and reports ----------------------------------------------------------------
 
 
-def _holders_cte(scope: Scope) -> tuple[str, list]:
-    """`above`: each unit in the scope with each of its summary ancestors (itself included) and its province;
-    `holders`: each team with each summary unit it counts for (its own unit's chain) and its village."""
+def _teams_cte(scope: Scope) -> tuple[str, list]:
+    """`teams`: each team of the scope's provinces with its dates, its village (for a village team) and the
+    summary units it counts for: its commune (none for a district team), district (where the map has one)
+    and province, found through its unit's chain of parents."""
     in_scope, params = scope.unit_paths_sql("u.path")
-    steps = [("u", "u"), ("p", "p"), ("g", "g"), ("gg", "gg")]
-    above = " UNION ALL ".join(
-        f"SELECT unit_id, unit_level, province_id, {alias}_id AS holder_id FROM chain WHERE {alias}_level IN ({SUMMARY_LEVEL_SQL})"
-        for alias, _ in steps
-    )
     return (
-        f"""chain AS (
-            SELECT u.id AS unit_id, u.level AS unit_level, COALESCE(gg.id, g.id, p.id, u.id) AS province_id,
-                u.id AS u_id, u.level AS u_level, p.id AS p_id, p.level AS p_level,
-                g.id AS g_id, g.level AS g_level, gg.id AS gg_id, gg.level AS gg_level
-            FROM {UNIT_TABLE} u
+        f"""teams AS (
+            SELECT t.id AS team_id, t.decision_date, t.dissolved_on,
+                CASE WHEN u.level = '{Level.VILLAGE}' THEN u.id END AS village_id,
+                CASE WHEN u.level = '{Level.VILLAGE}' THEN p.id WHEN u.level = '{Level.COMMUNE}' THEN u.id END AS commune_id,
+                CASE WHEN u.level = '{Level.DISTRICT}' THEN u.id WHEN p.level = '{Level.DISTRICT}' THEN p.id
+                    WHEN g.level = '{Level.DISTRICT}' THEN g.id END AS district_id,
+                COALESCE(gg.id, g.id, p.id) AS province_id
+            FROM {TEAM_TABLE} t
+            JOIN {UNIT_TABLE} u ON u.id = t.unit_id
             LEFT JOIN {UNIT_TABLE} p ON p.id = u.parent_id
             LEFT JOIN {UNIT_TABLE} g ON g.id = p.parent_id
             LEFT JOIN {UNIT_TABLE} gg ON gg.id = g.parent_id
             WHERE {in_scope}
-        ),
-        above AS ({above}),
-        holders AS (
-            SELECT t.id AS team_id, t.decision_date, t.dissolved_on, a.holder_id, a.province_id,
-                CASE WHEN a.unit_level = '{Level.VILLAGE}' THEN a.unit_id END AS village_id
-            FROM {TEAM_TABLE} t JOIN above a ON a.unit_id = t.unit_id
         )""",
         params,
     )
 
 
-ACTIVE_ON = "(h.decision_date IS NULL OR h.decision_date <= {end}) AND (h.dissolved_on IS NULL OR h.dissolved_on >= {start})"
+ACTIVE_ON = "(t.decision_date IS NULL OR t.decision_date <= {end}) AND (t.dissolved_on IS NULL OR t.dissolved_on >= {start})"
 
 
 @dataclass
@@ -271,41 +280,60 @@ class Counts:
 
 def scope_counts(scope: Scope) -> dict[tuple[int, int], Counts]:
     """Counts per (unit id, period id) for every summary unit of the scope's provinces, in four queries:
-    teams active at the period's end (today while it runs), their distinct members and the villages they
-    serve; villages; and the scheduled reports expected, received and on time (see `report_counts`)."""
-    holders, holders_params = _holders_cte(scope)
+    teams active at the period's end (today while it runs), the villages they serve and their distinct
+    members; villages; and the scheduled reports expected, received and on time (`_add_report_counts`).
+    Counts of teams and villages are grouped by (commune, district, province) and added up to each; members
+    are counted distinct per unit (a person may serve in teams of two communes)."""
+    teams, teams_params = _teams_cte(scope)
     counts = defaultdict(Counts)
-    as_of = [(period.pk, min(period.end, scope.today)) for period in scope.periods]
-    dates, dates_params = _values("dates", ["period_id", "as_of"], as_of)
+    as_of = defaultdict(list)
+    for period in scope.periods:
+        as_of[min(period.end, scope.today)].append(period.pk)
+    dates, dates_params = _values("dates", ["as_of"], [(date,) for date in as_of])
     active = ACTIVE_ON.format(start="d.as_of", end="d.as_of")
-    for holder_id, period_id, teams, covered in _fetch(
-        f"""WITH {holders}, {dates}
-        SELECT h.holder_id, d.period_id, COUNT(*), COUNT(DISTINCT h.village_id)
-        FROM holders h JOIN dates d ON {active} GROUP BY h.holder_id, d.period_id""",
-        holders_params + dates_params,
+    for date, commune_id, district_id, province_id, number, covered in _fetch(
+        f"""WITH {teams}, {dates}
+        SELECT d.as_of, t.commune_id, t.district_id, t.province_id, COUNT(*), COUNT(DISTINCT t.village_id)
+        FROM teams t JOIN dates d ON {active} GROUP BY d.as_of, t.commune_id, t.district_id, t.province_id""",
+        teams_params + dates_params,
     ):
-        counts[(holder_id, period_id)].active_teams = teams
-        counts[(holder_id, period_id)].villages_covered = covered
-    for holder_id, period_id, members in _fetch(
-        f"""WITH {holders}, {dates}
-        SELECT h.holder_id, d.period_id, COUNT(DISTINCT m.person_id)
-        FROM holders h JOIN dates d ON {active}
-        JOIN {MEMBERSHIP_TABLE} m ON m.team_id = h.team_id AND m.start_date <= d.as_of AND (m.end_date IS NULL OR m.end_date >= d.as_of)
-        GROUP BY h.holder_id, d.period_id""",
-        holders_params + dates_params,
-    ):
-        counts[(holder_id, period_id)].members = members
-    villages = dict(
-        _fetch(
-            f"""WITH {holders} SELECT holder_id, COUNT(*) FROM above WHERE unit_level = '{Level.VILLAGE}' GROUP BY holder_id""",
-            holders_params,
-        )
+        for period_id in as_of[_date(date)]:
+            for unit_id in (commune_id, district_id, province_id):
+                if unit_id is not None:
+                    counts[(unit_id, period_id)].active_teams += number
+                    counts[(unit_id, period_id)].villages_covered += covered
+    members = " UNION ALL ".join(
+        f"SELECT as_of, {column}, COUNT(DISTINCT person_id) FROM present WHERE {column} IS NOT NULL GROUP BY as_of, {column}"
+        for column in ("commune_id", "district_id", "province_id")
     )
-    for holder_id, number in villages.items():
-        for period in scope.periods:
-            counts[(holder_id, period.pk)].villages = number
-    _add_report_counts(scope, counts, holders, holders_params)
+    for date, unit_id, number in _fetch(
+        f"""WITH {teams}, {dates},
+        present AS (
+            SELECT d.as_of, t.commune_id, t.district_id, t.province_id, m.person_id
+            FROM teams t JOIN dates d ON {active}
+            JOIN {MEMBERSHIP_TABLE} m ON m.team_id = t.team_id AND m.start_date <= d.as_of AND (m.end_date IS NULL OR m.end_date >= d.as_of)
+        )
+        {members}""",
+        teams_params + dates_params,
+    ):
+        for period_id in as_of[_date(date)]:
+            counts[(unit_id, period_id)].members = number
+    in_scope, in_scope_params = scope.unit_paths_sql("c.path")
+    for path, number in _fetch(
+        f"""SELECT c.path, COUNT(*) FROM {UNIT_TABLE} v JOIN {UNIT_TABLE} c ON c.id = v.parent_id
+        WHERE v.level = '{Level.VILLAGE}' AND {in_scope} GROUP BY c.path""",
+        in_scope_params,
+    ):
+        for unit_id in path.strip("/").split("/"):  # the commune and the summary units above it
+            for period in scope.periods:
+                counts[(int(unit_id), period.pk)].villages += number
+    _add_report_counts(scope, counts, teams, teams_params)
     return counts
+
+
+def _date(value) -> datetime.date:
+    """A date read by raw SQL (SQLite returns text)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def scheduled_slots(scope: Scope) -> list[tuple[int, Period, datetime.datetime]]:
@@ -325,7 +353,7 @@ def scheduled_slots(scope: Scope) -> list[tuple[int, Period, datetime.datetime]]
     return slots
 
 
-def _add_report_counts(scope: Scope, counts, holders: str, holders_params: list) -> None:
+def _add_report_counts(scope: Scope, counts, teams: str, teams_params: list) -> None:
     """Expected: one report per team active during each scheduled period (teams that joined or dissolved
     mid-way owe only the periods they were active in); received: those sent at least once; on time: those
     first sent by the deadline. Summed per summary period over the scheduled periods inside it."""
@@ -338,22 +366,26 @@ def _add_report_counts(scope: Scope, counts, holders: str, holders_params: list)
     )
     received, received_params = _in("r.status", sorted(RECEIVED_STATUSES))
     rows = _fetch(
-        f"""WITH {holders}, {slots_cte}
-        SELECT h.holder_id, s.period_id, COUNT(*), COUNT(r.id), SUM(CASE WHEN r.submitted_at < s.cutoff THEN 1 ELSE 0 END)
-        FROM holders h JOIN slots s ON s.province_id = h.province_id AND {ACTIVE_ON.format(start="s.starts", end="s.ends")}
-        LEFT JOIN {REPORT_TABLE} r ON r.team_id = h.team_id AND r.period_id = s.period_id AND r.request_id IS NULL AND {received}
-        GROUP BY h.holder_id, s.period_id""",
-        holders_params + slots_params + received_params,
+        f"""WITH {teams}, {slots_cte}
+        SELECT s.period_id, t.commune_id, t.district_id, t.province_id,
+            COUNT(*), COUNT(r.id), SUM(CASE WHEN r.submitted_at < s.cutoff THEN 1 ELSE 0 END)
+        FROM teams t JOIN slots s ON s.province_id = t.province_id AND {ACTIVE_ON.format(start="s.starts", end="s.ends")}
+        LEFT JOIN {REPORT_TABLE} r ON r.team_id = t.team_id AND r.period_id = s.period_id AND r.request_id IS NULL AND {received}
+        GROUP BY s.period_id, t.commune_id, t.district_id, t.province_id""",
+        teams_params + slots_params + received_params,
     )
     slot_periods = {period.pk: period for _province_id, period, _cutoff in slots}
-    for holder_id, slot_id, expected, received_count, on_time in rows:
+    for slot_id, commune_id, district_id, province_id, expected, received_count, on_time in rows:
         slot = slot_periods[slot_id]
         for period in scope.periods:
-            if not period.is_campaign and period.start <= slot.start and slot.end <= period.end:
-                row = counts[(holder_id, period.pk)]
-                row.reports_expected += expected
-                row.reports_received += received_count
-                row.reports_on_time += on_time or 0
+            if period.is_campaign or not (period.start <= slot.start and slot.end <= period.end):
+                continue
+            for unit_id in (commune_id, district_id, province_id):
+                if unit_id is not None:
+                    row = counts[(unit_id, period.pk)]
+                    row.reports_expected += expected
+                    row.reports_received += received_count
+                    row.reports_on_time += on_time or 0
 
 
 # --- summary rows ----------------------------------------------------------------------------------------
