@@ -9,7 +9,7 @@ measures, in one run on the same data:
 (a) the national roll-up: reports.rollups.rollup_national for one quarter (its quarter, 3 months and year:
     actuals, targets, denominators, ratings, report counts, teams, members, coverage, and the upsert of every
     summary row), `--repeat` times, median;
-(b) the baseline: the raw SQL of the same sums, GROUP BY ROLLUP (province_id, district_id, commune_id) per
+(b) the baseline: the raw SQL of the same sums (with the roll-up's work_mem), GROUP BY ROLLUP (province_id, district_id, commune_id) per
     (summary period, indicator), flows summed and stocks as each team's latest value (DISTINCT ON), over the
     same periods; `--repeat` times, median; then the ratio (a) / (b). The engine's actuals are checked equal
     to the baseline's for every unit, period and indicator;
@@ -46,7 +46,7 @@ def timed(function):
 
 def baseline_sql(scope, indicators):
     """The raw GROUP BY ROLLUP queries of the same sums; returns {(unit id, period id, indicator id): total}."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from reports.rollups import VALUE_TABLE, _values
     from targets.choices import Aggregation
@@ -72,7 +72,8 @@ def baseline_sql(scope, indicators):
             SELECT summary_id, indicator_id, {rollup.format(source="latest")}""",
     ]
     totals = {}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")  # as the roll-up runs
         for sql in queries:
             cursor.execute(sql, params)
             for summary_id, indicator_id, grouping, province_id, district_id, commune_id, total in cursor.fetchall():

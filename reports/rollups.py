@@ -197,18 +197,41 @@ def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, 
 def _add_latest_stocks(totals, sources, approved, provinces_params, stocks) -> None:
     """Each team's latest stock value per summary period of several reporting periods, summed over teams. A
     team's values normally all carry the same units: its latest one then counts for its commune, district and
-    province at once (one sort). When they do not (the team moved), all its values in the period are read and
-    each unit takes the latest of those that carry it, as progress.actuals does for that unit."""
+    province at once. When they do not (the team moved), all its values in the period are read and each unit
+    takes the latest of those that carry it, as progress.actuals does for that unit.
+
+    PostgreSQL picks each team's latest value with a hashed GROUP BY (the greatest array of period end,
+    report id and the value with its units), about twice as fast as sorting for a window function; other
+    databases use ROW_NUMBER()."""
     counted, counted_params = _values("counted", ["source_id", "summary_id"], sources)
     stock_in, stock_params = _in("v.indicator_id", stocks)
-    rows = _fetch(
-        f"""WITH {counted},
+    holder = "COALESCE(v.commune_id, v.district_id, v.province_id)"
+    if connection.vendor == "postgresql":
+        sql = f"""WITH {counted},
+        latest AS (
+            SELECT c.summary_id, v.team_id, v.indicator_id, MIN({holder}) AS lowest, MAX({holder}) AS highest,
+                MAX(ARRAY[v.period_end - DATE '2000-01-01', v.report_id, v.value, v.province_id, COALESCE(v.district_id, 0),
+                    COALESCE(v.commune_id, 0)]) AS last
+            FROM {VALUE_TABLE} v JOIN counted c ON c.source_id = v.period_id
+            WHERE {approved} AND {stock_in}
+            GROUP BY c.summary_id, v.team_id, v.indicator_id
+        )
+        SELECT 0, summary_id, indicator_id, last[4], NULLIF(last[5], 0), NULLIF(last[6], 0), CAST(SUM(last[3]) AS bigint), NULL, NULL, NULL
+        FROM latest WHERE lowest = highest
+        GROUP BY summary_id, indicator_id, last[4], last[5], last[6]
+        UNION ALL
+        SELECT 1, l.summary_id, l.indicator_id, v.province_id, v.district_id, v.commune_id, v.value, v.team_id, v.period_end, v.report_id
+        FROM latest l JOIN counted c ON c.summary_id = l.summary_id
+        JOIN {VALUE_TABLE} v ON v.period_id = c.source_id AND v.team_id = l.team_id AND v.indicator_id = l.indicator_id
+        WHERE l.lowest <> l.highest AND {approved}"""
+        params = counted_params + provinces_params + stock_params + provinces_params
+    else:
+        sql = f"""WITH {counted},
         ranked AS (
             SELECT c.summary_id, v.team_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, v.value,
                 v.period_end, v.report_id,
                 ROW_NUMBER() OVER (PARTITION BY c.summary_id, v.team_id, v.indicator_id ORDER BY v.period_end DESC, v.report_id DESC) AS latest_first,
-                MIN(COALESCE(v.commune_id, v.district_id, v.province_id)) OVER holder AS lowest,
-                MAX(COALESCE(v.commune_id, v.district_id, v.province_id)) OVER holder AS highest
+                MIN({holder}) OVER holder AS lowest, MAX({holder}) OVER holder AS highest
             FROM {VALUE_TABLE} v JOIN counted c ON c.source_id = v.period_id
             WHERE {approved} AND {stock_in}
             WINDOW holder AS (PARTITION BY c.summary_id, v.team_id, v.indicator_id)
@@ -218,9 +241,9 @@ def _add_latest_stocks(totals, sources, approved, provinces_params, stocks) -> N
         GROUP BY summary_id, indicator_id, province_id, district_id, commune_id
         UNION ALL
         SELECT 1, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id
-        FROM ranked WHERE lowest <> highest""",
-        counted_params + provinces_params + stock_params,
-    )
+        FROM ranked WHERE lowest <> highest"""
+        params = counted_params + provinces_params + stock_params
+    rows = _fetch(sql, params)
     moved = defaultdict(list)
     for moved_team, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id in rows:
         if moved_team:
@@ -455,13 +478,18 @@ UNIT_COLUMNS = [
 ]
 
 
-def _upsert(model, columns: list[str], keys: int, rows: list[tuple]) -> None:
-    """Insert or update rows (tuples of `columns`, the first `keys` of them the unique key) in one statement.
-    PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT DO UPDATE (a national
-    run writes two hundred thousand rows); SQLite: the same upsert row by row (executemany)."""
+def _upsert(model, columns: list[str], keys: int, rows: list[tuple], changed: list[str]) -> None:
+    """Insert or update rows (tuples of `columns`, the first `keys` of them the unique key) in one statement;
+    an existing row is only rewritten when one of the `changed` columns differs (a rerun over unchanged
+    facts rewrites nothing). PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT ... ON
+    CONFLICT DO UPDATE (a national run writes two hundred thousand rows); SQLite: the same upsert row by row."""
     table = model._meta.db_table
     names = ", ".join(columns)
-    upsert = f"ON CONFLICT ({', '.join(columns[:keys])}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    upsert = (
+        f"ON CONFLICT ({', '.join(columns[:keys])}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
+        + " WHERE " + " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in changed)
+    )
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             adapted = [[_adapt(value) for value in row] for row in rows]
@@ -480,13 +508,18 @@ def _upsert(model, columns: list[str], keys: int, rows: list[tuple]) -> None:
 def _write(units: list[Unit], periods: list[Period], today: datetime.date) -> int:
     """Recompute and upsert every summary of `units` × `periods`; returns the number of rows written."""
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the national run's hashes and sorts stay in memory
+            cursor.execute("SET LOCAL work_mem = '256MB'")
     scope = Scope(units, periods, today)
     indicators = list(Indicator.objects.filter(is_active=True))
     indicator_rows = indicator_summaries(scope, indicators, now)
     unit_rows = unit_summaries(scope, now)
     IndicatorSummary.objects.filter(unit__in=units, period__in=periods).exclude(indicator__in=indicators).delete()
-    _upsert(IndicatorSummary, INDICATOR_COLUMNS, 3, indicator_rows)
-    _upsert(UnitSummary, UNIT_COLUMNS, 2, unit_rows)
+    # An indicator row's computed_at is when its figures were last computed as they are; the unit row's
+    # (shown on the dashboard) moves on every run.
+    _upsert(IndicatorSummary, INDICATOR_COLUMNS, 3, indicator_rows, changed=INDICATOR_COLUMNS[3:-1])
+    _upsert(UnitSummary, UNIT_COLUMNS, 2, unit_rows, changed=UNIT_COLUMNS[2:])
     return len(indicator_rows) + len(unit_rows)
 
 
