@@ -325,8 +325,9 @@ def scope_counts(scope: Scope) -> dict[tuple[int, int], Counts]:
                 if unit_id is not None:
                     counts[(unit_id, period_id)].active_teams += number
                     counts[(unit_id, period_id)].villages_covered += covered
-    members = " UNION ALL ".join(
-        f"SELECT as_of, {column}, COUNT(DISTINCT person_id) FROM present WHERE {column} IS NOT NULL GROUP BY as_of, {column}"
+    members = " UNION ALL ".join(  # DISTINCT then COUNT(*): hashed, where COUNT(DISTINCT) would sort
+        f"""SELECT as_of, {column}, COUNT(*) FROM (SELECT DISTINCT as_of, {column}, person_id FROM present WHERE {column} IS NOT NULL) people
+        GROUP BY as_of, {column}"""
         for column in ("commune_id", "district_id", "province_id")
     )
     for date, unit_id, number in _fetch(
@@ -425,7 +426,7 @@ def indicator_summaries(scope: Scope, indicators: list[Indicator], now) -> list[
     unit_thresholds = {unit.pk: thresholds.get(province_of(unit), DEFAULT_THRESHOLDS) for unit in scope.units}
     rows = []
     for period in scope.periods:
-        targets = effective_targets(period=period, indicators=indicators, units=scope.units)
+        targets = effective_targets(period=period, indicators=indicators, units=scope.units, with_holders=False)
         for indicator in indicators:
             if not indicator.is_percent:
                 denominators = {}

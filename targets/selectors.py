@@ -152,16 +152,19 @@ def _unit_chain_ids(unit: Unit) -> list[int]:
 
 
 def effective_targets(
-    *, period: Period, indicators, units=(), teams=()
+    *, period: Period, indicators, units=(), teams=(), with_holders: bool = True
 ) -> dict[tuple[str, int, int], EffectiveTarget | None]:
-    """Effective targets in bulk, keyed ("unit" | "team", holder id, indicator id); two queries in all."""
+    """Effective targets in bulk, keyed ("unit" | "team", holder id, indicator id); two queries in all.
+    `with_holders=False` reads only what the values need (mode and value), not the holders and indicators
+    pages show: the national roll-up reads tens of thousands of targets."""
     indicator_ids = [indicator.pk for indicator in indicators]
     teams = list(teams)
     chains = {unit.pk: _unit_chain_ids(unit) for unit in units}
     for team in teams:
         chains.setdefault(team.unit_id, _unit_chain_ids(team.unit))
     unit_ids = {pk for chain in chains.values() for pk in chain}
-    base = Target.objects.filter(period=period, indicator_id__in=indicator_ids).select_related("unit", "team", "indicator")
+    base = Target.objects.filter(period=period, indicator_id__in=indicator_ids)
+    base = base.select_related("unit", "team", "indicator") if with_holders else base.only("unit_id", "team_id", "indicator_id", "mode", "value")
     by_unit = {(t.unit_id, t.indicator_id): t for t in base.filter(unit_id__in=unit_ids)}
     by_team = {(t.team_id, t.indicator_id): t for t in base.filter(team_id__in=[team.pk for team in teams])}
 
