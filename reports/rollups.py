@@ -36,7 +36,7 @@ from units.models import Unit
 
 from .choices import RECEIVED_STATUSES, Frequency, ReportKind
 from .models import IndicatorSummary, Report, ReportingSchedule, ReportValue, StaleRollup, UnitSummary
-from .progress import ProgressRow
+from .progress import UNIT_COLUMN, ProgressRow
 from .selectors import SUMMARY_LEVELS, periodic_deadline
 
 ROLLUP_LOCK_NAMESPACE = 7007  # first key of pg_advisory_xact_lock(int, int); the second is the province id
@@ -105,27 +105,39 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 @dataclass
 class Scope:
-    """What one run recomputes: summary units (with their province ids) and the quarter's periods. Facts are
-    read for the whole provinces (a province's summary needs all of them); `everywhere` drops that filter."""
+    """What one run recomputes: summary units and the quarter's periods. Facts are read under the `roots`,
+    the units in scope with no ancestor in scope (a province's summary needs all of the province's facts, a
+    commune's only its own); `everywhere` (every province) drops that filter."""
 
     units: list[Unit]
     periods: list[Period]
     today: datetime.date
+    roots: list[Unit] = field(init=False)
     province_ids: list[int] = field(init=False)
     everywhere: bool = field(init=False)
 
     def __post_init__(self):
+        paths = {unit.path for unit in self.units}
+        self.roots = [unit for unit in self.units if not any(unit.path.startswith(path) and unit.path != path for path in paths)]
         self.province_ids = sorted({province_of(unit) for unit in self.units})
-        self.everywhere = len(self.province_ids) == Unit.objects.filter(level=Level.PROVINCE).count()
+        self.everywhere = sum(root.level == Level.PROVINCE for root in self.roots) == Unit.objects.filter(level=Level.PROVINCE).count()
 
-    def provinces_sql(self, column: str) -> tuple[str, list]:
-        return ("1 = 1", []) if self.everywhere else _in(column, self.province_ids)
-
-    def unit_paths_sql(self, column: str) -> tuple[str, list]:
-        """`column` (a unit path) lies in one of the provinces."""
+    def facts_sql(self, alias: str) -> tuple[str, list]:
+        """The values (`alias` a ReportValue) that carry one of the roots."""
         if self.everywhere:
             return "1 = 1", []
-        return "(" + " OR ".join([f"{column} LIKE %s"] * len(self.province_ids)) + ")", [f"/{pk}/%" for pk in self.province_ids]
+        clauses, params = [], []
+        for level in {root.level for root in self.roots}:
+            clause, ids = _in(f"{alias}.{UNIT_COLUMN[level]}", sorted(root.pk for root in self.roots if root.level == level))
+            clauses.append(clause)
+            params += ids
+        return "(" + " OR ".join(clauses) + ")", params
+
+    def unit_paths_sql(self, column: str) -> tuple[str, list]:
+        """`column` (a unit path) lies under one of the roots."""
+        if self.everywhere:
+            return "1 = 1", []
+        return "(" + " OR ".join([f"{column} LIKE %s"] * len(self.roots)) + ")", [f"{root.path}%" for root in self.roots]
 
     def source_periods(self) -> list[tuple[int, int, bool]]:
         """(reporting period, summary period, sole) triples: each month or quarter whose periodic reports count
@@ -154,7 +166,7 @@ def _add_up(totals: dict, summary_id: int, indicator_id: int, units: tuple, valu
 
 
 def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, int, int], int]:
-    """Actual per (unit id, period id, indicator id) of every unit in the scope's provinces, in two queries:
+    """Actual per (unit id, period id, indicator id) of every unit under the scope's roots, in two queries:
     flows summed, stocks as each team's latest value in the period (by period end, then report) summed over
     teams. A missing key means no approved value (actual None).
 
@@ -166,8 +178,8 @@ def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, 
     if not sources or not indicators:
         return totals
     counted, counted_params = _values("counted", ["source_id", "summary_id", "sole"], [(a, b, int(c)) for a, b, c in sources])
-    provinces, provinces_params = scope.provinces_sql("v.province_id")
-    approved = f"v.approved AND v.value IS NOT NULL AND v.kind = '{ReportKind.PERIODIC}' AND {provinces}"
+    facts, facts_params = scope.facts_sql("v")
+    approved = f"v.approved AND v.value IS NOT NULL AND v.kind = '{ReportKind.PERIODIC}' AND {facts}"
     flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
     stocks = [indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW]
     indicator_in, indicator_params = _in("v.indicator_id", flows + stocks)
@@ -184,17 +196,17 @@ def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, 
         FROM sums x JOIN counted c ON c.source_id = x.period_id
         WHERE {flow_in} OR c.sole = 1
         GROUP BY c.summary_id, x.indicator_id, x.province_id, x.district_id, x.commune_id""",
-        counted_params + provinces_params + indicator_params + flow_params,
+        counted_params + facts_params + indicator_params + flow_params,
     )
     for summary_id, indicator_id, province_id, district_id, commune_id, total in rows:
         _add_up(totals, summary_id, indicator_id, (province_id, district_id, commune_id), total)
     shared = [(source, period) for source, period, sole in sources if not sole]
     if stocks and shared:
-        _add_latest_stocks(totals, shared, approved, provinces_params, stocks)
+        _add_latest_stocks(totals, shared, approved, facts_params, stocks)
     return totals
 
 
-def _add_latest_stocks(totals, sources, approved, provinces_params, stocks) -> None:
+def _add_latest_stocks(totals, sources, approved, facts_params, stocks) -> None:
     """Each team's latest stock value per summary period of several reporting periods, summed over teams. A
     team's values normally all carry the same units: its latest one then counts for its commune, district and
     province at once. When they do not (the team moved), all its values in the period are read and each unit
@@ -224,7 +236,7 @@ def _add_latest_stocks(totals, sources, approved, provinces_params, stocks) -> N
         FROM latest l JOIN counted c ON c.summary_id = l.summary_id
         JOIN {VALUE_TABLE} v ON v.period_id = c.source_id AND v.team_id = l.team_id AND v.indicator_id = l.indicator_id
         WHERE l.lowest <> l.highest AND {approved}"""
-        params = counted_params + provinces_params + stock_params + provinces_params
+        params = counted_params + facts_params + stock_params + facts_params
     else:
         sql = f"""WITH {counted},
         ranked AS (
@@ -242,7 +254,7 @@ def _add_latest_stocks(totals, sources, approved, provinces_params, stocks) -> N
         UNION ALL
         SELECT 1, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id
         FROM ranked WHERE lowest <> highest"""
-        params = counted_params + provinces_params + stock_params
+        params = counted_params + facts_params + stock_params
     rows = _fetch(sql, params)
     moved = defaultdict(list)
     for moved_team, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id in rows:
@@ -264,7 +276,7 @@ def _add_latest_stocks(totals, sources, approved, provinces_params, stocks) -> N
 
 
 def _teams_cte(scope: Scope) -> tuple[str, list]:
-    """`teams`: each team of the scope's provinces with its dates, its village (for a village team) and the
+    """`teams`: each team under the scope's roots with its dates, its village (for a village team) and the
     summary units it counts for: its commune (none for a district team), district (where the map has one)
     and province, found through its unit's chain of parents."""
     in_scope, params = scope.unit_paths_sql("u.path")
@@ -302,7 +314,7 @@ class Counts:
 
 
 def scope_counts(scope: Scope) -> dict[tuple[int, int], Counts]:
-    """Counts per (unit id, period id) for every summary unit of the scope's provinces, in four queries:
+    """Counts per (unit id, period id) for every summary unit under the scope's roots, in four queries:
     teams active at the period's end (today while it runs), the villages they serve and their distinct
     members; villages; and the scheduled reports expected, received and on time (`_add_report_counts`).
     Counts of teams and villages are grouped by (commune, district, province) and added up to each; members
@@ -420,8 +432,7 @@ def indicator_summaries(scope: Scope, indicators: list[Indicator], now) -> list[
     achievement and rating, by the rules of reports.progress (its ProgressRow does the arithmetic)."""
     actual = scope_actuals(scope, indicators)
     fields = sorted({indicator.denominator_field for indicator in indicators if indicator.is_percent and indicator.denominator_field})
-    provinces = None if scope.everywhere else list(Unit.objects.filter(pk__in=scope.province_ids))
-    population = population_values(roots=provinces, fields=fields, dates=sorted({period.end for period in scope.periods}))
+    population = population_values(roots=None if scope.everywhere else scope.roots, fields=fields, dates=sorted({period.end for period in scope.periods}))
     thresholds = {row.province_id: Thresholds(row.amber_from, row.green_from, is_default=False) for row in AchievementThreshold.objects.all()}
     unit_thresholds = {unit.pk: thresholds.get(province_of(unit), DEFAULT_THRESHOLDS) for unit in scope.units}
     rows = []

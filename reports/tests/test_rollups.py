@@ -288,6 +288,24 @@ def test_one_commune_recompute_equals_the_province_run(richer):
         assert len(recomputed) == len(chain) * 5 * 6
 
 
+def test_a_commune_alone_reads_only_its_own_facts_and_equals_the_province_run(richer, django_assert_max_num_queries):
+    """A scope of communes only reads the facts under them (Scope.roots) and writes the same rows."""
+    from django.db import transaction
+
+    from reports import rollups
+
+    world = richer["world"]
+    rollup_province(province=world["P"], year=2026, quarter=3, today=TODAY)
+    province_run = full_snapshot([world["C1"], world["C2"]])
+    IndicatorSummary.objects.all().delete()
+    UnitSummary.objects.all().delete()
+    scope = rollups.Scope([world["C1"], world["C2"]], quarter_periods(2026, 3), TODAY)
+    assert scope.roots == [world["C1"], world["C2"]] and not scope.everywhere
+    with transaction.atomic(), django_assert_max_num_queries(30):
+        rollups._write([world["C1"], world["C2"]], quarter_periods(2026, 3), TODAY)
+    assert full_snapshot([world["C1"], world["C2"]]) == province_run
+
+
 def rating(achievement, amber=Decimal(70), green=Decimal(90)):
     return "green" if achievement >= green else "amber" if achievement >= amber else "red"
 
