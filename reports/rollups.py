@@ -75,7 +75,6 @@ UNIT_TABLE = Unit._meta.db_table
 TEAM_TABLE = Team._meta.db_table
 MEMBERSHIP_TABLE = Membership._meta.db_table
 REPORT_TABLE = Report._meta.db_table
-SUMMARY_LEVEL_SQL = ", ".join(f"'{level}'" for level in SUMMARY_LEVELS)
 
 
 def _adapt(value):
