@@ -6,12 +6,13 @@
 Runs on a database filled by bench/national_data.py (it only reads the facts and upserts summary rows), and
 measures, in one run on the same data:
 
-(a) the national roll-up: reports.rollups.rollup_national for one quarter (its quarter, 3 months and year:
+(a) the national roll-up: reports.rollups.rollup_national for one quarter (the quarter and its 3 months:
     actuals, targets, denominators, ratings, report counts, teams, members, coverage, and the upsert of every
     summary row), `--repeat` times, median;
 (b) the baseline: the raw SQL of the same sums (with the roll-up's work_mem), GROUP BY ROLLUP (province_id, district_id, commune_id) per
     (summary period, indicator), flows summed and stocks as each team's latest value (DISTINCT ON), over the
-    same periods; `--repeat` times, median; then the ratio (a) / (b). The engine's actuals are checked equal
+    same periods; `--repeat` times, median; then the ratio (a) / (b); the year's roll-up (recomputed nightly,
+    not on approvals) is timed once after them. The engine's actuals are checked equal
     to the baseline's for every unit, period and indicator;
 (c) recomputing one commune-quarter (rollup_recompute: the commune and its ancestors) for `--communes`
     communes picked at random (fixed seed): median and p95; and, to show where that time goes, the same
@@ -20,7 +21,8 @@ measures, in one run on the same data:
 Each timing is given as wall-clock seconds and as CPU seconds of this process plus its PostgreSQL backend
 (read from /proc, so PostgreSQL must run on this host). Parallel query is switched off for the session
 (max_parallel_workers_per_gather = 0) so that the backend's CPU is all the database's work: on a shared
-2-core machine the wall clock follows the other sessions' load, the CPU seconds hardly do.
+2-core machine the wall clock follows the other sessions' load, the CPU seconds hardly do. `--parallel` keeps
+PostgreSQL's default (2 workers per gather), as in production: wall clock only.
 """
 
 import argparse
@@ -103,14 +105,16 @@ def main():
     parser.add_argument("--today", default="2026-11-23", help="The run date the roll-up sees (yyyy-mm-dd).")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--communes", type=int, default=50)
+    parser.add_argument("--parallel", action="store_true", help="keep PostgreSQL's parallel query (wall clock only)")
     args = parser.parse_args()
     setup_django(args.database)
     from django.db import connection, transaction
 
-    with connection.cursor() as cursor:
-        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    if not args.parallel:
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
     from reports.models import IndicatorSummary
-    from reports.rollups import Scope, _write, parse_quarter, quarter_periods, rollup_national, rollup_recompute
+    from reports.rollups import Scope, _write, parse_quarter, rollup_periods, rollup_national, rollup_recompute
     from reports.selectors import SUMMARY_LEVELS
     from targets.models import Indicator
     from units.choices import Level
@@ -118,7 +122,7 @@ def main():
 
     year, quarter = parse_quarter(args.quarter)
     today = datetime.date.fromisoformat(args.today)
-    periods = quarter_periods(year, quarter)
+    periods = rollup_periods(year, quarter)
     units = list(Unit.objects.filter(level__in=SUMMARY_LEVELS))
     indicators = list(Indicator.objects.filter(is_active=True))
     print(f"{len(units)} summary units, {len(periods)} periods, {len(indicators)} indicators; load average {os.getloadavg()[0]:.1f}")
@@ -135,6 +139,8 @@ def main():
         (row[0], row[1], row[2]): row[3]
         for row in IndicatorSummary.objects.filter(period__in=periods, actual__isnull=False).values_list("unit_id", "period_id", "indicator_id", "actual")
     }
+    seconds, cpu, written = timed(lambda: rollup_national(year=year, today=today))
+    print(f"(d) the year's national roll-up (nightly): {seconds:.2f} s, CPU {cpu:.2f} s, {written} rows written")
     print(f"engine actuals equal the raw query's: {engine == totals} ({len(engine)} non-empty actuals)")
 
     communes = list(Unit.objects.filter(level=Level.COMMUNE).order_by("pk"))

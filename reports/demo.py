@@ -23,8 +23,8 @@ from units.choices import Level
 from units.models import Unit
 
 from .choices import ReportStatus
-from .models import Notification, Report, ReportRequest, StaleRollup
-from .rollups import rollup_stale_mark
+from .models import Notification, Report, ReportRequest
+from .rollups import rollup_province, stale_province_quarters
 from .services import report_url, report_approve, report_reopen, report_request_create, report_return, report_save, schedule_set
 
 LEADER_NAMES = ["Đỗ Văn Tuấn", "Nông Thị Mai", "Hoàng Văn Lực", "Lý Thị Thu", "Ma Văn Khánh", "Triệu Thị Hằng", "Vi Văn Sơn"]
@@ -134,8 +134,11 @@ def seed(units, users, campaign=None):
             covers_start=today.replace(day=1), covers_end=today, deadline=today + datetime.timedelta(days=5),
         )
     _inbox_shows_only_open_work()
-    for mark_id in StaleRollup.objects.values_list("pk", flat=True):  # what the beat job does within minutes
-        rollup_stale_mark(mark_id=mark_id)
+    stale = stale_province_quarters()
+    for province_id, year, quarter in stale:  # what the beat job does within minutes
+        rollup_province(province=Unit.objects.get(pk=province_id), year=year, quarter=quarter)
+    for province_id, year in sorted({(province_id, year) for province_id, year, _quarter in stale}):  # and nightly
+        rollup_province(province=Unit.objects.get(pk=province_id), year=year)
     return teams
 
 

@@ -179,6 +179,7 @@ class ReportValue(models.Model):
         indexes = [
             models.Index(fields=["approved", "period", "commune"]),
             models.Index(fields=["approved", "team", "indicator"]),
+            models.Index(fields=["province", "period"]),  # a province's quarter, without its other months
         ]
 
 

@@ -1,7 +1,7 @@
 """Roll-ups: the summaries of every commune, district and province per period, recomputed from source.
 
-The engine is set-based: for any set of units (one commune's chain, a province, the whole country) and a
-quarter's periods (the quarter, its months, its year) it reads the facts with a fixed number of grouped
+The engine is set-based: for any set of units (one commune's chain, a province, the whole country) and
+periods (a quarter and its months, or a year: rollup_periods) it reads the facts with a fixed number of grouped
 queries, whatever the number of units: approved values summed by (province, district, commune) for flows and
 each team's latest value for stocks (the semantics of reports.progress.actuals, the one implementation for a
 single unit or team page: the tests hold the two equal), and teams, memberships and reports counted per
@@ -12,8 +12,9 @@ failure leaves the previous summaries as they were. On PostgreSQL one advisory l
 runs that share ancestors (the second waits, then recomputes from what the first committed); a national run
 takes every province's lock in id order.
 
-Approvals and reopenings mark their (commune, quarter) stale (services.rollup_mark_stale); a run deletes a
-mark only if its `marked_at` has not moved since the run read it, so an approval arriving mid-run is not lost.
+Approvals and reopenings mark their (commune, quarter) stale (services.rollup_mark_stale); the drain recomputes
+each marked province-quarter once, and a run deletes a mark only if its `marked_at` has not moved since the run
+read it, so an approval arriving mid-run is not lost. Years are recomputed nightly (rollup_periods).
 """
 
 import datetime
@@ -50,13 +51,16 @@ def parse_quarter(text: str) -> tuple[int, int]:
     return int(year), int(quarter)
 
 
-def quarter_periods(year: int, quarter: int) -> list[Period]:
-    """The calendar periods a quarter's reports count towards: the quarter, its months and its year."""
+def rollup_periods(year: int, quarter: int | None = None) -> list[Period]:
+    """What one run recomputes: a quarter and its months (the quarterly roll-up that approvals trigger), or,
+    without a quarter, the year (recomputed nightly: its row reads twelve months of values, four times a
+    quarter's, so approvals do not pay for it)."""
+    if quarter is None:
+        return list(Period.objects.filter(kind=PeriodKind.YEAR, year=year))
     months = [quarter * 3 - 2, quarter * 3 - 1, quarter * 3]
     return list(
         Period.objects.filter(
-            Q(kind=PeriodKind.QUARTER, number=quarter) | Q(kind=PeriodKind.MONTH, number__in=months) | Q(kind=PeriodKind.YEAR),
-            year=year,
+            Q(kind=PeriodKind.QUARTER, number=quarter) | Q(kind=PeriodKind.MONTH, number__in=months), year=year
         ).order_by("start", "kind")
     )
 
@@ -104,7 +108,7 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 @dataclass
 class Scope:
-    """What one run recomputes: summary units and the quarter's periods. Facts are read under the `roots`,
+    """What one run recomputes: summary units and periods (rollup_periods). Facts are read under the `roots`,
     the units in scope with no ancestor in scope (a province's summary needs all of the province's facts, a
     commune's only its own); `everywhere` (every province) drops that filter."""
 
@@ -518,10 +522,13 @@ def _upsert(model, columns: list[str], keys: int, rows: list[tuple], changed: li
 
 def _write(units: list[Unit], periods: list[Period], today: datetime.date) -> int:
     """Recompute and upsert every summary of `units` × `periods`; returns the number of rows written."""
+    if not periods:
+        return 0
     now = timezone.now()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # the national run's hashes and sorts stay in memory
-            cursor.execute("SET LOCAL work_mem = '256MB'")
+        with connection.cursor() as cursor:  # the national run's hashes and sorts stay in memory; JIT compiling
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # costs each query more (50-130 ms) than it saves
+            cursor.execute("SET LOCAL jit = off")
     scope = Scope(units, periods, today)
     indicators = list(Indicator.objects.filter(is_active=True))
     indicator_rows = indicator_summaries(scope, indicators, now)
@@ -544,23 +551,19 @@ def rollup_recompute(*, unit: Unit, year: int, quarter: int, today: datetime.dat
     chain = summary_chain(unit)
     with transaction.atomic():
         _lock_provinces([chain[0].pk])
-        return _write(chain, quarter_periods(year, quarter), today or timezone.localdate())
+        return _write(chain, rollup_periods(year, quarter), today or timezone.localdate())
 
 
-def rollup_stale_mark(*, mark_id: int, today: datetime.date | None = None) -> bool:
-    """Recompute a stale mark's (commune, quarter); drop the mark unless it moved meanwhile. False if gone."""
-    mark = StaleRollup.objects.select_related("unit").filter(pk=mark_id).first()
-    if mark is None:
-        return False
-    seen = mark.marked_at
-    rollup_recompute(unit=mark.unit, year=mark.year, quarter=mark.quarter, today=today)
-    StaleRollup.objects.filter(pk=mark.pk, marked_at=seen).delete()
-    return True
+def stale_province_quarters() -> list[tuple[int, int, int]]:
+    """(province id, year, quarter) of every stale mark: a drain recomputes each province once, however many of
+    its communes were marked (a commune's ancestors need the whole province's facts anyway)."""
+    marks = StaleRollup.objects.values_list("unit__path", "year", "quarter").order_by()
+    return sorted({(int(path.strip("/").split("/")[0]), year, quarter) for path, year, quarter in marks})
 
 
-def _rollup(provinces: list[Unit], year: int, quarter: int, today: datetime.date | None) -> int:
-    """Recompute whole provinces for a quarter in one transaction, and drop their marks for that quarter
-    that did not move meanwhile."""
+def _rollup(provinces: list[Unit], year: int, quarter: int | None, today: datetime.date | None) -> int:
+    """Recompute whole provinces for a quarter (or a year) in one transaction; after a quarter, drop the
+    provinces' marks for it that did not move meanwhile."""
     in_provinces = Q()
     for province in provinces:
         in_provinces |= Q(path__startswith=province.path)
@@ -568,18 +571,18 @@ def _rollup(provinces: list[Unit], year: int, quarter: int, today: datetime.date
     marks = StaleRollup.objects.filter(unit__in=Unit.objects.filter(in_provinces), year=year, quarter=quarter)
     with transaction.atomic():
         _lock_provinces([province.pk for province in provinces])
-        seen = dict(marks.values_list("pk", "marked_at"))
-        written = _write(units, quarter_periods(year, quarter), today or timezone.localdate())
+        seen = dict(marks.values_list("pk", "marked_at")) if quarter else {}
+        written = _write(units, rollup_periods(year, quarter), today or timezone.localdate())
     for pk, marked_at in seen.items():
         StaleRollup.objects.filter(pk=pk, marked_at=marked_at).delete()
     return written
 
 
-def rollup_province(*, province: Unit, year: int, quarter: int, today: datetime.date | None = None) -> int:
-    """Recompute a whole province for a quarter (the nightly job, one task per province)."""
+def rollup_province(*, province: Unit, year: int, quarter: int | None = None, today: datetime.date | None = None) -> int:
+    """Recompute a whole province for a quarter, or for the year without one (the nightly job, one task each)."""
     return _rollup([province], year, quarter, today)
 
 
-def rollup_national(*, year: int, quarter: int, today: datetime.date | None = None) -> int:
-    """Recompute every province for a quarter in one run (the `rollup` command without --province)."""
+def rollup_national(*, year: int, quarter: int | None = None, today: datetime.date | None = None) -> int:
+    """Recompute every province for a quarter, or the year, in one run (the `rollup` command without --province)."""
     return _rollup(list(Unit.objects.filter(level=Level.PROVINCE)), year, quarter, today)

@@ -7,8 +7,7 @@ from django.utils import timezone
 from units.choices import Level
 from units.models import Unit
 
-from .models import StaleRollup
-from .rollups import open_quarters, rollup_province, rollup_stale_mark
+from .rollups import open_quarters, rollup_province, stale_province_quarters
 from .services import reminders_send
 
 
@@ -32,29 +31,27 @@ def remind_province(province_id: int) -> int:
 
 @shared_task
 def drain_stale_rollups() -> int:
-    """Every few minutes: one recompute task per stale (commune, quarter)."""
-    mark_ids = list(StaleRollup.objects.order_by("marked_at").values_list("pk", flat=True))
-    for mark_id in mark_ids:
-        recompute_stale_rollup.delay(mark_id)
-    return len(mark_ids)
-
-
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
-def recompute_stale_rollup(mark_id: int) -> bool:
-    return rollup_stale_mark(mark_id=mark_id)
+    """Every few minutes: one recompute task per province and quarter with stale marks."""
+    groups = stale_province_quarters()
+    for province_id, year, quarter in groups:
+        recompute_province_period.delay(province_id, year, quarter)
+    return len(groups)
 
 
 @shared_task
 def recompute_open_quarters() -> int:
-    """Nightly: every province's open quarters, one task each (catches what a lost mark would miss)."""
+    """Nightly: every province's open quarters and their years, one task each (the years are recomputed only
+    here; the quarters also catch what a lost mark would miss)."""
     province_ids = list(Unit.objects.filter(level=Level.PROVINCE).values_list("pk", flat=True))
     quarters = open_quarters(timezone.localdate())
+    spans = [*quarters, *((year, None) for year in sorted({year for year, _quarter in quarters}))]
     for province_id in province_ids:
-        for year, quarter in quarters:
-            recompute_province_quarter.delay(province_id, year, quarter)
-    return len(province_ids) * len(quarters)
+        for year, quarter in spans:
+            recompute_province_period.delay(province_id, year, quarter)
+    return len(province_ids) * len(spans)
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
-def recompute_province_quarter(province_id: int, year: int, quarter: int) -> int:
+def recompute_province_period(province_id: int, year: int, quarter: int | None = None) -> int:
+    """A province's quarter, or its year when `quarter` is None."""
     return rollup_province(province=Unit.objects.get(pk=province_id), year=year, quarter=quarter)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from reports.choices import ReportKind, ReportStatus
 from reports.models import IndicatorSummary, Report, ReportValue, StaleRollup, UnitSummary
 from reports.progress import progress
-from reports.rollups import parse_quarter, quarter_periods, rollup_national, rollup_province, rollup_recompute, rollup_stale_mark
+from reports.rollups import parse_quarter, rollup_national, rollup_periods, rollup_province, rollup_recompute
 from reports.tests.factories import ScheduleFactory
 from targets.choices import Aggregation, PopulationField, TargetMode
 from targets.models import AchievementThreshold, Period
@@ -233,7 +233,8 @@ def test_the_engine_equals_progress_for_every_unit_period_and_indicator(richer):
     computation, with a moved team, a district team, partial population figures and per-province thresholds."""
     world = richer["world"]
     rollup_national(year=2026, quarter=3, today=TODAY)
-    periods = quarter_periods(2026, 3)
+    rollup_national(year=2026, today=TODAY)
+    periods = [*rollup_periods(2026, 3), *rollup_periods(2026)]
     assert len(periods) == 5
     compared = 0
     for unit in summary_units():
@@ -285,7 +286,7 @@ def test_one_commune_recompute_equals_the_province_run(richer):
         assert len(chain) == (3 if commune.startswith("C") else 2)
         recomputed = full_snapshot(summary_units())
         assert recomputed == {key: value for key, value in province_run.items() if key[0] in {unit.pk for unit in chain}}
-        assert len(recomputed) == len(chain) * 5 * 6
+        assert len(recomputed) == len(chain) * 4 * 6  # the quarter and its months
 
 
 def test_a_commune_alone_reads_only_its_own_facts_and_equals_the_province_run(richer, django_assert_max_num_queries):
@@ -299,10 +300,10 @@ def test_a_commune_alone_reads_only_its_own_facts_and_equals_the_province_run(ri
     province_run = full_snapshot([world["C1"], world["C2"]])
     IndicatorSummary.objects.all().delete()
     UnitSummary.objects.all().delete()
-    scope = rollups.Scope([world["C1"], world["C2"]], quarter_periods(2026, 3), TODAY)
+    scope = rollups.Scope([world["C1"], world["C2"]], rollup_periods(2026, 3), TODAY)
     assert scope.roots == [world["C1"], world["C2"]] and not scope.everywhere
     with transaction.atomic(), django_assert_max_num_queries(30):
-        rollups._write([world["C1"], world["C2"]], quarter_periods(2026, 3), TODAY)
+        rollups._write([world["C1"], world["C2"]], rollup_periods(2026, 3), TODAY)
     assert full_snapshot([world["C1"], world["C2"]]) == province_run
 
 
@@ -318,6 +319,7 @@ def test_summaries_match_an_independent_computation(generated):
     world, stock, flow = generated["world"], generated["stock"], generated["flow"]
     for province in ("P", "Q"):
         rollup_province(province=world[province], year=2026, quarter=3, today=TODAY)
+        rollup_province(province=world[province], year=2026, today=TODAY)
 
     summary_units = list(Unit.objects.exclude(level=Level.VILLAGE).exclude(pk=world["O"].pk).exclude(parent=world["O"]))
     periods = [
@@ -404,12 +406,11 @@ def test_a_mark_moved_mid_run_survives(generated, monkeypatch):
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(rollups, "_write", approval_arrives)
-    assert rollup_stale_mark(mark_id=mark.pk, today=TODAY)
+    rollup_province(province=world["Q"], year=2026, quarter=3, today=TODAY)
     assert StaleRollup.objects.filter(pk=mark.pk).exists()
     monkeypatch.setattr(rollups, "_write", real_write)
-    assert rollup_stale_mark(mark_id=mark.pk, today=TODAY)
+    rollup_province(province=world["Q"], year=2026, quarter=3, today=TODAY)
     assert not StaleRollup.objects.filter(pk=mark.pk).exists()
-    assert not rollup_stale_mark(mark_id=mark.pk, today=TODAY)
 
 
 def test_a_failed_run_leaves_the_previous_summaries(generated, monkeypatch):
@@ -436,11 +437,12 @@ def test_the_beat_task_drains_every_mark(generated):
     from reports.tasks import drain_stale_rollups
 
     world = generated["world"]
-    for commune in ("K1", "C2"):
+    for commune in ("K1", "K2", "C2"):
         StaleRollup.objects.create(unit=world[commune], year=2026, quarter=3, marked_at=timezone.now())
-    assert drain_stale_rollups.delay().get() == 2
+    assert drain_stale_rollups.delay().get() == 2  # one run per province: Q (K1, K2) and P (C2)
     assert not StaleRollup.objects.exists()
-    assert UnitSummary.objects.filter(unit__in=[world["K1"], world["Q"], world["C2"], world["D2"], world["P"]]).count() == 5 * 5
+    assert UnitSummary.objects.filter(unit__in=[world["K1"], world["Q"], world["C2"], world["D2"], world["P"]]).count() == 5 * 4
+    assert not UnitSummary.objects.filter(unit=world["O"]).exists()
 
 
 def test_the_nightly_task_recomputes_open_quarters_of_every_province(generated, monkeypatch):
@@ -449,10 +451,14 @@ def test_the_nightly_task_recomputes_open_quarters_of_every_province(generated, 
     calls = []
     monkeypatch.setattr(tasks, "rollup_province", lambda **kwargs: calls.append(kwargs) or 0)
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2026, 10, 1))
-    assert tasks.recompute_open_quarters.delay().get() == 3 * 2
-    assert {(call["province"].code, call["year"], call["quarter"]) for call in calls} == {
-        (code, 2026, quarter) for code in ("51", "19", "01") for quarter in (3, 4)
-    }
+    assert tasks.recompute_open_quarters.delay().get() == 3 * 3
+    assert sorted((call["province"].code, call["year"], call["quarter"] or 0) for call in calls) == sorted(
+        (code, 2026, quarter) for code in ("51", "19", "01") for quarter in (0, 3, 4)  # 0: the year
+    )
+    calls.clear()
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2027, 1, 5))
+    tasks.recompute_open_quarters.delay()
+    assert {(call["year"], call["quarter"]) for call in calls} == {(2026, 4), (2027, 1), (2026, None), (2027, None)}
 
 
 def test_rollup_command(generated, capsys):
@@ -464,6 +470,11 @@ def test_rollup_command(generated, capsys):
     assert "Thái Nguyên" in capsys.readouterr().out
     call_command("rollup", quarter="2026q3")
     assert UnitSummary.objects.filter(unit=world["P"]).exists()
+    assert not UnitSummary.objects.filter(period__kind="year").exists()
+    call_command("rollup", year=2026, province="19")
+    assert set(UnitSummary.objects.filter(period__kind="year").values_list("unit_id", flat=True)) == {
+        world["Q"].pk, world["K1"].pk, world["K2"].pk,
+    }
 
 
 @pytest.mark.parametrize("text", ["2026", "2026Q5", "Q3", "2026-Q3"])
