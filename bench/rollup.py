@@ -14,9 +14,10 @@ measures, in one run on the same data:
     same periods; `--repeat` times, median; then the ratio (a) / (b); the year's roll-up (recomputed nightly,
     not on approvals) is timed once after them. The engine's actuals are checked equal
     to the baseline's for every unit, period and indicator;
-(c) recomputing one commune-quarter (rollup_recompute: the commune and its ancestors) for `--communes`
-    communes picked at random (fixed seed): median and p95; and, to show where that time goes, the same
-    communes' own rows alone (a scope of one commune, which reads only that commune's facts).
+(c) recomputing one commune-quarter: the commune's own rows (a scope of one commune, which reads only that
+    commune's facts) for `--communes` communes picked at random (fixed seed): median and p95; and the same
+    with its ancestors (rollup_recompute: the commune's chain needs its whole province's facts);
+(e) what the stale drain runs: one province-quarter (rollup_province) for 5 provinces picked at random.
 
 Each timing is given as wall-clock seconds and as CPU seconds of this process plus its PostgreSQL backend
 (read from /proc, so PostgreSQL must run on this host). Parallel query is switched off for the session
@@ -114,7 +115,7 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("SET max_parallel_workers_per_gather = 0")
     from reports.models import IndicatorSummary
-    from reports.rollups import Scope, _write, parse_quarter, rollup_periods, rollup_national, rollup_recompute
+    from reports.rollups import Scope, _write, parse_quarter, rollup_national, rollup_periods, rollup_province, rollup_recompute
     from reports.selectors import SUMMARY_LEVELS
     from targets.models import Indicator
     from units.choices import Level
@@ -152,6 +153,8 @@ def main():
             return _write([commune], periods, today)
 
     own_rows = [timed(lambda commune=commune: alone(commune))[:2] for commune in sample]
+    provinces = random.Random(7).sample(list(Unit.objects.filter(level=Level.PROVINCE).order_by("pk")), 5)
+    province_runs = [timed(lambda province=province: rollup_province(province=province, year=year, quarter=quarter, today=today))[:2] for province in provinces]
 
     def summary(label, runs, unit="s", scale=1):
         walls, cpus = sorted(run[0] for run in runs), sorted(run[1] for run in runs)
@@ -164,8 +167,9 @@ def main():
     a, a_cpu = summary(f"(a) national quarterly roll-up, {args.repeat} runs", national)
     b, b_cpu = summary(f"(b) raw GROUP BY ROLLUP of the same sums, {args.repeat} runs", baseline)
     print(f"    ratio (a)/(b): wall {a / b:.2f}, CPU {a_cpu / b_cpu:.2f} (target <= 1.5; (a) under 10 s)")
-    summary(f"(c) one commune-quarter with its ancestors, {len(recompute)} communes", recompute, "ms", 1000)
-    summary(f"    the commune's own rows alone, {len(own_rows)} communes", own_rows, "ms", 1000)
+    summary(f"(c) one commune-quarter, the commune's own rows, {len(own_rows)} communes", own_rows, "ms", 1000)
+    summary(f"    with its ancestors, {len(recompute)} communes", recompute, "ms", 1000)
+    summary(f"(e) one province-quarter (the drain's unit of work), {len(province_runs)} provinces", province_runs, "ms", 1000)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
