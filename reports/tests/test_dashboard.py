@@ -187,7 +187,7 @@ def test_commune_dashboard_ranks_its_teams_and_has_no_units_below(old_map, clien
     client.force_login(old_map.staff)
     response = client.get(reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk})
     assert response.context["dashboard"].rows == [] and len(response.context["charts"]) == 1
-    assert series(response.context["charts"][0], f"{old_map.visits.name} (% mục tiêu)") == [None, 120.0]
+    assert series(response.context["charts"][0], f"{old_map.visits.name} (% so với chỉ tiêu)") == [None, 120.0]
     assert [score.team_id for score in response.context["top_teams"]] == [old_map.strong.pk]
     assert response.context["weak_teams"] == [] and response.context["top_communes"] == []
     html = response.content.decode()
@@ -212,3 +212,51 @@ def test_ranking_shows_the_top_and_the_weakest_apart():
     assert top_and_bottom(list(range(25))) == (list(range(10)), list(range(24, 14, -1)))
     assert top_and_bottom(list(range(13))) == (list(range(10)), [12, 11, 10])
     assert top_and_bottom(list(range(4))) == (list(range(4)), [])
+
+
+@pytest.mark.browser
+def test_province_staff_drill_down_province_district_commune(page, live_server, old_map):
+    from reports.tests.test_browser import fits_the_phone, shoot
+    from totech.tests.browser import SCREENSHOTS, log_in
+
+    world = old_map.world
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_server, "quangngai")
+    page.goto(f"{live_server.url}{reverse('reports:dashboard')}?period={old_map.quarter.pk}")
+    assert world["P"].name in page.inner_text("h1")
+    assert page.evaluate("Object.keys(Chart.instances).length") == 2  # the trend and the districts
+    fits_the_phone(page)
+    shoot(page, "dashboard-old-province")
+    page.set_viewport_size({"width": 1280, "height": 900})  # printed from a desktop
+    page.emulate_media(media="print")
+    for hidden in ("nav.navbar", "footer", "#print-button", "#period-select"):
+        assert not page.locator(hidden).is_visible()
+    assert page.locator("canvas").first.is_visible() and page.locator("#dashboard-meta").is_visible()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what the browser does before printing
+    page.pdf(path=SCREENSHOTS / "dashboard-old-province.pdf", prefer_css_page_size=True)
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+
+    page.click(f".dashboard-table a[href^='{reverse('reports:dashboard_unit', args=[world['D1'].pk])}']")
+    page.wait_for_url(f"**{reverse('reports:dashboard_unit', args=[world['D1'].pk])}?period=*")
+    assert world["D1"].name in page.inner_text("h1")
+    assert page.locator(".breadcrumb").inner_text().startswith(world["P"].name)
+    shoot(page, "dashboard-old-district")
+
+    page.click(f".dashboard-table a[href^='{reverse('reports:dashboard_unit', args=[world['C1'].pk])}']")
+    page.wait_for_url(f"**{reverse('reports:dashboard_unit', args=[world['C1'].pk])}?period=*")
+    assert world["C1"].name in page.inner_text("h1")
+    total = page.locator(".dashboard-table tfoot tr").inner_text()
+    visits = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.visits)
+    households = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.households)
+    summary = UnitSummary.objects.get(unit=world["C1"], period=old_map.quarter)
+    for shown in (str(visits.actual), f"{visits.achievement}% so với chỉ tiêu".replace(".", ","), f"{households.rate}%".replace(".", ","),
+                  f"{summary.reports_received}/{summary.reports_expected}"):
+        assert shown in total, (shown, total)
+    assert page.locator("#top-teams").inner_text().count(old_map.strong.name) == 1
+    page.locator(".chart-table summary").first.click()
+    assert "120,0" in page.locator(".chart-table table").first.inner_text()
+    fits_the_phone(page)
+    shoot(page, "dashboard-old-commune")
+    assert errors == []

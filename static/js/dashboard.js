@@ -32,8 +32,12 @@
     });
   });
 
-  // Charts drawn for the screen are redrawn at the printed width.
+  // Chart.js does not follow the print layout by itself: draw each chart at its printed size (two side by side
+  // on a landscape A4 page, see reports.css), then back at the screen's.
   window.addEventListener("beforeprint", function () {
+    Object.values(Chart.instances).forEach(function (chart) { chart.resize(480, 260); });
+  });
+  window.addEventListener("afterprint", function () {
     Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
   });
   const print = document.getElementById("print-button");
