@@ -82,7 +82,7 @@ def commune_ranking(unit: Unit, period: Period, indicators: list[Indicator]) -> 
         return []
     averages = average_achievement(IndicatorSummary.objects.filter(period=period, unit__in=communes, indicator__in=indicators))
     summaries = {row.unit_id: row for row in UnitSummary.objects.filter(period=period, unit__in=communes)}
-    ranked = [UnitRank(commune, averages.get(commune.pk), summaries.get(commune.pk)) for commune in communes]
+    ranked = [UnitRank(commune, averages.get((commune.pk, period.pk)), summaries.get(commune.pk)) for commune in communes]
     ranked.sort(key=lambda row: (row.achievement is None, -(row.achievement or 0), -(row.completeness or 0), -(row.timeliness or 0)))
     return _number(ranked)
 

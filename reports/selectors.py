@@ -1,7 +1,6 @@
 """Reads of reports, always starting from what the user may see, and the deadline arithmetic behind what's due."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -371,10 +370,10 @@ def dashboard_indicators(pillar: str = "") -> list[Indicator]:
     return list(indicators.filter(pillar=pillar) if pillar else indicators)
 
 
-def average_achievement(summaries: QuerySet[IndicatorSummary]) -> dict[int, Decimal]:
-    """Average achievement (% of target) per unit id over the indicators that have one."""
-    rows = summaries.filter(achievement__isnull=False).values("unit_id").annotate(average=Avg("achievement")).order_by()
-    return {row["unit_id"]: Decimal(row["average"]).quantize(Decimal("0.1"), ROUND_HALF_UP) for row in rows}
+def average_achievement(summaries: QuerySet[IndicatorSummary]) -> dict[tuple[int, int], Decimal]:
+    """Average achievement (% of target) per (unit id, period id) over the indicators that have one."""
+    rows = summaries.filter(achievement__isnull=False).values("unit_id", "period_id").annotate(average=Avg("achievement")).order_by()
+    return {(row["unit_id"], row["period_id"]): Decimal(row["average"]).quantize(Decimal("0.1"), ROUND_HALF_UP) for row in rows}
 
 
 @dataclass
@@ -397,20 +396,17 @@ class Dashboard:
 
 
 def _rows(units: list[Unit], periods: list[Period], indicators: list[Indicator]) -> dict[tuple[int, int], DashboardRow]:
-    """One row per (unit id, period id) from the summaries: three queries whatever the number of units."""
+    """One row per (unit id, period id) from the summaries: four queries whatever the number of units and periods."""
     summaries = {(row.unit_id, row.period_id): row for row in UnitSummary.objects.filter(period__in=periods, unit__in=units)}
     indicator_rows = IndicatorSummary.objects.filter(period__in=periods, unit__in=units, indicator__in=indicators)
     cells = {(row.unit_id, row.period_id, row.indicator_id): row for row in indicator_rows}
-    averages = defaultdict(dict)
-    for period in periods:
-        for unit_id, average in average_achievement(indicator_rows.filter(period=period)).items():
-            averages[period.pk][unit_id] = average
+    averages = average_achievement(indicator_rows)
     return {
         (unit.pk, period.pk): DashboardRow(
             unit,
             summaries.get((unit.pk, period.pk)),
             [cells.get((unit.pk, period.pk, indicator.pk)) for indicator in indicators],
-            averages[period.pk].get(unit.pk),
+            averages.get((unit.pk, period.pk)),
         )
         for unit in units
         for period in periods
