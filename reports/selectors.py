@@ -432,3 +432,12 @@ def trend_for(unit: Unit, period: Period, indicators: list[Indicator]) -> list[T
     quarters = list(summary_periods(unit).filter(kind=PeriodKind.QUARTER, start__lte=period.end)[:TREND_QUARTERS])[::-1]
     rows = _rows([unit], quarters, indicators)
     return [TrendPoint(quarter, rows[unit.pk, quarter.pk]) for quarter in quarters]
+
+
+def summaries_under(user, unit: Unit, period: Period) -> tuple[QuerySet[IndicatorSummary], QuerySet[UnitSummary]]:
+    """The period's summaries of `unit` and of every unit under it that the user may open (the data export)."""
+    units = dashboard_units_visible_to(user).filter(path__startswith=unit.path)
+    return (
+        IndicatorSummary.objects.filter(period=period, unit__in=units),
+        UnitSummary.objects.filter(period=period, unit__in=units),
+    )

@@ -15,10 +15,12 @@ from targets.selectors import denominator_as_of, periods_visible_to
 from teams.models import Team
 from teams.selectors import teams_led_by, teams_visible_to
 from totech.pagination import paginate, query_without_page
+from totech.spreadsheets import xlsx_response
 from units.choices import Level
 from units.selectors import units_visible_to
 
 from . import services
+from .exports import OfficialReport, SummaryData, export_file_name
 from .filters import ReportFilter
 from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
 from .models import Report, ReportingSchedule
@@ -41,6 +43,7 @@ from .selectors import (
     requests_visible_to,
     schedules_visible_to,
     slot_for,
+    summaries_under,
     summary_periods,
     trend_for,
 )
@@ -320,9 +323,7 @@ def dashboard(request, unit_pk=None):
         unit = get_object_or_404(units, pk=unit_pk)
     else:
         unit = units.filter(pk=request.user.scope_unit_id).first() or units.filter(level=Level.PROVINCE).order_by("name").first()
-    periods = summary_periods(unit) if unit else Period.objects.none()
-    period = periods.filter(pk=request.GET.get("period")).first() if request.GET.get("period", "").isdigit() else None
-    period = period or periods.filter(kind=PeriodKind.QUARTER).first() or periods.first()
+    periods, period = _summary_period(request, unit) if unit else (Period.objects.none(), None)
     pillar = request.GET.get("pillar", "") if request.GET.get("pillar") in Pillar.values else ""
     context = {
         "unit": unit, "periods": periods[:40], "period": period, "pillar": pillar, "pillars": Pillar.choices,
@@ -350,6 +351,40 @@ def _dashboard_context(unit, period, indicators) -> dict:
         "top_communes": top_communes, "weak_communes": weak_communes,
         "top_teams": top_teams, "weak_teams": weak_teams,
     }
+
+
+def _summary_period(request, unit):
+    """The periods the unit has summaries for, and the one asked for in ?period= (else the latest quarter)."""
+    periods = summary_periods(unit)
+    period = periods.filter(pk=request.GET.get("period")).first() if request.GET.get("period", "").isdigit() else None
+    return periods, period or periods.filter(kind=PeriodKind.QUARTER).first() or periods.first()
+
+
+def _summary_export(request, unit_pk):
+    """The unit (out of scope: 404) and its period; 404 too while the unit has no summaries."""
+    unit = get_object_or_404(dashboard_units_visible_to(request.user), pk=unit_pk)
+    _periods, period = _summary_period(request, unit)
+    if period is None:
+        raise Http404(_("No summaries yet for this unit."))
+    return unit, period
+
+
+@login_required
+def dashboard_excel(request, unit_pk):
+    """The unit's summary as the official report (Nghị định 30/2020 layout)."""
+    unit, period = _summary_export(request, unit_pk)
+    content, _count = OfficialReport(unit=unit, period=period).export(user=request.user)
+    return xlsx_response(content, export_file_name("bao-cao-to-cnscd", unit, period))
+
+
+@login_required
+def dashboard_data(request, unit_pk):
+    """The summaries of the unit and the units under it, flat, for analysts."""
+    unit, period = _summary_export(request, unit_pk)
+    indicator_summaries, unit_summaries = summaries_under(request.user, unit, period)
+    export = SummaryData(unit=unit, period=period, indicator_summaries=indicator_summaries, unit_summaries=unit_summaries)
+    content, _count = export.export(user=request.user)
+    return xlsx_response(content, export_file_name("so-lieu-to-cnscd", unit, period))
 
 
 # --- schedules and ad-hoc requests -----------------------------------------------------------------------

@@ -2,9 +2,12 @@
 Celery (enqueued on commit) while the page polls the job's progress."""
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from totech.spreadsheets import check_upload, count_rows
 from units.models import Unit
@@ -15,13 +18,28 @@ from .tasks import import_job_check, import_job_write
 
 INLINE_ROWS = 2000
 
+logger = logging.getLogger(__name__)
+
+
+def _enqueue(task, job_id: int) -> None:
+    """Queue a large file's step. With the task queue (Redis) down the job fails with a message saying so,
+    rather than the page failing or the job waiting for a task that was never queued."""
+    try:
+        task.delay(job_id)
+    except OperationalError:
+        logger.exception("import job %s: the task queue is unavailable", job_id)
+        message = _("The task queue is unavailable: upload the file again in a few minutes.")
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), errors=[{"row": 0, "column": "", "message": message}]
+        )
+
 
 def _dispatch(job: ImportJob, *, dry_run: bool) -> None:
     if job.total_rows <= INLINE_ROWS:
         import_job_run(job.pk, dry_run=dry_run)
     else:
         task = import_job_check if dry_run else import_job_write
-        transaction.on_commit(lambda: task.delay(job.pk))
+        transaction.on_commit(lambda: _enqueue(task, job.pk))
 
 
 def import_job_start(*, kind: str, commune: Unit, user, upload, as_of: datetime.date | None = None) -> ImportJob:

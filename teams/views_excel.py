@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from totech.pagination import paginate
-from totech.spreadsheets import SpreadsheetError
+from totech.spreadsheets import SpreadsheetError, xlsx_response
 from units.choices import Level
 
-from .exports import XLSX_CONTENT_TYPE, blank_template, export_roster
+from .exports import blank_template, export_roster
 from .filters_excel import MemberExportFilter
 from .forms_excel import ImportUploadForm, VillageImportForm
 from .import_jobs import import_job_confirm, import_job_start
@@ -21,12 +21,6 @@ from .samples import messy_member_workbook
 from .selectors_excel import can_import, communes_importable_by, import_jobs_visible_to, memberships_visible_to
 
 JOBS_PER_PAGE = 30
-
-
-def _xlsx_response(content: bytes, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
 
 
 def _require_importer(user):
@@ -119,12 +113,12 @@ def members_export(request):
     content, _count = export_roster(
         member_filter.qs, user=request.user, scope_label=scope_label, filters=request.GET.urlencode()
     )
-    return _xlsx_response(content, "danh-sach-thanh-vien-to-cnscd.xlsx")
+    return xlsx_response(content, "danh-sach-thanh-vien-to-cnscd.xlsx")
 
 
 @login_required
 def members_template(request):
-    return _xlsx_response(blank_template(), "mau-danh-sach-thanh-vien-to-cnscd.xlsx")
+    return xlsx_response(blank_template(), "mau-danh-sach-thanh-vien-to-cnscd.xlsx")
 
 
 @login_required
@@ -138,4 +132,4 @@ def members_sample(request):
         messages.info(request, _("Enter your commune's villages first (village import): a member list names them."))
         return redirect("excel:villages_import")
     villages = list(commune.children.filter(level=Level.VILLAGE).order_by("name").values_list("name", flat=True)[:4])
-    return _xlsx_response(messy_member_workbook(commune.name, villages), "vi-du-danh-sach-thanh-vien.xlsx")
+    return xlsx_response(messy_member_workbook(commune.name, villages), "vi-du-danh-sach-thanh-vien.xlsx")

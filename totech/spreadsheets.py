@@ -12,6 +12,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
@@ -155,3 +156,10 @@ def escape_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
+    """A download of workbook bytes; `file_name` is ASCII."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response

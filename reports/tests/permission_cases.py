@@ -5,10 +5,11 @@ import datetime
 import io
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from reports.models import Notification, Report, ReportingSchedule, ReportPhoto, ReportRequest
+from reports.models import Notification, Report, ReportingSchedule, ReportPhoto, ReportRequest, UnitSummary
 from targets.services import period_get_or_create
 from teams.tests.permission_cases import team
 from totech.tests.permissions import ALL, Case
@@ -69,6 +70,16 @@ def ad_hoc(w):
     ))
 
 
+def summaries(w):
+    """Quarter III/2026 summaries of Thanh Thịnh (K1) and Mộ Đức (D1), so their exports have something to show."""
+    def make(w):
+        quarter = period_get_or_create(kind="quarter", year=2026, number=3)
+        for key in ("K1", "D1"):
+            UnitSummary.objects.create(unit=w[key], period=quarter, computed_at=timezone.now())
+        return quarter
+    return _once(w, "summaries", make)
+
+
 def notification(w):
     """Belongs to the leader persona (when the personas exist): nobody else may open it."""
     owner = User.objects.filter(username="leader").first() or User.objects.get_or_create(username="maker")[0]
@@ -90,6 +101,10 @@ CASES = [
     Case("reports:dashboard", allowed=ALL),
     Case("reports:dashboard_unit", kwargs=lambda w: {"unit_pk": w["K1"].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune dashboard"),
     Case("reports:dashboard_unit", kwargs=lambda w: {"unit_pk": w["D1"].pk}, allowed=frozenset({"admin", "district"}), label="district dashboard"),
+    Case("reports:dashboard_excel", kwargs=lambda w: {"unit_pk": (summaries(w), w["K1"])[1].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune report in Excel"),
+    Case("reports:dashboard_excel", kwargs=lambda w: {"unit_pk": (summaries(w), w["D1"])[1].pk}, allowed=frozenset({"admin", "district"}), label="district report in Excel"),
+    Case("reports:dashboard_data", kwargs=lambda w: {"unit_pk": (summaries(w), w["K1"])[1].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune data in Excel"),
+    Case("reports:dashboard_data", kwargs=lambda w: {"unit_pk": (summaries(w), w["D1"])[1].pk}, allowed=frozenset({"admin", "district"}), label="district data in Excel"),
     Case("reports:schedules", allowed=ALL),
     Case("reports:schedule_edit", kwargs=lambda w: {"province_pk": w["Q"].pk}, allowed=frozenset({"admin", "province"}), label="own province schedule"),
     Case("reports:schedule_edit", kwargs=lambda w: {"province_pk": w["O"].pk}, allowed=frozenset({"admin", "outsider"}), label="other province schedule"),

@@ -340,7 +340,7 @@ def test_a_real_worker_drains_marks_through_redis(generated):
     StaleRollup.objects.create(unit=world["K1"], year=2026, quarter=3, marked_at=timezone.now())
     app.conf.task_always_eager = False
     with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
-        assert drain_stale_rollups.delay().get(timeout=30) == 1
+        assert drain_stale_rollups.apply_async(ignore_result=False).get(timeout=30) == 1
         deadline = time.monotonic() + 30
         while StaleRollup.objects.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
