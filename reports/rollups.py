@@ -1,30 +1,43 @@
 """Roll-ups: the summaries of every commune, district and province per period, recomputed from source.
 
-A run recomputes whole rows from the approved values (reports.progress, the one implementation of actuals,
-targets and ratings) and upserts them in one transaction: running it twice, or twice at once, gives the same
-rows, and a failure leaves the previous summaries as they were. On PostgreSQL one advisory lock per province
-serialises runs that share ancestors (the second waits, then recomputes from what the first committed).
+The engine is set-based: for any set of units (one commune's chain, a province, the whole country) and a
+quarter's periods (the quarter, its months, its year) it reads the facts with a fixed number of grouped
+queries, whatever the number of units: approved values summed by (province, district, commune) for flows and
+each team's latest value for stocks (the semantics of reports.progress.actuals, the one implementation for a
+single unit or team page: the tests hold the two equal), and teams, memberships and reports counted per
+summary unit through each team's chain of ancestors. Targets, denominators and ratings are looked up in bulk.
+
+A run upserts whole rows in one transaction: running it twice, or twice at once, gives the same rows, and a
+failure leaves the previous summaries as they were. On PostgreSQL one advisory lock per province serialises
+runs that share ancestors (the second waits, then recomputes from what the first committed); a national run
+takes every province's lock in id order.
 
 Approvals and reopenings mark their (commune, quarter) stale (services.rollup_mark_stale); a run deletes a
 mark only if its `marked_at` has not moved since the run read it, so an approval arriving mid-run is not lost.
 """
 
 import datetime
+import io
+from collections import defaultdict
+from dataclasses import astuple, dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from targets.choices import PeriodKind
-from targets.models import Indicator, Period
+from targets.choices import Aggregation, PeriodKind
+from targets.models import AchievementThreshold, Indicator, Period
+from targets.selectors import DEFAULT_THRESHOLDS, Thresholds, classify_achievement, effective_targets, population_values
+from teams.imports import _copy_line as copy_line
 from teams.models import Membership, Team
+from teams.selectors import province_of
 from units.choices import Level
 from units.models import Unit
 
-from .choices import RECEIVED_STATUSES
-from .models import IndicatorSummary, Report, StaleRollup, UnitSummary, submitted_on
-from .progress import progress
-from .selectors import SUMMARY_LEVELS, active_during_q, periodic_deadline, schedule_for
+from .choices import RECEIVED_STATUSES, Frequency, ReportKind
+from .models import IndicatorSummary, Report, ReportingSchedule, ReportValue, StaleRollup, UnitSummary
+from .progress import UNIT_COLUMN, ProgressRow
+from .selectors import SUMMARY_LEVELS, periodic_deadline
 
 ROLLUP_LOCK_NAMESPACE = 7007  # first key of pg_advisory_xact_lock(int, int); the second is the province id
 
@@ -55,113 +68,469 @@ def open_quarters(today: datetime.date) -> list[tuple[int, int]]:
     return [previous, (year, quarter)]
 
 
-# --- what one summary row holds --------------------------------------------------------------------------
+# --- raw SQL helpers (portable: PostgreSQL and SQLite) ---------------------------------------------------
+
+VALUE_TABLE = ReportValue._meta.db_table
+UNIT_TABLE = Unit._meta.db_table
+TEAM_TABLE = Team._meta.db_table
+MEMBERSHIP_TABLE = Membership._meta.db_table
+REPORT_TABLE = Report._meta.db_table
 
 
-def indicator_summaries(unit: Unit, period: Period, indicators, now) -> list[IndicatorSummary]:
-    return [
-        IndicatorSummary(
-            unit=unit,
-            period=period,
-            indicator=row.indicator,
-            actual=row.actual,
-            denominator=row.denominator,
-            rate=row.rate,
-            target=row.target.value if row.target else None,
-            target_mode=row.target.mode if row.target else "",
-            achievement=row.achievement,
-            rating=row.rating or "",
-            computed_at=now,
+def _adapt(value):
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _values(name: str, columns: list[str], rows: list[tuple]) -> tuple[str, list]:
+    """A named VALUES list for a WITH clause: `name (columns) AS (VALUES (...), ...)`, and its parameters."""
+    tuples = ", ".join("(" + ", ".join(["%s"] * len(columns)) + ")" for _row in rows)
+    return f"{name} ({', '.join(columns)}) AS (VALUES {tuples})", [_adapt(value) for row in rows for value in row]
+
+
+def _in(column: str, ids) -> tuple[str, list]:
+    ids = list(ids)
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@dataclass
+class Scope:
+    """What one run recomputes: summary units and the quarter's periods. Facts are read under the `roots`,
+    the units in scope with no ancestor in scope (a province's summary needs all of the province's facts, a
+    commune's only its own); `everywhere` (every province) drops that filter."""
+
+    units: list[Unit]
+    periods: list[Period]
+    today: datetime.date
+    roots: list[Unit] = field(init=False)
+    province_ids: list[int] = field(init=False)
+    everywhere: bool = field(init=False)
+
+    def __post_init__(self):
+        paths = {unit.path for unit in self.units}
+        self.roots = [unit for unit in self.units if not any(unit.path.startswith(path) and unit.path != path for path in paths)]
+        self.province_ids = sorted({province_of(unit) for unit in self.units})
+        self.everywhere = sum(root.level == Level.PROVINCE for root in self.roots) == Unit.objects.filter(level=Level.PROVINCE).count()
+
+    def facts_sql(self, alias: str) -> tuple[str, list]:
+        """The values (`alias` a ReportValue) that carry one of the roots."""
+        if self.everywhere:
+            return "1 = 1", []
+        clauses, params = [], []
+        for level in {root.level for root in self.roots}:
+            clause, ids = _in(f"{alias}.{UNIT_COLUMN[level]}", sorted(root.pk for root in self.roots if root.level == level))
+            clauses.append(clause)
+            params += ids
+        return "(" + " OR ".join(clauses) + ")", params
+
+    def unit_paths_sql(self, column: str) -> tuple[str, list]:
+        """`column` (a unit path) lies under one of the roots."""
+        if self.everywhere:
+            return "1 = 1", []
+        return "(" + " OR ".join([f"{column} LIKE %s"] * len(self.roots)) + ")", [f"{root.path}%" for root in self.roots]
+
+    def source_periods(self) -> list[tuple[int, int, bool]]:
+        """(reporting period, summary period, sole) triples: each month or quarter whose periodic reports count
+        towards a summary period because it lies inside it (values_in_period), and whether it is the summary
+        period's only one (a month: each team's latest stock value is then its only one)."""
+        inside = Period.objects.filter(
+            kind__in=[choice.value for choice in Frequency],
+            start__gte=min(p.start for p in self.periods), end__lte=max(p.end for p in self.periods),
+        ).only("pk", "start", "end")
+        pairs = [(source.pk, period.pk) for source in inside for period in self.periods if period.start <= source.start and source.end <= period.end]
+        sources = defaultdict(int)
+        for _source, period in pairs:
+            sources[period] += 1
+        return [(source, period, sources[period] == 1) for source, period in pairs]
+
+
+# --- actuals ---------------------------------------------------------------------------------------------
+
+
+def _add_up(totals: dict, summary_id: int, indicator_id: int, units: tuple, value) -> None:
+    """Add a value to the summaries of its province, district and commune (values carry all three)."""
+    for unit_id in units:
+        if unit_id is not None:
+            key = (unit_id, summary_id, indicator_id)
+            totals[key] = totals.get(key, 0) + value
+
+
+def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, int, int], int]:
+    """Actual per (unit id, period id, indicator id) of every unit under the scope's roots, in two queries:
+    flows summed, stocks as each team's latest value in the period (by period end, then report) summed over
+    teams. A missing key means no approved value (actual None).
+
+    The values are summed per reporting period first, then per summary period (a month's sums count for the
+    month, its quarter and its year). In a month each team has one value per indicator, so its stock actual
+    is that sum too; only quarters and years need each team's latest value."""
+    totals = {}
+    sources = scope.source_periods()
+    if not sources or not indicators:
+        return totals
+    counted, counted_params = _values("counted", ["source_id", "summary_id", "sole"], [(a, b, int(c)) for a, b, c in sources])
+    facts, facts_params = scope.facts_sql("v")
+    approved = f"v.approved AND v.value IS NOT NULL AND v.kind = '{ReportKind.PERIODIC}' AND {facts}"
+    flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
+    stocks = [indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW]
+    indicator_in, indicator_params = _in("v.indicator_id", flows + stocks)
+    flow_in, flow_params = _in("x.indicator_id", flows) if flows else ("1 = 0", [])
+    rows = _fetch(
+        f"""WITH {counted},
+        sums AS (
+            SELECT v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, SUM(v.value) AS total
+            FROM {VALUE_TABLE} v
+            WHERE {approved} AND {indicator_in} AND v.period_id IN (SELECT source_id FROM counted)
+            GROUP BY v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id
         )
-        for row in progress(period=period, unit=unit, indicators=indicators)
+        SELECT c.summary_id, x.indicator_id, x.province_id, x.district_id, x.commune_id, SUM(x.total)
+        FROM sums x JOIN counted c ON c.source_id = x.period_id
+        WHERE {flow_in} OR c.sole = 1
+        GROUP BY c.summary_id, x.indicator_id, x.province_id, x.district_id, x.commune_id""",
+        counted_params + facts_params + indicator_params + flow_params,
+    )
+    for summary_id, indicator_id, province_id, district_id, commune_id, total in rows:
+        _add_up(totals, summary_id, indicator_id, (province_id, district_id, commune_id), total)
+    shared = [(source, period) for source, period, sole in sources if not sole]
+    if stocks and shared:
+        _add_latest_stocks(totals, shared, approved, facts_params, stocks)
+    return totals
+
+
+def _add_latest_stocks(totals, sources, approved, facts_params, stocks) -> None:
+    """Each team's latest stock value per summary period of several reporting periods, summed over teams. A
+    team's values normally all carry the same units: its latest one then counts for its commune, district and
+    province at once. When they do not (the team moved), all its values in the period are read and each unit
+    takes the latest of those that carry it, as progress.actuals does for that unit.
+
+    PostgreSQL picks each team's latest value with a hashed GROUP BY (the greatest array of period end,
+    report id and the value with its units), about twice as fast as sorting for a window function; other
+    databases use ROW_NUMBER()."""
+    counted, counted_params = _values("counted", ["source_id", "summary_id"], sources)
+    stock_in, stock_params = _in("v.indicator_id", stocks)
+    holder = "COALESCE(v.commune_id, v.district_id, v.province_id)"
+    if connection.vendor == "postgresql":
+        sql = f"""WITH {counted},
+        latest AS (
+            SELECT c.summary_id, v.team_id, v.indicator_id, MIN({holder}) AS lowest, MAX({holder}) AS highest,
+                MAX(ARRAY[v.period_end - DATE '2000-01-01', v.report_id, v.value, v.province_id, COALESCE(v.district_id, 0),
+                    COALESCE(v.commune_id, 0)]) AS last
+            FROM {VALUE_TABLE} v JOIN counted c ON c.source_id = v.period_id
+            WHERE {approved} AND {stock_in}
+            GROUP BY c.summary_id, v.team_id, v.indicator_id
+        )
+        SELECT 0, summary_id, indicator_id, last[4], NULLIF(last[5], 0), NULLIF(last[6], 0), CAST(SUM(last[3]) AS bigint), NULL, NULL, NULL
+        FROM latest WHERE lowest = highest
+        GROUP BY summary_id, indicator_id, last[4], last[5], last[6]
+        UNION ALL
+        SELECT 1, l.summary_id, l.indicator_id, v.province_id, v.district_id, v.commune_id, v.value, v.team_id, v.period_end, v.report_id
+        FROM latest l JOIN counted c ON c.summary_id = l.summary_id
+        JOIN {VALUE_TABLE} v ON v.period_id = c.source_id AND v.team_id = l.team_id AND v.indicator_id = l.indicator_id
+        WHERE l.lowest <> l.highest AND {approved}"""
+        params = counted_params + facts_params + stock_params + facts_params
+    else:
+        sql = f"""WITH {counted},
+        ranked AS (
+            SELECT c.summary_id, v.team_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, v.value,
+                v.period_end, v.report_id,
+                ROW_NUMBER() OVER (PARTITION BY c.summary_id, v.team_id, v.indicator_id ORDER BY v.period_end DESC, v.report_id DESC) AS latest_first,
+                MIN({holder}) OVER holder AS lowest, MAX({holder}) OVER holder AS highest
+            FROM {VALUE_TABLE} v JOIN counted c ON c.source_id = v.period_id
+            WHERE {approved} AND {stock_in}
+            WINDOW holder AS (PARTITION BY c.summary_id, v.team_id, v.indicator_id)
+        )
+        SELECT 0, summary_id, indicator_id, province_id, district_id, commune_id, SUM(value), NULL, NULL, NULL
+        FROM ranked WHERE latest_first = 1 AND lowest = highest
+        GROUP BY summary_id, indicator_id, province_id, district_id, commune_id
+        UNION ALL
+        SELECT 1, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id
+        FROM ranked WHERE lowest <> highest"""
+        params = counted_params + facts_params + stock_params
+    rows = _fetch(sql, params)
+    moved = defaultdict(list)
+    for moved_team, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id in rows:
+        if moved_team:
+            moved[(summary_id, indicator_id, team_id)].append(((period_end, report_id), value, (province_id, district_id, commune_id)))
+        else:
+            _add_up(totals, summary_id, indicator_id, (province_id, district_id, commune_id), value)
+    for (summary_id, indicator_id, _team_id), values in moved.items():
+        latest = {}
+        for order, value, units in sorted(values, key=lambda row: row[0]):  # oldest first: the latest wins
+            for unit_id in units:
+                if unit_id is not None:
+                    latest[unit_id] = value
+        for unit_id, value in latest.items():
+            _add_up(totals, summary_id, indicator_id, (unit_id,), value)
+
+
+# --- teams, members, villages and reports ----------------------------------------------------------------
+
+
+def _teams_cte(scope: Scope) -> tuple[str, list]:
+    """`teams`: each team under the scope's roots with its dates, its village (for a village team) and the
+    summary units it counts for: its commune (none for a district team), district (where the map has one)
+    and province, found through its unit's chain of parents."""
+    in_scope, params = scope.unit_paths_sql("u.path")
+    return (
+        f"""teams AS (
+            SELECT t.id AS team_id, t.decision_date, t.dissolved_on,
+                CASE WHEN u.level = '{Level.VILLAGE}' THEN u.id END AS village_id,
+                CASE WHEN u.level = '{Level.VILLAGE}' THEN p.id WHEN u.level = '{Level.COMMUNE}' THEN u.id END AS commune_id,
+                CASE WHEN u.level = '{Level.DISTRICT}' THEN u.id WHEN p.level = '{Level.DISTRICT}' THEN p.id
+                    WHEN g.level = '{Level.DISTRICT}' THEN g.id END AS district_id,
+                COALESCE(gg.id, g.id, p.id) AS province_id
+            FROM {TEAM_TABLE} t
+            JOIN {UNIT_TABLE} u ON u.id = t.unit_id
+            LEFT JOIN {UNIT_TABLE} p ON p.id = u.parent_id
+            LEFT JOIN {UNIT_TABLE} g ON g.id = p.parent_id
+            LEFT JOIN {UNIT_TABLE} gg ON gg.id = g.parent_id
+            WHERE {in_scope}
+        )""",
+        params,
+    )
+
+
+ACTIVE_ON = "(t.decision_date IS NULL OR t.decision_date <= {end}) AND (t.dissolved_on IS NULL OR t.dissolved_on >= {start})"
+
+
+@dataclass
+class Counts:
+    reports_expected: int = 0
+    reports_received: int = 0
+    reports_on_time: int = 0
+    active_teams: int = 0
+    members: int = 0
+    villages: int = 0
+    villages_covered: int = 0
+
+
+def scope_counts(scope: Scope) -> dict[tuple[int, int], Counts]:
+    """Counts per (unit id, period id) for every summary unit under the scope's roots, in four queries:
+    teams active at the period's end (today while it runs), the villages they serve and their distinct
+    members; villages; and the scheduled reports expected, received and on time (`_add_report_counts`).
+    Counts of teams and villages are grouped by (commune, district, province) and added up to each; members
+    are counted distinct per unit (a person may serve in teams of two communes)."""
+    teams, teams_params = _teams_cte(scope)
+    counts = defaultdict(Counts)
+    as_of = defaultdict(list)
+    for period in scope.periods:
+        as_of[min(period.end, scope.today)].append(period.pk)
+    dates, dates_params = _values("dates", ["as_of"], [(date,) for date in as_of])
+    active = ACTIVE_ON.format(start="d.as_of", end="d.as_of")
+    for date, commune_id, district_id, province_id, number, covered in _fetch(
+        f"""WITH {teams}, {dates}
+        SELECT d.as_of, t.commune_id, t.district_id, t.province_id, COUNT(*), COUNT(DISTINCT t.village_id)
+        FROM teams t JOIN dates d ON {active} GROUP BY d.as_of, t.commune_id, t.district_id, t.province_id""",
+        teams_params + dates_params,
+    ):
+        for period_id in as_of[_date(date)]:
+            for unit_id in (commune_id, district_id, province_id):
+                if unit_id is not None:
+                    counts[(unit_id, period_id)].active_teams += number
+                    counts[(unit_id, period_id)].villages_covered += covered
+    members = " UNION ALL ".join(  # DISTINCT then COUNT(*): hashed, where COUNT(DISTINCT) would sort
+        f"""SELECT as_of, {column}, COUNT(*) FROM (SELECT DISTINCT as_of, {column}, person_id FROM present WHERE {column} IS NOT NULL) people
+        GROUP BY as_of, {column}"""
+        for column in ("commune_id", "district_id", "province_id")
+    )
+    for date, unit_id, number in _fetch(
+        f"""WITH {teams}, {dates},
+        present AS (
+            SELECT d.as_of, t.commune_id, t.district_id, t.province_id, m.person_id
+            FROM teams t JOIN dates d ON {active}
+            JOIN {MEMBERSHIP_TABLE} m ON m.team_id = t.team_id AND m.start_date <= d.as_of AND (m.end_date IS NULL OR m.end_date >= d.as_of)
+        )
+        {members}""",
+        teams_params + dates_params,
+    ):
+        for period_id in as_of[_date(date)]:
+            counts[(unit_id, period_id)].members = number
+    in_scope, in_scope_params = scope.unit_paths_sql("c.path")
+    for path, number in _fetch(
+        f"""SELECT c.path, COUNT(*) FROM {UNIT_TABLE} v JOIN {UNIT_TABLE} c ON c.id = v.parent_id
+        WHERE v.level = '{Level.VILLAGE}' AND {in_scope} GROUP BY c.path""",
+        in_scope_params,
+    ):
+        for unit_id in path.strip("/").split("/"):  # the commune and the summary units above it
+            for period in scope.periods:
+                counts[(int(unit_id), period.pk)].villages += number
+    _add_report_counts(scope, counts, teams, teams_params)
+    return counts
+
+
+def _date(value) -> datetime.date:
+    """A date read by raw SQL (SQLite returns text)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def scheduled_slots(scope: Scope) -> list[tuple[int, Period, datetime.datetime]]:
+    """(province id, period, on-time cut-off) for every scheduled period of the scope's provinces that falls
+    inside the year's summary periods and has started by today. A report is on time when first submitted
+    before the cut-off: the start of the day after its deadline in the portal's time zone."""
+    schedules = ReportingSchedule.objects.all() if scope.everywhere else ReportingSchedule.objects.filter(province_id__in=scope.province_ids)
+    start, end = min(period.start for period in scope.periods), max(period.end for period in scope.periods)
+    periods = list(Period.objects.filter(kind__in=[choice.value for choice in Frequency], start__gte=start, end__lte=end, start__lte=scope.today))
+    slots = []
+    for schedule in schedules:
+        for period in periods:
+            if period.kind == schedule.frequency and period.start >= schedule.starts_on:
+                deadline = periodic_deadline(period, schedule)
+                cutoff = timezone.make_aware(datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time()))
+                slots.append((schedule.province_id, period, cutoff))
+    return slots
+
+
+def _add_report_counts(scope: Scope, counts, teams: str, teams_params: list) -> None:
+    """Expected: one report per team active during each scheduled period (teams that joined or dissolved
+    mid-way owe only the periods they were active in); received: those sent at least once; on time: those
+    first sent by the deadline. Summed per summary period over the scheduled periods inside it."""
+    slots = scheduled_slots(scope)
+    if not slots:
+        return
+    slots_cte, slots_params = _values(
+        "slots", ["province_id", "period_id", "starts", "ends", "cutoff"],
+        [(province_id, period.pk, period.start, period.end, cutoff) for province_id, period, cutoff in slots],
+    )
+    received, received_params = _in("r.status", sorted(RECEIVED_STATUSES))
+    rows = _fetch(
+        f"""WITH {teams}, {slots_cte}
+        SELECT s.period_id, t.commune_id, t.district_id, t.province_id,
+            COUNT(*), COUNT(r.id), SUM(CASE WHEN r.submitted_at < s.cutoff THEN 1 ELSE 0 END)
+        FROM teams t JOIN slots s ON s.province_id = t.province_id AND {ACTIVE_ON.format(start="s.starts", end="s.ends")}
+        LEFT JOIN {REPORT_TABLE} r ON r.team_id = t.team_id AND r.period_id = s.period_id AND r.request_id IS NULL AND {received}
+        GROUP BY s.period_id, t.commune_id, t.district_id, t.province_id""",
+        teams_params + slots_params + received_params,
+    )
+    slot_periods = {period.pk: period for _province_id, period, _cutoff in slots}
+    for slot_id, commune_id, district_id, province_id, expected, received_count, on_time in rows:
+        slot = slot_periods[slot_id]
+        for period in scope.periods:
+            if period.is_campaign or not (period.start <= slot.start and slot.end <= period.end):
+                continue
+            for unit_id in (commune_id, district_id, province_id):
+                if unit_id is not None:
+                    row = counts[(unit_id, period.pk)]
+                    row.reports_expected += expected
+                    row.reports_received += received_count
+                    row.reports_on_time += on_time or 0
+
+
+# --- summary rows ----------------------------------------------------------------------------------------
+
+
+def indicator_summaries(scope: Scope, indicators: list[Indicator], now) -> list[tuple]:
+    """One row (INDICATOR_COLUMNS) per unit × period × indicator: actual, denominator, rate, target,
+    achievement and rating, by the rules of reports.progress (its ProgressRow does the arithmetic)."""
+    actual = scope_actuals(scope, indicators)
+    fields = sorted({indicator.denominator_field for indicator in indicators if indicator.is_percent and indicator.denominator_field})
+    population = population_values(roots=None if scope.everywhere else scope.roots, fields=fields, dates=sorted({period.end for period in scope.periods}))
+    thresholds = {row.province_id: Thresholds(row.amber_from, row.green_from, is_default=False) for row in AchievementThreshold.objects.all()}
+    unit_thresholds = {unit.pk: thresholds.get(province_of(unit), DEFAULT_THRESHOLDS) for unit in scope.units}
+    rows = []
+    for period in scope.periods:
+        targets = effective_targets(period=period, indicators=indicators, units=scope.units, with_holders=False)
+        for indicator in indicators:
+            if not indicator.is_percent:
+                denominators = {}
+            elif indicator.denominator_indicator_id:
+                denominators = {unit.pk: actual.get((unit.pk, period.pk, indicator.denominator_indicator_id)) for unit in scope.units}
+            elif indicator.denominator_field:
+                denominators = population[(indicator.denominator_field, period.end)]
+            else:
+                denominators = {}
+            for unit in scope.units:
+                target = targets[("unit", unit.pk, indicator.pk)]
+                row = ProgressRow(indicator, actual.get((unit.pk, period.pk, indicator.pk)), denominators.get(unit.pk), target)
+                achievement = row.achievement
+                rows.append((
+                    unit.pk, period.pk, indicator.pk, row.actual, row.denominator, row.rate,
+                    target.value if target else None, target.mode if target else "", achievement,
+                    classify_achievement(achievement, unit_thresholds[unit.pk]) if achievement is not None else "", now,
+                ))
+    return rows
+
+
+def unit_summaries(scope: Scope, now) -> list[tuple]:
+    """One row (UNIT_COLUMNS) per unit × period."""
+    counts = scope_counts(scope)
+    empty = Counts()
+    return [
+        (unit.pk, period.pk, *astuple(counts.get((unit.pk, period.pk), empty)), now)
+        for period in scope.periods
+        for unit in scope.units
     ]
-
-
-def report_counts(unit: Unit, period: Period, today: datetime.date) -> tuple[int, int, int]:
-    """(expected, received, on time) of the scheduled reports that fall inside `period` and have started by
-    `today`, for the teams under `unit`: one per team active during each scheduled period (teams that joined or
-    dissolved mid-way owe only the periods they were active in)."""
-    schedule = schedule_for(unit)
-    if schedule is None or period.is_campaign:
-        return 0, 0, 0
-    expected = received = on_time = 0
-    slots = Period.objects.filter(
-        kind=schedule.frequency, start__gte=max(period.start, schedule.starts_on), start__lte=today, end__lte=period.end
-    )
-    teams = Team.objects.filter(unit__path__startswith=unit.path)
-    for slot in slots:
-        active = teams.filter(active_during_q(slot.start, slot.end))
-        expected += active.count()
-        deadline = periodic_deadline(slot, schedule)
-        submitted = Report.objects.filter(
-            team__in=active, period=slot, request__isnull=True, status__in=RECEIVED_STATUSES
-        ).values_list("submitted_at", flat=True)
-        for moment in submitted:
-            received += 1
-            on_time += moment is not None and submitted_on(moment) <= deadline
-    return expected, received, on_time
-
-
-def unit_summary(unit: Unit, period: Period, today: datetime.date, now) -> UnitSummary:
-    """Teams, members and coverage as of the period's end (today while the period runs)."""
-    as_of = min(period.end, today)
-    expected, received, on_time = report_counts(unit, period, today)
-    active = Team.objects.filter(active_during_q(as_of, as_of), unit__path__startswith=unit.path)
-    members = (
-        Membership.objects.filter(team__in=active, start_date__lte=as_of)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=as_of))
-        .values("person_id").distinct().count()
-    )
-    villages = Unit.objects.filter(path__startswith=unit.path, level=Level.VILLAGE)
-    return UnitSummary(
-        unit=unit,
-        period=period,
-        reports_expected=expected,
-        reports_received=received,
-        reports_on_time=on_time,
-        active_teams=active.count(),
-        members=members,
-        villages=villages.count(),
-        villages_covered=villages.filter(teams__in=active).distinct().count(),
-        computed_at=now,
-    )
 
 
 # --- writing ---------------------------------------------------------------------------------------------
 
 
-def _lock_province(province_id: int) -> None:
-    """Serialise runs in one province on PostgreSQL (SQLite has a single writer anyway)."""
+def _lock_provinces(province_ids) -> None:
+    """Serialise runs in one province on PostgreSQL (SQLite has a single writer anyway); several provinces
+    are locked in id order, so runs never wait on each other in a circle."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROLLUP_LOCK_NAMESPACE, province_id])
+            for province_id in sorted(province_ids):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROLLUP_LOCK_NAMESPACE, province_id])
+
+
+INDICATOR_COLUMNS = [
+    "unit_id", "period_id", "indicator_id", "actual", "denominator", "rate", "target", "target_mode", "achievement", "rating", "computed_at",
+]
+UNIT_COLUMNS = [
+    "unit_id", "period_id", *(name for name in Counts.__dataclass_fields__), "computed_at",
+]
+
+
+def _upsert(model, columns: list[str], keys: int, rows: list[tuple], changed: list[str]) -> None:
+    """Insert or update rows (tuples of `columns`, the first `keys` of them the unique key) in one statement;
+    an existing row is only rewritten when one of the `changed` columns differs (a rerun over unchanged
+    facts rewrites nothing). PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT ... ON
+    CONFLICT DO UPDATE (a national run writes two hundred thousand rows); SQLite: the same upsert row by row."""
+    table = model._meta.db_table
+    names = ", ".join(columns)
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    upsert = (
+        f"ON CONFLICT ({', '.join(columns[:keys])}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
+        + " WHERE " + " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in changed)
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            adapted = [[_adapt(value) for value in row] for row in rows]
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) {upsert}", adapted)
+            return
+        staging = f"{table}_incoming"
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
+        text = io.StringIO()
+        text.writelines(f"{copy_line(row)}\n" for row in rows)
+        text.seek(0)
+        cursor.cursor.copy_expert(f"COPY {staging} ({names}) FROM STDIN", text)
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} {upsert}")
+        cursor.execute(f"DROP TABLE {staging}")
 
 
 def _write(units: list[Unit], periods: list[Period], today: datetime.date) -> int:
     """Recompute and upsert every summary of `units` × `periods`; returns the number of rows written."""
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the national run's hashes and sorts stay in memory
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+    scope = Scope(units, periods, today)
     indicators = list(Indicator.objects.filter(is_active=True))
-    indicator_rows, unit_rows = [], []
-    for period in periods:
-        for unit in units:
-            indicator_rows += indicator_summaries(unit, period, indicators, now)
-            unit_rows.append(unit_summary(unit, period, today, now))
+    indicator_rows = indicator_summaries(scope, indicators, now)
+    unit_rows = unit_summaries(scope, now)
     IndicatorSummary.objects.filter(unit__in=units, period__in=periods).exclude(indicator__in=indicators).delete()
-    IndicatorSummary.objects.bulk_create(
-        indicator_rows,
-        update_conflicts=True,
-        unique_fields=["unit", "period", "indicator"],
-        update_fields=["actual", "denominator", "rate", "target", "target_mode", "achievement", "rating", "computed_at"],
-    )
-    UnitSummary.objects.bulk_create(
-        unit_rows,
-        update_conflicts=True,
-        unique_fields=["unit", "period"],
-        update_fields=[
-            "reports_expected", "reports_received", "reports_on_time", "active_teams", "members", "villages",
-            "villages_covered", "computed_at",
-        ],
-    )
+    # An indicator row's computed_at is when its figures were last computed as they are; the unit row's
+    # (shown on the dashboard) moves on every run.
+    _upsert(IndicatorSummary, INDICATOR_COLUMNS, 3, indicator_rows, changed=INDICATOR_COLUMNS[3:-1])
+    _upsert(UnitSummary, UNIT_COLUMNS, 2, unit_rows, changed=UNIT_COLUMNS[2:])
     return len(indicator_rows) + len(unit_rows)
 
 
@@ -174,7 +543,7 @@ def rollup_recompute(*, unit: Unit, year: int, quarter: int, today: datetime.dat
     """Recompute one (commune, quarter) and its ancestors in one transaction."""
     chain = summary_chain(unit)
     with transaction.atomic():
-        _lock_province(chain[0].pk)
+        _lock_provinces([chain[0].pk])
         return _write(chain, quarter_periods(year, quarter), today or timezone.localdate())
 
 
@@ -189,15 +558,28 @@ def rollup_stale_mark(*, mark_id: int, today: datetime.date | None = None) -> bo
     return True
 
 
-def rollup_province(*, province: Unit, year: int, quarter: int, today: datetime.date | None = None) -> int:
-    """Recompute a whole province for a quarter (the nightly job and the `rollup` command) in one transaction,
-    and drop the province's marks for that quarter that did not move meanwhile."""
-    units = list(Unit.objects.filter(path__startswith=province.path, level__in=SUMMARY_LEVELS).order_by("path"))
-    marks = StaleRollup.objects.filter(unit__path__startswith=province.path, year=year, quarter=quarter)
+def _rollup(provinces: list[Unit], year: int, quarter: int, today: datetime.date | None) -> int:
+    """Recompute whole provinces for a quarter in one transaction, and drop their marks for that quarter
+    that did not move meanwhile."""
+    in_provinces = Q()
+    for province in provinces:
+        in_provinces |= Q(path__startswith=province.path)
+    units = list(Unit.objects.filter(in_provinces, level__in=SUMMARY_LEVELS).order_by("path"))
+    marks = StaleRollup.objects.filter(unit__in=Unit.objects.filter(in_provinces), year=year, quarter=quarter)
     with transaction.atomic():
-        _lock_province(province.pk)
+        _lock_provinces([province.pk for province in provinces])
         seen = dict(marks.values_list("pk", "marked_at"))
         written = _write(units, quarter_periods(year, quarter), today or timezone.localdate())
     for pk, marked_at in seen.items():
         StaleRollup.objects.filter(pk=pk, marked_at=marked_at).delete()
     return written
+
+
+def rollup_province(*, province: Unit, year: int, quarter: int, today: datetime.date | None = None) -> int:
+    """Recompute a whole province for a quarter (the nightly job, one task per province)."""
+    return _rollup([province], year, quarter, today)
+
+
+def rollup_national(*, year: int, quarter: int, today: datetime.date | None = None) -> int:
+    """Recompute every province for a quarter in one run (the `rollup` command without --province)."""
+    return _rollup(list(Unit.objects.filter(level=Level.PROVINCE)), year, quarter, today)

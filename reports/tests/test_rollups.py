@@ -14,16 +14,17 @@ from django.utils import timezone
 
 from reports.choices import ReportKind, ReportStatus
 from reports.models import IndicatorSummary, Report, ReportValue, StaleRollup, UnitSummary
-from reports.rollups import parse_quarter, rollup_province, rollup_recompute, rollup_stale_mark
+from reports.progress import progress
+from reports.rollups import parse_quarter, quarter_periods, rollup_national, rollup_province, rollup_recompute, rollup_stale_mark
 from reports.tests.factories import ScheduleFactory
-from targets.choices import Aggregation, TargetMode
-from targets.models import Period
+from targets.choices import Aggregation, PopulationField, TargetMode
+from targets.models import AchievementThreshold, Period
 from targets.services import periods_generate
 from targets.tests.factories import CountIndicatorFactory, IndicatorFactory, TargetFactory
 from teams.choices import TeamStatus
 from teams.tests.factories import MembershipFactory, TeamFactory
 from units.choices import Level
-from units.models import Unit
+from units.models import PopulationFigure, Unit
 from units.tests.factories import PopulationFigureFactory, VillageFactory
 
 TODAY = datetime.date(2026, 10, 15)  # Q3 2026 closed, its September reports due on 5 October
@@ -100,10 +101,12 @@ def generated(world, personas):
     return {"world": world, "teams": teams, "facts": facts, "stock": stock, "flow": flow, "households": households}
 
 
-def create_report(team, month, status, submitted, values, user):
-    """A report as the services leave it, written directly so the generated states need no review clicks."""
+def create_report(team, month, status, submitted, values, user, unit=None):
+    """A report as the services leave it, written directly so the generated states need no review clicks.
+    `unit`: the unit the team served then (its current one by default)."""
     period = Period.objects.get(kind="month", year=2026, number=month)
-    chain = {unit.level: unit for unit in [*team.unit.ancestors(), team.unit]}
+    unit = unit or team.unit
+    chain = {unit.level: unit for unit in [*unit.ancestors(), unit]}
     units = {level: chain.get(level) for level in (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE)}
     moment = timezone.make_aware(datetime.datetime.combine(submitted, datetime.time(9))) if submitted else None
     report = Report.objects.create(
@@ -159,6 +162,148 @@ def expected_summary(data, unit, period):
         "stock_rate": pct(stock_actual, denominator) if stock_actual is not None else None,
         "counts": (expected, received, on_time, len(active), len(members), len(villages), len(covered)),
     }
+
+
+@pytest.fixture
+def richer(generated, personas):
+    """The generated data plus what the engine must get right beyond sums: a percentage over another
+    indicator (activations over e-IDs), a percentage over a population figure that only some units have (and
+    a province figure dated mid-quarter), targets in both modes, a province with its own thresholds, a
+    district-level team, a team that moved between districts mid-quarter (its July values carry its old
+    units), and a person in two communes' teams."""
+    world, rng = generated["world"], random.Random(7)
+    eids = CountIndicatorFactory(code="eids", order=3)
+    activations = IndicatorFactory(code="activations", order=4, aggregation=Aggregation.FLOW, denominator_field="", denominator_indicator=eids)
+    trained = IndicatorFactory(code="working_age_trained", order=5, denominator_field=PopulationField.WORKING_AGE)
+    PopulationFigure.objects.filter(unit__in=[world["W2"], world["V2"]]).update(working_age_population=None)
+    for unit, as_of, figure in (("W1", 2025, 800), ("K2", 2025, 2000), ("V1", 2025, 900), ("P", 2026, 50000)):
+        PopulationFigureFactory(unit=world[unit], as_of=datetime.date(as_of, 8, 15), working_age_population=figure)
+    quarter = Period.objects.get(kind="quarter", year=2026, number=3)
+    TargetFactory(indicator=activations, period=quarter, unit=world["P"], mode=TargetMode.PERCENT, value=Decimal("80"))
+    TargetFactory(indicator=eids, period=quarter, unit=world["C1"], mode=TargetMode.ABSOLUTE, value=Decimal("100"))
+    TargetFactory(indicator=eids, period=quarter, unit=world["Q"], mode=TargetMode.ABSOLUTE, value=Decimal("50"))
+    TargetFactory(indicator=trained, period=quarter, unit=world["Q"], mode=TargetMode.PERCENT, value=Decimal("5"))
+    AchievementThreshold.objects.create(province=world["Q"], amber_from=Decimal(50), green_from=Decimal(80))
+
+    new_indicators = (eids, activations, trained)
+    for report in Report.objects.all():
+        for indicator in new_indicators:
+            ReportValue.objects.create(
+                report=report, indicator=indicator, value=rng.choice([None, *range(0, 50)]), kind=report.kind, period=report.period,
+                period_end=report.period.end, team=report.team, approved=report.status == ReportStatus.APPROVED,
+                village=report.village, commune=report.commune, district=report.district, province=report.province,
+            )
+    district_team = TeamFactory(unit=world["D1"], name="Tổ huyện", decision_date=datetime.date(2024, 1, 1))
+    moved = TeamFactory(unit=world["V2"], name="Tổ chuyển", decision_date=datetime.date(2024, 1, 1))
+    everything = [generated["stock"], generated["flow"], *new_indicators]
+    for team, month, unit in ((district_team, 7, None), (district_team, 9, None), (moved, 7, world["V1"]), (moved, 8, None), (moved, 9, None)):
+        values = {indicator.pk: rng.randint(1, 90) for indicator in everything}
+        submitted = month_end(month) + datetime.timedelta(days=3)
+        create_report(team, month, ReportStatus.APPROVED, submitted, values, personas["admin"], unit=unit)
+        generated["facts"].append(Fact(team, month, ReportStatus.APPROVED, submitted, values))
+    generated["teams"] += [district_team, moved]
+    twice = MembershipFactory(team=next(team for team in generated["teams"] if team.unit == world["W1"]), start_date=datetime.date(2025, 1, 1))
+    MembershipFactory(team=next(team for team in generated["teams"] if team.unit == world["K2"]), person=twice.person, start_date=datetime.date(2025, 1, 1))
+    return generated
+
+
+def summary_units():
+    return list(Unit.objects.exclude(level=Level.VILLAGE).order_by("path"))
+
+
+def engine_rows(unit, period):
+    return [
+        (row.indicator_id, row.actual, row.denominator, row.rate, row.target, row.target_mode, row.achievement, row.rating)
+        for row in IndicatorSummary.objects.filter(unit=unit, period=period).order_by("indicator__order")
+    ]
+
+
+def progress_rows(unit, period):
+    return [
+        (
+            row.indicator.pk, row.actual, row.denominator, row.rate, row.target.value if row.target else None,
+            row.target.mode if row.target else "", row.achievement, row.rating or "",
+        )
+        for row in progress(period=period, unit=unit)
+    ]
+
+
+def test_the_engine_equals_progress_for_every_unit_period_and_indicator(richer):
+    """The national run against reports.progress (one unit at a time) and the counts against the independent
+    computation, with a moved team, a district team, partial population figures and per-province thresholds."""
+    world = richer["world"]
+    rollup_national(year=2026, quarter=3, today=TODAY)
+    periods = quarter_periods(2026, 3)
+    assert len(periods) == 5
+    compared = 0
+    for unit in summary_units():
+        for period in periods:
+            want = progress_rows(unit, period)
+            assert engine_rows(unit, period) == want, (unit, period)
+            compared += len(want)
+            if unit.path.startswith((world["P"].path, world["Q"].path)):
+                counts = UnitSummary.objects.get(unit=unit, period=period)
+                assert (
+                    counts.reports_expected, counts.reports_received, counts.reports_on_time, counts.active_teams,
+                    counts.members, counts.villages, counts.villages_covered,
+                ) == expected_summary(richer, unit, period)["counts"], (unit, period)
+    assert compared == len(summary_units()) * 5 * 5
+    # The data reach every branch the comparison is meant to cover.
+    rows = IndicatorSummary.objects.filter(period__kind="quarter")
+    assert rows.filter(indicator__code="activations", denominator__isnull=False, achievement__isnull=False).exists()
+    assert rows.filter(indicator__code="working_age_trained", denominator__isnull=True, unit=world["Q"]).exists()
+    assert rows.filter(indicator__code="working_age_trained", unit=world["P"], denominator=50000).exists()
+    july = IndicatorSummary.objects.get(indicator__code="working_age_trained", unit=world["P"], period__kind="month", period__number=7)
+    assert july.denominator is None  # the province's own figure is dated 15/08, and D2's village has none
+    assert rows.filter(unit=world["Q"], rating__in=["red", "amber", "green"]).exists()
+    moved_july = ReportValue.objects.filter(team__name="Tổ chuyển", period__number=7).first()
+    assert moved_july.commune_id == world["C1"].pk and moved_july.district_id == world["D1"].pk
+
+
+def full_snapshot(units):
+    return {
+        (row.unit_id, row.period_id, row.indicator_id): (row.actual, row.denominator, row.rate, row.target, row.achievement, row.rating)
+        for row in IndicatorSummary.objects.filter(unit__in=units)
+    } | {
+        (row.unit_id, row.period_id): (
+            row.reports_expected, row.reports_received, row.reports_on_time, row.active_teams, row.members, row.villages, row.villages_covered,
+        )
+        for row in UnitSummary.objects.filter(unit__in=units)
+    }
+
+
+def test_one_commune_recompute_equals_the_province_run(richer):
+    world = richer["world"]
+    for province in ("P", "Q"):
+        rollup_province(province=world[province], year=2026, quarter=3, today=TODAY)
+    province_run = full_snapshot(summary_units())
+    for commune in ("C1", "C2", "K1", "K2"):
+        IndicatorSummary.objects.all().delete()
+        UnitSummary.objects.all().delete()
+        rollup_recompute(unit=world[commune], year=2026, quarter=3, today=TODAY)
+        chain = [unit for unit in summary_units() if world[commune].path.startswith(unit.path)]
+        assert len(chain) == (3 if commune.startswith("C") else 2)
+        recomputed = full_snapshot(summary_units())
+        assert recomputed == {key: value for key, value in province_run.items() if key[0] in {unit.pk for unit in chain}}
+        assert len(recomputed) == len(chain) * 5 * 6
+
+
+def test_a_commune_alone_reads_only_its_own_facts_and_equals_the_province_run(richer, django_assert_max_num_queries):
+    """A scope of communes only reads the facts under them (Scope.roots) and writes the same rows."""
+    from django.db import transaction
+
+    from reports import rollups
+
+    world = richer["world"]
+    rollup_province(province=world["P"], year=2026, quarter=3, today=TODAY)
+    province_run = full_snapshot([world["C1"], world["C2"]])
+    IndicatorSummary.objects.all().delete()
+    UnitSummary.objects.all().delete()
+    scope = rollups.Scope([world["C1"], world["C2"]], quarter_periods(2026, 3), TODAY)
+    assert scope.roots == [world["C1"], world["C2"]] and not scope.everywhere
+    with transaction.atomic(), django_assert_max_num_queries(30):
+        rollups._write([world["C1"], world["C2"]], quarter_periods(2026, 3), TODAY)
+    assert full_snapshot([world["C1"], world["C2"]]) == province_run
 
 
 def rating(achievement, amber=Decimal(70), green=Decimal(90)):
@@ -278,7 +423,7 @@ def test_a_failed_run_leaves_the_previous_summaries(generated, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("worker died")
 
-    monkeypatch.setattr(rollups, "unit_summary", fail)
+    monkeypatch.setattr(rollups, "scope_counts", fail)
     with pytest.raises(RuntimeError):
         rollup_province(province=world["Q"], year=2026, quarter=3, today=TODAY)
     assert not UnitSummary.objects.filter(unit=world["Q"]).exists()

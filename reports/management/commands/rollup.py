@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.rollups import parse_quarter, rollup_province
+from reports.rollups import parse_quarter, rollup_national, rollup_province
 from units.choices import Level
 from units.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Recompute the quarterly summaries now (every province, or those with --province CODE). Safe to re-run."
+    help = "Recompute the quarterly summaries now (every province in one run, or those with --province CODE). Safe to re-run."
 
     def add_arguments(self, parser):
         parser.add_argument("--quarter", required=True, help="For example 2026Q3.")
@@ -17,11 +17,13 @@ class Command(BaseCommand):
             year, number = parse_quarter(quarter)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        provinces = Unit.objects.filter(level=Level.PROVINCE).order_by("edition", "code")
-        if province:
-            provinces = provinces.filter(code=province)
-            if not provinces.exists():
-                raise CommandError(f"No province with code {province}.")
+        if not province:
+            written = rollup_national(year=year, quarter=number)
+            self.stdout.write(f"Every province: {written} summary row(s) written.")
+            return
+        provinces = Unit.objects.filter(level=Level.PROVINCE, code=province).order_by("edition")
+        if not provinces.exists():
+            raise CommandError(f"No province with code {province}.")
         for unit in provinces:
             written = rollup_province(province=unit, year=year, quarter=number)
             self.stdout.write(f"{unit}: {written} summary row(s) written.")
