@@ -2,8 +2,9 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Q, QuerySet
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -360,11 +361,27 @@ def summary_periods(unit: Unit) -> QuerySet[Period]:
     return Period.objects.filter(pk__in=UnitSummary.objects.filter(unit=unit).values("period_id")).order_by("-start", "-end")
 
 
+TREND_QUARTERS = 8
+
+
+def dashboard_indicators(pillar: str = "") -> list[Indicator]:
+    """The indicators of the dashboard's columns: every active one, or one pillar's."""
+    indicators = indicators_active()
+    return list(indicators.filter(pillar=pillar) if pillar else indicators)
+
+
+def average_achievement(summaries: QuerySet[IndicatorSummary]) -> dict[tuple[int, int], Decimal]:
+    """Average achievement (% of target) per (unit id, period id) over the indicators that have one."""
+    rows = summaries.filter(achievement__isnull=False).values("unit_id", "period_id").annotate(average=Avg("achievement")).order_by()
+    return {(row["unit_id"], row["period_id"]): Decimal(row["average"]).quantize(Decimal("0.1"), ROUND_HALF_UP) for row in rows}
+
+
 @dataclass
 class DashboardRow:
     unit: Unit
     summary: UnitSummary | None
     cells: list[IndicatorSummary | None]
+    achievement: Decimal | None = None  # average over the indicators with a target
 
 
 @dataclass
@@ -378,21 +395,43 @@ class Dashboard:
         return self.total.summary.computed_at if self.total.summary else None
 
 
-def dashboard_for(unit: Unit, period: Period) -> Dashboard:
-    """The unit's summary and one row per unit right below it (communes of a province without districts)."""
-    indicators = list(indicators_active())
-    children = list(unit.children.filter(level__in=SUMMARY_LEVELS).order_by("name"))
-    units = [*children, unit]
-    summaries = {row.unit_id: row for row in UnitSummary.objects.filter(period=period, unit__in=units)}
-    cells = {
-        (row.unit_id, row.indicator_id): row
-        for row in IndicatorSummary.objects.filter(period=period, unit__in=units, indicator__in=indicators)
+def _rows(units: list[Unit], periods: list[Period], indicators: list[Indicator]) -> dict[tuple[int, int], DashboardRow]:
+    """One row per (unit id, period id) from the summaries: four queries whatever the number of units and periods."""
+    summaries = {(row.unit_id, row.period_id): row for row in UnitSummary.objects.filter(period__in=periods, unit__in=units)}
+    indicator_rows = IndicatorSummary.objects.filter(period__in=periods, unit__in=units, indicator__in=indicators)
+    cells = {(row.unit_id, row.period_id, row.indicator_id): row for row in indicator_rows}
+    averages = average_achievement(indicator_rows)
+    return {
+        (unit.pk, period.pk): DashboardRow(
+            unit,
+            summaries.get((unit.pk, period.pk)),
+            [cells.get((unit.pk, period.pk, indicator.pk)) for indicator in indicators],
+            averages.get((unit.pk, period.pk)),
+        )
+        for unit in units
+        for period in periods
     }
 
-    def row_of(item):
-        return DashboardRow(item, summaries.get(item.pk), [cells.get((item.pk, indicator.pk)) for indicator in indicators])
 
-    return Dashboard(indicators, [row_of(child) for child in children], row_of(unit))
+def dashboard_for(unit: Unit, period: Period, indicators: list[Indicator] | None = None) -> Dashboard:
+    """The unit's summary and one row per unit right below it (communes of a province without districts)."""
+    indicators = dashboard_indicators() if indicators is None else indicators
+    children = list(unit.children.filter(level__in=SUMMARY_LEVELS).order_by("name"))
+    rows = _rows([*children, unit], [period], indicators)
+    return Dashboard(indicators, [rows[child.pk, period.pk] for child in children], rows[unit.pk, period.pk])
+
+
+@dataclass
+class TrendPoint:
+    period: Period
+    row: DashboardRow
+
+
+def trend_for(unit: Unit, period: Period, indicators: list[Indicator]) -> list[TrendPoint]:
+    """The unit's last quarters with summaries (up to TREND_QUARTERS, the one holding `period` last), oldest first."""
+    quarters = list(summary_periods(unit).filter(kind=PeriodKind.QUARTER, start__lte=period.end)[:TREND_QUARTERS])[::-1]
+    rows = _rows([unit], quarters, indicators)
+    return [TrendPoint(quarter, rows[unit.pk, quarter.pk]) for quarter in quarters]
 
 
 def summaries_under(user, unit: Unit, period: Period) -> tuple[QuerySet[IndicatorSummary], QuerySet[UnitSummary]]:

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -7,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from targets.choices import PeriodKind
+from targets.choices import PeriodKind, Pillar
 from targets.models import Period
 from targets.selectors import denominator_as_of, periods_visible_to
 from teams.models import Team
@@ -22,14 +24,18 @@ from .exports import OfficialReport, SummaryData, export_file_name
 from .filters import ReportFilter
 from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
 from .models import Report, ReportingSchedule
+from .charts import children_chart, trend_chart
 from .progress import progress
+from .rankings import RANK_SHOWN, commune_ranking, team_scores, top_and_bottom
 from .selectors import (
     can_edit_report,
     can_reopen_report,
     can_request_reports,
     can_review_report,
     can_set_schedule,
+    ancestor_ids,
     dashboard_for,
+    dashboard_indicators,
     dashboard_units_visible_to,
     indicators_for,
     notifications_of,
@@ -39,6 +45,7 @@ from .selectors import (
     slot_for,
     summaries_under,
     summary_periods,
+    trend_for,
 )
 
 
@@ -309,19 +316,41 @@ def progress_view(request):
 
 @login_required
 def dashboard(request, unit_pk=None):
-    """A unit's summaries (written by the roll-ups) and the units right below it, for one period."""
+    """A unit's summaries (written by the roll-ups) for one period and pillar: the units right below it, the
+    trend over the quarters, and the communes and teams ranked for commendation."""
     units = dashboard_units_visible_to(request.user)
     if unit_pk is not None:
         unit = get_object_or_404(units, pk=unit_pk)
     else:
         unit = units.filter(pk=request.user.scope_unit_id).first() or units.filter(level=Level.PROVINCE).order_by("name").first()
     periods, period = _summary_period(request, unit) if unit else (Period.objects.none(), None)
-    parent = units.filter(pk=unit.parent_id).first() if unit else None
+    pillar = request.GET.get("pillar", "") if request.GET.get("pillar") in Pillar.values else ""
     context = {
-        "unit": unit, "parent": parent, "periods": periods[:40], "period": period,
-        "dashboard": dashboard_for(unit, period) if period else None,
+        "unit": unit, "periods": periods[:40], "period": period, "pillar": pillar, "pillars": Pillar.choices,
+        "breadcrumbs": units.filter(pk__in=ancestor_ids(unit)).exclude(pk=unit.pk).order_by("path") if unit else [],
+        "query": urlencode({"period": period.pk, **({"pillar": pillar} if pillar else {})}) if period else "",
     }
+    if period:
+        context.update(_dashboard_context(unit, period, dashboard_indicators(pillar)))
     return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_context(unit, period, indicators) -> dict:
+    board = dashboard_for(unit, period, indicators)
+    communes = commune_ranking(unit, period, indicators)
+    teams = (
+        team_scores(unit, period, indicators, board.computed_at, timezone.localdate()) if board.computed_at else []
+    )
+    top_communes, weak_communes = top_and_bottom(communes)
+    top_teams, weak_teams = top_and_bottom(teams, shown=len(teams) if unit.level == Level.COMMUNE else RANK_SHOWN)
+    charts = [trend_chart(trend_for(unit, period, indicators), indicators)]
+    if board.rows:
+        charts.append(children_chart(board.rows))
+    return {
+        "dashboard": board, "charts": charts,
+        "top_communes": top_communes, "weak_communes": weak_communes,
+        "top_teams": top_teams, "weak_teams": weak_teams,
+    }
 
 
 def _summary_period(request, unit):

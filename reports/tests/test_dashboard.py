@@ -1,17 +1,25 @@
 """The dashboard: an approval reaches it through the stale mark and the beat task; scoped, drill-down, colours."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from reports.models import IndicatorSummary, StaleRollup
+from accounts.choices import Role
+from accounts.tests.factories import UserFactory
+from reports.models import IndicatorSummary, Report, ReportValue, StaleRollup, UnitSummary
 from reports.services import report_approve
 from reports.tasks import drain_stale_rollups
+from reports.tests.conftest import FOUNDED, lead
+from reports.tests.factories import ScheduleFactory
 from reports.tests.helpers import save
 from targets.choices import TargetMode
 from targets.models import Period
 from targets.tests.factories import TargetFactory
+from teams.tests.factories import TeamFactory
+from units.tests.factories import PopulationFigureFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +81,182 @@ def test_province_staff_drill_down_to_a_commune(page, live_server, approved):
     assert page.locator("td.rating-amber").count() >= 1
     fits_the_phone(page)
     shoot(page, "dashboard-commune")
+
+
+# --- the pre-reform map: province → district → commune -------------------------------------------------
+
+
+@pytest.fixture
+def old_map(setup):
+    """Quảng Ngãi (P) before the reform. The team of Thôn 1 (commune C1, district D1) reports every month of Q3
+    2026 on time: 4 visits each and 150 of 300 households guided (140 in June). The team of Tổ 5 (C2, district
+    D2) sends September only, late: 3 visits, 60 households. Targets for Q3: half the households (the
+    province's percentage, applying below) and 10 visits for each commune."""
+    from reports.rollups import rollup_province
+
+    world = setup.world
+    ScheduleFactory(province=world["P"])
+    village = VillageFactory(parent=world["C2"], name="Tổ 5")
+    for unit in (world["V1"], village):
+        PopulationFigureFactory(unit=unit, as_of=datetime.date(2025, 1, 1), households=300)
+    staff = UserFactory(username="quangngai", role=Role.PROVINCE_STAFF, scope_unit=world["P"])
+    strong = lead(TeamFactory(unit=world["V1"], name="Tổ CNSCĐ Thôn 1", decision_date=FOUNDED), UserFactory(role=Role.TEAM_LEADER, scope_unit=world["V1"]))
+    weak = lead(TeamFactory(unit=village, name="Tổ CNSCĐ Tổ 5", decision_date=FOUNDED), UserFactory(role=Role.TEAM_LEADER, scope_unit=village))
+    quarter = Period.objects.get(kind="quarter", year=2026, number=3)
+    TargetFactory(indicator=setup.households, period=quarter, unit=world["P"], mode=TargetMode.PERCENT, value=Decimal("50"))
+    for commune in ("C1", "C2"):
+        TargetFactory(indicator=setup.visits, period=quarter, unit=world[commune], mode=TargetMode.ABSOLUTE, value=Decimal("10"))
+    for team, month, visits, households in [(strong, month, 4, 150) for month in (7, 8, 9)] + [(strong, 6, 5, 140), (weak, 9, 3, 60)]:
+        leader = team.memberships.get().person.user
+        report = save(leader, team, setup.period(month), {setup.visits.pk: visits, setup.households.pk: households}, submit=True)
+        report_approve(user=setup.personas["admin"], report=report)
+        if team == strong:  # sent the day before its deadline
+            sent = timezone.make_aware(datetime.datetime.combine(report.deadline - datetime.timedelta(days=1), datetime.time(9)))
+            Report.objects.filter(pk=report.pk).update(submitted_at=sent)
+    for number in (2, 3):
+        rollup_province(province=world["P"], year=2026, quarter=number)
+    setup.staff, setup.strong, setup.weak, setup.quarter = staff, strong, weak, quarter
+    return setup
+
+
+def series(chart, label):
+    return next(item.values for item in chart.series if item.label == label)
+
+
+def test_province_dashboard_charts_ranks_and_keeps_the_pillar(old_map, client):
+    world = old_map.world
+    client.force_login(old_map.staff)
+    response = client.get(reverse("reports:dashboard"), {"period": old_map.quarter.pk})
+    assert response.status_code == 200 and response.context["unit"] == world["P"]
+    assert [row.unit for row in response.context["dashboard"].rows] == [world["D1"], world["D2"]]
+
+    trend, children = response.context["charts"]
+    assert trend.labels == ["Quý 2/2026", "Quý 3/2026"]
+    households = f"{old_map.households.name} (%)"
+    assert series(trend, households) == [23.3, 35.0]  # 140 of 600 households, then 150 + 60
+    summaries = UnitSummary.objects.filter(unit=world["P"]).order_by("period__start")
+    assert series(trend, "Báo cáo đã nhận (%)") == [float(row.completeness) for row in summaries if row.period.kind == "quarter"]
+    assert not any(old_map.visits.name in item.label for item in trend.series)  # the province has no visits target
+    assert children.labels == [world["D1"].name, world["D2"].name]
+    assert series(children, "Mức đạt bình quân so với chỉ tiêu (%)") == [100.0, 40.0]  # 50% and 20% of households, target 50%
+
+    # Every commune (not only the units right below), by average achievement: (120 + 100) / 2 and (30 + 40) / 2.
+    communes = response.context["top_communes"]
+    assert [(rank.unit, rank.achievement) for rank in communes] == [(world["C1"], Decimal("110.0")), (world["C2"], Decimal("35.0"))]
+    teams = response.context["top_teams"]
+    # Thôn 1: 3 of 3 due reports on time, households 50% of 50%; Tổ 5: 0 of 3, 20% of 50%. The visits targets
+    # are the communes' and are not split among the teams: they do not count for a team.
+    assert [(team.team_id, team.due, team.on_time, team.achievement, team.score) for team in teams] == [
+        (old_map.strong.pk, 3, 3, Decimal("100.0"), Decimal("100.0")),
+        (old_map.weak.pk, 3, 0, Decimal("40.0"), Decimal("20.0")),
+    ]
+    html = response.content.decode()
+    assert 'id="team-score-help"' in html and 'id="trend-chart"' in html and "js/dashboard.js" in html
+
+    page = client.get(reverse("reports:dashboard"), {"period": old_map.quarter.pk, "pillar": "team_activity"})
+    assert page.context["dashboard"].indicators == [old_map.visits]
+    html = page.content.decode()
+    assert f'{reverse("reports:dashboard_unit", args=[world["D1"].pk])}?period={old_map.quarter.pk}&amp;pillar=team_activity' in html
+    assert 'value="team_activity" selected' in html
+    assert [rank.achievement for rank in page.context["top_communes"]] == [Decimal("120.0"), Decimal("30.0")]
+    empty = client.get(reverse("reports:dashboard"), {"period": old_map.quarter.pk, "pillar": "digital_economy"})
+    assert empty.context["dashboard"].indicators == [] and "Không có chỉ tiêu" in empty.content.decode()
+
+
+def test_team_scores_are_cached_until_the_summary_is_recomputed(old_map, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.rollups import rollup_province
+
+    client.force_login(old_map.staff)
+    url = reverse("reports:dashboard_unit", args=[old_map.world["P"].pk])
+    client.get(url, {"period": old_map.quarter.pk})
+    with CaptureQueriesContext(connection) as queries:
+        cached = client.get(url, {"period": old_map.quarter.pk})
+    assert not any("reports_reportvalue" in query["sql"] for query in queries.captured_queries)
+    ReportValue.objects.filter(team=old_map.weak, indicator=old_map.households).update(value=150)
+    assert cached.context["top_teams"][1].achievement == Decimal("40.0")
+    rollup_province(province=old_map.world["P"], year=2026, quarter=3)
+    fresh = client.get(url, {"period": old_map.quarter.pk})
+    assert fresh.context["top_teams"][1].achievement == Decimal("100.0")
+
+
+def test_commune_dashboard_ranks_its_teams_and_has_no_units_below(old_map, client):
+    world = old_map.world
+    client.force_login(old_map.staff)
+    response = client.get(reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk})
+    assert response.context["dashboard"].rows == [] and len(response.context["charts"]) == 1
+    assert series(response.context["charts"][0], f"{old_map.visits.name} (% so với chỉ tiêu)") == [None, 120.0]
+    assert [score.team_id for score in response.context["top_teams"]] == [old_map.strong.pk]
+    assert response.context["weak_teams"] == [] and response.context["top_communes"] == []
+    html = response.content.decode()
+    assert "Không có đơn vị" in html and 'id="print-button"' in html
+    assert [crumb.pk for crumb in response.context["breadcrumbs"]] == [world["P"].pk, world["D1"].pk]
+
+
+def test_breadcrumbs_stop_at_the_users_scope_and_other_units_are_404(old_map, client):
+    world = old_map.world
+    client.force_login(UserFactory(username="moduc", role=Role.DISTRICT_STAFF, scope_unit=world["D1"]))
+    response = client.get(reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk, "pillar": "nonsense"})
+    assert response.status_code == 200 and response.context["pillar"] == ""
+    assert [crumb.pk for crumb in response.context["breadcrumbs"]] == [world["D1"].pk]
+    assert reverse("reports:dashboard_unit", args=[world["P"].pk]) not in response.content.decode()
+    for unit in ("P", "D2", "C2", "K1"):
+        assert client.get(reverse("reports:dashboard_unit", args=[world[unit].pk])).status_code == 404
+
+
+def test_ranking_shows_the_top_and_the_weakest_apart():
+    from reports.rankings import top_and_bottom
+
+    assert top_and_bottom(list(range(25))) == (list(range(10)), list(range(24, 14, -1)))
+    assert top_and_bottom(list(range(13))) == (list(range(10)), [12, 11, 10])
+    assert top_and_bottom(list(range(4))) == (list(range(4)), [])
+
+
+@pytest.mark.browser
+def test_province_staff_drill_down_province_district_commune(page, live_server, old_map):
+    from reports.tests.test_browser import fits_the_phone, shoot
+    from totech.tests.browser import SCREENSHOTS, log_in
+
+    world = old_map.world
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_server, "quangngai")
+    page.goto(f"{live_server.url}{reverse('reports:dashboard')}?period={old_map.quarter.pk}")
+    assert world["P"].name in page.inner_text("h1")
+    assert page.evaluate("Object.keys(Chart.instances).length") == 2  # the trend and the districts
+    fits_the_phone(page)
+    shoot(page, "dashboard-old-province")
+    page.set_viewport_size({"width": 1280, "height": 900})  # printed from a desktop
+    page.emulate_media(media="print")
+    for hidden in ("nav.navbar", "footer", "#print-button", "#period-select"):
+        assert not page.locator(hidden).is_visible()
+    assert page.locator("canvas").first.is_visible() and page.locator("#dashboard-meta").is_visible()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what the browser does before printing
+    page.pdf(path=SCREENSHOTS / "dashboard-old-province.pdf", prefer_css_page_size=True)
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+
+    page.click(f".dashboard-table a[href^='{reverse('reports:dashboard_unit', args=[world['D1'].pk])}']")
+    page.wait_for_url(f"**{reverse('reports:dashboard_unit', args=[world['D1'].pk])}?period=*")
+    assert world["D1"].name in page.inner_text("h1")
+    assert page.locator(".breadcrumb").inner_text().startswith(world["P"].name)
+    shoot(page, "dashboard-old-district")
+
+    page.click(f".dashboard-table a[href^='{reverse('reports:dashboard_unit', args=[world['C1'].pk])}']")
+    page.wait_for_url(f"**{reverse('reports:dashboard_unit', args=[world['C1'].pk])}?period=*")
+    assert world["C1"].name in page.inner_text("h1")
+    total = page.locator(".dashboard-table tfoot tr").inner_text()
+    visits = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.visits)
+    households = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.households)
+    summary = UnitSummary.objects.get(unit=world["C1"], period=old_map.quarter)
+    for shown in (str(visits.actual), f"{visits.achievement}% so với chỉ tiêu".replace(".", ","), f"{households.rate}%".replace(".", ","),
+                  f"{summary.reports_received}/{summary.reports_expected}"):
+        assert shown in total, (shown, total)
+    assert page.locator("#top-teams").inner_text().count(old_map.strong.name) == 1
+    page.locator(".chart-table summary").first.click()
+    assert "120,0" in page.locator(".chart-table table").first.inner_text()
+    fits_the_phone(page)
+    shoot(page, "dashboard-old-commune")
+    assert errors == []

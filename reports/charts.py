@@ -1,0 +1,59 @@
+"""The dashboard's charts: each one a table (labels × series) that Chart.js draws and the page also shows."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from targets.models import Indicator
+
+from .selectors import DashboardRow, TrendPoint
+
+
+@dataclass
+class Series:
+    label: str
+    values: list
+
+
+@dataclass
+class Chart:
+    id: str
+    kind: str  # a Chart.js type: "line" or "bar"
+    title: str
+    labels: list[str]
+    series: list[Series] = field(default_factory=list)
+
+    def add(self, label: str, values: list) -> None:
+        """A series of percentages; one without any value is left out."""
+        if any(value is not None for value in values):
+            self.series.append(Series(label, [None if value is None else float(value) for value in values]))
+
+    @property
+    def rows(self):
+        """The table behind the chart: one row per label, one column per series."""
+        return [(label, [series.values[index] for series in self.series]) for index, label in enumerate(self.labels)]
+
+    def data(self) -> dict:
+        return {"kind": self.kind, "labels": self.labels, "series": [{"label": s.label, "values": s.values} for s in self.series]}
+
+
+def indicator_label(indicator: Indicator) -> str:
+    """A percentage indicator is charted as its rate, a count as its achievement of the target."""
+    return _("%(name)s (%%)") % {"name": indicator.name} if indicator.is_percent else _("%(name)s (%% of target)") % {"name": indicator.name}
+
+
+def trend_chart(points: list[TrendPoint], indicators: list[Indicator]) -> Chart:
+    chart = Chart("trend-chart", "line", _("Trend over the quarters"), [str(point.period) for point in points])
+    for index, indicator in enumerate(indicators):
+        cells = [point.row.cells[index] for point in points]
+        chart.add(indicator_label(indicator), [cell and (cell.rate if indicator.is_percent else cell.achievement) for cell in cells])
+    chart.add(_("Reports received (%)"), [point.row.summary and point.row.summary.completeness for point in points])
+    chart.add(_("Villages covered (%)"), [point.row.summary and point.row.summary.coverage for point in points])
+    return chart
+
+
+def children_chart(rows: list[DashboardRow]) -> Chart:
+    chart = Chart("children-chart", "bar", _("Units below"), [row.unit.name for row in rows])
+    chart.add(_("Average achievement of the targets (%)"), [row.achievement for row in rows])
+    chart.add(_("Reports received (%)"), [row.summary and row.summary.completeness for row in rows])
+    return chart
