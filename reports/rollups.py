@@ -106,6 +106,12 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """'/1/7/42/' → ['/1/', '/1/7/']."""
+    ids = path.strip("/").split("/")
+    return ["/" + "/".join(ids[:depth]) + "/" for depth in range(1, len(ids))]
+
+
 @dataclass
 class Scope:
     """What one run recomputes: summary units and periods (rollup_periods). Facts are read under the `roots`,
@@ -121,7 +127,7 @@ class Scope:
 
     def __post_init__(self):
         paths = {unit.path for unit in self.units}
-        self.roots = [unit for unit in self.units if not any(unit.path.startswith(path) and unit.path != path for path in paths)]
+        self.roots = [unit for unit in self.units if not any(ancestor in paths for ancestor in ancestor_paths(unit.path))]
         self.province_ids = sorted({province_of(unit) for unit in self.units})
         self.everywhere = sum(root.level == Level.PROVINCE for root in self.roots) == Unit.objects.filter(level=Level.PROVINCE).count()
 
@@ -186,20 +192,23 @@ def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, 
     flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
     stocks = [indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW]
     indicator_in, indicator_params = _in("v.indicator_id", flows + stocks)
+    # The reporting periods as literals, not a subquery: the planner then reads them through the index on
+    # (approved, period, ...) instead of scanning every month's values.
+    period_in, period_params = _in("v.period_id", sorted({source for source, _summary, _sole in sources}))
     flow_in, flow_params = _in("x.indicator_id", flows) if flows else ("1 = 0", [])
     rows = _fetch(
         f"""WITH {counted},
         sums AS (
             SELECT v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, SUM(v.value) AS total
             FROM {VALUE_TABLE} v
-            WHERE {approved} AND {indicator_in} AND v.period_id IN (SELECT source_id FROM counted)
+            WHERE {approved} AND {indicator_in} AND {period_in}
             GROUP BY v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id
         )
         SELECT c.summary_id, x.indicator_id, x.province_id, x.district_id, x.commune_id, SUM(x.total)
         FROM sums x JOIN counted c ON c.source_id = x.period_id
         WHERE {flow_in} OR c.sole = 1
         GROUP BY c.summary_id, x.indicator_id, x.province_id, x.district_id, x.commune_id""",
-        counted_params + facts_params + indicator_params + flow_params,
+        counted_params + facts_params + indicator_params + period_params + flow_params,
     )
     for summary_id, indicator_id, province_id, district_id, commune_id, total in rows:
         _add_up(totals, summary_id, indicator_id, (province_id, district_id, commune_id), total)
@@ -220,6 +229,8 @@ def _add_latest_stocks(totals, sources, approved, facts_params, stocks) -> None:
     databases use ROW_NUMBER()."""
     counted, counted_params = _values("counted", ["source_id", "summary_id"], sources)
     stock_in, stock_params = _in("v.indicator_id", stocks)
+    period_in, period_params = _in("v.period_id", sorted({source for source, _summary in sources}))
+    stock_in, stock_params = f"{stock_in} AND {period_in}", stock_params + period_params
     holder = "COALESCE(v.commune_id, v.district_id, v.province_id)"
     if connection.vendor == "postgresql":
         sql = f"""WITH {counted},
