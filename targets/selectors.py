@@ -59,34 +59,48 @@ def teams_serving(unit: Unit) -> QuerySet[Team]:
 # --- denominators ---------------------------------------------------------------------------------------
 
 
-def subtree_population_values(*, root: Unit, field: str, date: datetime.date) -> dict[int, int | None]:
-    """One population figure (`field`) for `root` and every unit under it, as of `date` (two queries).
+def population_values(*, roots=None, fields, dates) -> dict[tuple[str, datetime.date], dict[int, int | None]]:
+    """Population figures (`fields`) as of each of `dates` for every unit under `roots` (all units when None),
+    keyed (field, date) then unit id: two queries in all, whatever the number of units.
 
-    The rule: a unit's value is its own latest figure dated on or before `date` that has this field; a unit
+    The rule: a unit's value is its own latest figure dated on or before the date that has this field; a unit
     without one takes the sum of its children's values, but only when every child has a value (a partial sum
     would understate the denominator and overstate progress); otherwise it has none (None).
     """
-    units = list(Unit.objects.filter(path__startswith=root.path).values_list("pk", "parent_id", "path"))
-    own = {}
-    figures = (
-        PopulationFigure.objects.filter(unit__path__startswith=root.path, as_of__lte=date, **{f"{field}__isnull": False})
-        .order_by("unit_id", "-as_of")
-        .values_list("unit_id", field)
+    in_roots, figures_in_roots = Q(), Q()
+    for root in roots or ():
+        in_roots |= Q(path__startswith=root.path)
+        figures_in_roots |= Q(unit__path__startswith=root.path)
+    units = sorted(Unit.objects.filter(in_roots).values_list("pk", "parent_id", "path"), key=lambda row: -len(row[2]))
+    figures = list(
+        PopulationFigure.objects.filter(figures_in_roots, as_of__lte=max(dates, default=datetime.date.min)).order_by("unit_id", "-as_of").values_list("unit_id", "as_of", *fields)
     )
-    for unit_id, value in figures:
-        own.setdefault(unit_id, value)
     children = defaultdict(list)
     for pk, parent_id, _path in units:
         children[parent_id].append(pk)
-    values = {}
-    for pk, _parent_id, _path in sorted(units, key=lambda row: -len(row[2])):  # deepest first
-        if pk in own:
-            values[pk] = own[pk]
-        elif children[pk] and all(values[child] is not None for child in children[pk]):
-            values[pk] = sum(values[child] for child in children[pk])
-        else:
-            values[pk] = None
-    return values
+    result = {}
+    for position, field in enumerate(fields, start=2):
+        for date in dates:
+            own = {}
+            for row in figures:
+                if row[1] <= date and row[position] is not None:
+                    own.setdefault(row[0], row[position])
+            values = {}
+            for pk, _parent_id, _path in units:  # deepest first
+                if pk in own:
+                    values[pk] = own[pk]
+                elif children[pk] and all(values[child] is not None for child in children[pk]):
+                    values[pk] = sum(values[child] for child in children[pk])
+                else:
+                    values[pk] = None
+            result[(field, date)] = values
+    return result
+
+
+def subtree_population_values(*, root: Unit, field: str, date: datetime.date) -> dict[int, int | None]:
+    """One population figure (`field`) for `root` and every unit under it, as of `date` (two queries), by the
+    rule of `population_values`."""
+    return population_values(roots=[root], fields=[field], dates=[date])[(field, date)]
 
 
 def denominator_as_of(*, indicator: Indicator, unit: Unit, date: datetime.date) -> int | None:
@@ -100,6 +114,17 @@ def denominator_as_of(*, indicator: Indicator, unit: Unit, date: datetime.date) 
     if not indicator.is_percent or not indicator.denominator_field:
         return None
     return subtree_population_values(root=unit, field=indicator.denominator_field, date=date)[unit.pk]
+
+
+def denominators_as_of(*, indicators, unit: Unit, date: datetime.date) -> dict[int, int | None]:
+    """`denominator_as_of` of each percentage indicator with a population denominator, keyed by indicator id:
+    two queries in all (a report form has several percentages, on two or three population fields)."""
+    wanted = [indicator for indicator in indicators if indicator.is_percent and indicator.denominator_field]
+    if not wanted:
+        return {}
+    fields = sorted({indicator.denominator_field for indicator in wanted})
+    values = population_values(roots=[unit], fields=fields, dates=[date])
+    return {indicator.pk: values[(indicator.denominator_field, date)][unit.pk] for indicator in wanted}
 
 
 # --- effective targets ----------------------------------------------------------------------------------
