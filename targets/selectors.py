@@ -40,7 +40,7 @@ def periods_visible_to(user) -> QuerySet[Period]:
         return Period.objects.select_related("unit")
     above = Q()
     if user.scope_unit_id:
-        above = Q(unit__in=[ancestor.pk for ancestor in user.scope_unit.ancestors()])
+        above = Q(unit__in=user.scope_unit.ancestor_ids())
     return Period.objects.filter(Q(unit__isnull=True) | unit_scope_q(user, "unit") | above).select_related("unit")
 
 
