@@ -299,6 +299,7 @@ def _submitted(*, report: Report, user, from_status: str) -> None:
         notify(
             user=reviewer, kind=NotificationKind.SUBMITTED, key=f"transition:{transition.pk}", url=report_url(report),
             message=_("%(team)s sent its report for %(subject)s: waiting for your review.") % {"team": report.team, "subject": report.subject},
+            new_key=True,
         )
 
 
@@ -464,14 +465,17 @@ def _notify_leaders(report: Report, kind: str, template: str, comment: str = "")
         )
 
 
-def notify(*, user: User, kind: str, key: str, message: str, url: str = "") -> Notification | None:
+def notify(*, user: User, kind: str, key: str, message: str, url: str = "", new_key: bool = False) -> Notification | None:
     """Put a message in the user's portal inbox, and email it where an address is known; once per user and
-    key, so a reminder run twice sends nothing the second time. Returns the notification when it is new."""
-    notification, created = Notification.objects.get_or_create(
-        user=user, key=key, defaults={"kind": kind, "message": message[:300], "url": url}
-    )
-    if not created:
-        return None
+    key, so a reminder run twice sends nothing the second time. Returns the notification when it is new.
+    `new_key`: the key cannot have been used yet (it names a transition just recorded), no need to look."""
+    fields = {"kind": kind, "message": message[:300], "url": url}
+    if new_key:
+        notification = Notification.objects.create(user=user, key=key, **fields)
+    else:
+        notification, created = Notification.objects.get_or_create(user=user, key=key, defaults=fields)
+        if not created:
+            return None
     address = user.email or getattr(getattr(user, "person", None), "email", "")
     if address:
         try:
