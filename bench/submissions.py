@@ -120,6 +120,28 @@ class Client(threading.Thread):
                 self.results.append(("ok", 0, 302))
 
 
+def queries_per_submission(team, user, today, values):
+    """The SQL queries of one GET of the form and its POST, through Django's test client in this process (a
+    leader not among the clients; what it writes is cleaned with the rest)."""
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.selectors import slots_for_team
+
+    client = DjangoClient()
+    client.force_login(user)
+    period = next(slot.period for slot in slots_for_team(team, today) if slot.report is None and slot.period)
+    path = f"/reports/new/{team.pk}/period/{period.pk}/"
+    client.get(path)  # the session's first use
+    with CaptureQueriesContext(connection) as get:
+        client.get(path)
+    with CaptureQueriesContext(connection) as post:
+        response = client.post(path, {**values, "activities": "x", "version": "0", "action": "submit"})
+    assert response.status_code == 302, response.status_code
+    return len(get.captured_queries), len(post.captured_queries)
+
+
 def cpu_seconds(server_pid):
     """CPU seconds (user + system) of gunicorn's workers and of their PostgreSQL backends (persistent connections,
     told apart by application_name), read from /proc: PostgreSQL must run on this host."""
@@ -171,7 +193,8 @@ def main():
     from reports.selectors import indicators_for, slots_for_team
 
     load_before = Path("/proc/loadavg").read_text().split()[0]
-    pairs = bench_teams()[: args.clients]
+    leaders = bench_teams()
+    pairs = leaders[: args.clients]
     if len(pairs) < args.clients:
         sys.exit(f"Only {len(pairs)} bench_leader_* accounts: run bench/national_data.py first.")
     teams = [team for team, _user in pairs]
@@ -180,6 +203,11 @@ def main():
     indicators = indicators_for()
     # Small values pass every check (percentages under the village's denominators, activations <= e-IDs).
     values = {f"value_{indicator.pk}": "1" for indicator in indicators}
+    if len(leaders) > args.clients:
+        spare_team, spare_user = leaders[args.clients]
+        clean([spare_team])
+        print("SQL queries of one GET (the form) + POST (save and send): %s + %s" % queries_per_submission(spare_team, spare_user, today, values))
+        print(f"cleaned {clean([spare_team])} report of the query count")
     clients, results = [], []
     for team, user in pairs:
         django_client = DjangoClient()

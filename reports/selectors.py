@@ -45,7 +45,7 @@ def requests_visible_to(user) -> QuerySet[ReportRequest]:
         return ReportRequest.objects.none()
     above = Q()
     if user.scope_unit_id:
-        above = Q(unit__in=[ancestor.pk for ancestor in user.scope_unit.ancestors()])
+        above = Q(unit__in=user.scope_unit.ancestor_ids())
     return ReportRequest.objects.filter(unit_scope_q(user) | above).select_related("unit", "requested_by")
 
 
@@ -198,33 +198,44 @@ class Slot:
         return self.request.covers_end if self.request else self.period.end
 
 
-def slots_for_team(team: Team, today: datetime.date) -> list[Slot]:
+def slots_for_team(
+    team: Team, today: datetime.date, *, period: Period | None = None, request: ReportRequest | None = None
+) -> list[Slot]:
     """Every report the team owes up to today: periods of its province's schedule that have started (the
     current one can be drafted), campaigns run by its unit or a unit above, and ad-hoc requests made there;
-    only those during which the team was active. Each carries the team's report, if started."""
+    only those during which the team was active. Each carries the team's report, if started.
+
+    Given a `period` or a `request`, only its slot, if the team owes it (what `slot_for` asks; fewer reads)."""
+    one = period is not None or request is not None
     slots = []
-    schedule = schedule_for(team.unit)
+    schedule = schedule_for(team.unit) if not one or (period and period.kind != PeriodKind.CAMPAIGN) else None
     if schedule is not None:
         periods = Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, start__lte=today)
+        periods = periods.filter(pk=period.pk) if one else periods
         slots += [
             Slot(team, ReportKind.PERIODIC, periodic_deadline(period, schedule), period=period)
             for period in periods
             if was_active_during(team, period.start, period.end)
         ]
     chain = ancestor_ids(team.unit)
-    campaigns = Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit_id__in=chain, start__lte=today).prefetch_related("deadlines")
-    slots += [
-        Slot(team, ReportKind.CAMPAIGN, campaign_deadline(campaign), period=campaign)
-        for campaign in campaigns
-        if was_active_during(team, campaign.start, campaign.end)
-    ]
-    requests = ReportRequest.objects.filter(unit_id__in=chain, covers_start__lte=today)
-    slots += [
-        Slot(team, ReportKind.AD_HOC, request.deadline, request=request)
-        for request in requests
-        if was_active_during(team, request.covers_start, request.covers_end)
-    ]
+    if not one or (period and period.kind == PeriodKind.CAMPAIGN):
+        campaigns = Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit_id__in=chain, start__lte=today)
+        campaigns = campaigns.filter(pk=period.pk) if one else campaigns
+        slots += [
+            Slot(team, ReportKind.CAMPAIGN, campaign_deadline(campaign), period=campaign)
+            for campaign in campaigns.prefetch_related("deadlines")
+            if was_active_during(team, campaign.start, campaign.end)
+        ]
+    if not one or request:
+        requests = ReportRequest.objects.filter(unit_id__in=chain, covers_start__lte=today)
+        requests = requests.filter(pk=request.pk) if one else requests
+        slots += [
+            Slot(team, ReportKind.AD_HOC, ad_hoc.deadline, request=ad_hoc)
+            for ad_hoc in requests
+            if was_active_during(team, ad_hoc.covers_start, ad_hoc.covers_end)
+        ]
     reports = team.reports.select_related("period", "request")
+    reports = reports.filter(period=period, request=request) if one else reports
     by_slot = {(report.period_id, report.request_id): report for report in reports}
     for slot in slots:
         slot.report = by_slot.get((slot.period.pk if slot.period else None, slot.request.pk if slot.request else None))
@@ -234,7 +245,7 @@ def slots_for_team(team: Team, today: datetime.date) -> list[Slot]:
 def slot_for(team: Team, *, period: Period | None = None, request: ReportRequest | None = None) -> Slot | None:
     """The slot a new report fills, or None when the team owes no report for that period or request."""
     wanted = (period.pk if period else None, request.pk if request else None)
-    for slot in slots_for_team(team, timezone.localdate()):
+    for slot in slots_for_team(team, timezone.localdate(), period=period, request=request):
         if (slot.period.pk if slot.period else None, slot.request.pk if slot.request else None) == wanted:
             return slot
     return None

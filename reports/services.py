@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 from accounts.choices import Role
 from accounts.models import User
 from targets.models import Indicator, Period
-from targets.selectors import denominator_as_of
+from targets.selectors import denominators_as_of
 from targets.services import periods_generate
 from teams.choices import TeamRole, TeamStatus
 from teams.models import Team
@@ -44,6 +44,7 @@ from .selectors import (
     can_request_reports,
     can_review_report,
     can_set_schedule,
+    Slot,
     indicators_for,
     slot_for,
     slots_for_team,
@@ -55,6 +56,8 @@ MAX_PHOTOS = 4
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 TEXT_FIELDS = ("activities", "difficulties", "proposals")
+# A report's foreign keys come from rows the service has just read: full_clean need not query each one again.
+REPORT_KEYS = ("team", "period", "request", "village", "commune", "district", "province", "created_by")
 
 
 def value_field(indicator) -> str:
@@ -134,13 +137,16 @@ def _locked_error(report: Report):
     return ValidationError({NON_FIELD_ERRORS: [message]})
 
 
-def _slot_report(*, user, team: Team, period: Period | None, request: ReportRequest | None) -> tuple[Report, bool]:
-    """The team's report for the period or request, locked; created (as a draft) on first save."""
+def _slot_report(
+    *, user, team: Team, period: Period | None, request: ReportRequest | None, slot: Slot | None
+) -> tuple[Report, bool]:
+    """The team's report for the period or request, locked; created (as a draft) on first save, in `slot`
+    when the caller has looked it up already."""
     lookup = {"team": team, "period": period, "request": request}
     report = Report.objects.select_for_update().filter(**lookup).first()
     if report is not None:
         return report, False
-    slot = slot_for(team, period=period, request=request)
+    slot = slot or slot_for(team, period=period, request=request)
     if slot is None:
         raise ValidationError({NON_FIELD_ERRORS: [_("This team is not expected to send a report for this period.")]})
     units = units_of(team)
@@ -148,7 +154,7 @@ def _slot_report(*, user, team: Team, period: Period | None, request: ReportRequ
         **lookup, kind=slot.kind, deadline=slot.deadline, created_by=user,
         village=units[Level.VILLAGE], commune=units[Level.COMMUNE], district=units[Level.DISTRICT], province=units[Level.PROVINCE],
     )
-    report.full_clean(validate_constraints=False)
+    report.full_clean(exclude=REPORT_KEYS, validate_constraints=False)
     try:
         with transaction.atomic():  # two first saves at once: the second finds the first one's report
             report.save()
@@ -158,17 +164,18 @@ def _slot_report(*, user, team: Team, period: Period | None, request: ReportRequ
     return report, True
 
 
-def _same_content(report: Report, values: dict[int, int | None], texts: dict[str, str]) -> bool:
-    stored = dict(report.values.values_list("indicator_id", "value"))
+def _same_content(report: Report, created: bool, values: dict[int, int | None], texts: dict[str, str]) -> bool:
+    stored = {} if created else dict(report.values.values_list("indicator_id", "value"))
     return all(stored.get(pk) == value for pk, value in values.items()) and all(
         getattr(report, name) == texts.get(name, "") for name in TEXT_FIELDS
     )
 
 
-def _check_values(report: Report, indicators: list[Indicator], values: dict[int, int | None], submit: bool) -> None:
+def _check_values(
+    report: Report, indicators: list[Indicator], values: dict[int, int | None], submit: bool, denominators: dict[int, int | None]
+) -> None:
     """Values must not exceed the unit's denominator; a submitted report has every value (0 when none)."""
     errors = {}
-    on = report.request.covers_end if report.request_id else report.period.end
     for indicator in indicators:
         value = values.get(indicator.pk)
         key = value_field(indicator)
@@ -186,7 +193,7 @@ def _check_values(report: Report, indicators: list[Indicator], values: dict[int,
                     % {"base": indicator.denominator_indicator.name, "count": base}
                 ]
         elif indicator.is_percent:
-            denominator = denominator_as_of(indicator=indicator, unit=report.team.unit, date=on)
+            denominator = denominators.get(indicator.pk)
             if denominator is not None and value > denominator:
                 errors[key] = [
                     _("Larger than the %(what)s of %(unit)s (%(count)s): check the figure.")
@@ -196,17 +203,19 @@ def _check_values(report: Report, indicators: list[Indicator], values: dict[int,
         raise ValidationError(errors)
 
 
-def _write_values(report: Report, indicators: list[Indicator], values: dict[int, int | None]) -> None:
-    existing = {row.indicator_id: row for row in report.values.all()}
+def _write_values(report: Report, created: bool, indicators: list[Indicator], values: dict[int, int | None]) -> None:
+    existing = {} if created else {row.indicator_id: row for row in report.values.all()}
     copied = _copied_fields(report)
+    new = []
     for indicator in indicators:
         value = values.get(indicator.pk)
         row = existing.get(indicator.pk)
         if row is None:
-            ReportValue.objects.create(report=report, indicator=indicator, value=value, **copied)
+            new.append(ReportValue(report=report, indicator=indicator, value=value, **copied))
         elif row.value != value:
             row.value = value
             row.save(update_fields=["value"])
+    ReportValue.objects.bulk_create(new)
 
 
 def _copied_fields(report: Report) -> dict:
@@ -228,6 +237,9 @@ def report_save(
     period: Period | None = None,
     request: ReportRequest | None = None,
     submit: bool = False,
+    slot: Slot | None = None,
+    indicators: list[Indicator] | None = None,
+    denominators: dict[int, int | None] | None = None,
     **texts: str,
 ) -> Report:
     """Save the team's report for a period (or ad-hoc request) as the leader typed it, and send it if `submit`.
@@ -236,6 +248,10 @@ def report_save(
     the one the form was loaded at: when someone saved since, and what they saved differs from this input,
     nothing is written (StaleReportError). Sending twice is harmless: the second time finds the
     same content already sent and changes nothing.
+
+    What the form has looked up already can be passed on, so it is not read twice: the `slot` a new report
+    fills, the `indicators` a new report carries (`indicators_for()`) and the team's `denominators` as of the
+    report's date (`denominators_as_of`, keyed by indicator id).
     """
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
@@ -244,37 +260,46 @@ def report_save(
         raise ValueError("report_save takes a period or a request")
     if not teams_led_by(user).filter(pk=team.pk).exists():
         raise ValidationError({NON_FIELD_ERRORS: [_("Only the team's leader can fill in its report.")]})
-    report, created = _slot_report(user=user, team=team, period=period, request=request)
-    same = _same_content(report, values, texts)
+    report, created = _slot_report(user=user, team=team, period=period, request=request, slot=slot)
+    same = _same_content(report, created, values, texts)
     if not report.is_editable:
         if same and (report.status in AWAITING_REVIEW or not submit):
             return report  # a repeated send (double tap, retry after a dropped answer)
         raise _locked_error(report)
     if not created and report.version != version and not same:
         raise StaleReportError()
-    indicators = indicators_for(report)
-    _check_values(report, indicators, values, submit)
-    _write_values(report, indicators, values)
+    if not (created and indicators is not None):
+        indicators = indicators_for(report)
+    if denominators is None:
+        on = report.request.covers_end if report.request_id else report.period.end
+        denominators = denominators_as_of(indicators=indicators, unit=team.unit, date=on)
+    _check_values(report, indicators, values, submit, denominators)
+    _write_values(report, created, indicators, values)
     for name in TEXT_FIELDS:
         setattr(report, name, texts.get(name, ""))
     report.version += 1
-    report.full_clean(validate_constraints=False)
+    from_status = report.status
+    if submit:  # sent in the same save: one history row for the whole change
+        report.status = ReportStatus.RESUBMITTED if from_status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
+        report.submitted_at = report.submitted_at or timezone.now()
+    report.full_clean(exclude=REPORT_KEYS, validate_constraints=False)
     report.save()
     if submit:
-        _submit(report=report, user=user)
+        _submitted(report=report, user=user, from_status=from_status)
     return report
 
 
-def _submit(*, report: Report, user) -> None:
-    resubmit = report.status == ReportStatus.RETURNED
-    action, to_status = (Action.RESUBMIT, ReportStatus.RESUBMITTED) if resubmit else (Action.SUBMIT, ReportStatus.SUBMITTED)
-    if report.submitted_at is None:
-        report.submitted_at = timezone.now()
-    transition = _transition(report=report, user=user, action=action, to_status=to_status)
+def _submitted(*, report: Report, user, from_status: str) -> None:
+    """Record the sending of a report (already saved with its new status) and tell its reviewers."""
+    action = Action.RESUBMIT if report.status == ReportStatus.RESUBMITTED else Action.SUBMIT
+    transition = ReportTransition.objects.create(
+        report=report, action=action, from_status=from_status, to_status=report.status, actor=user
+    )
     for reviewer in reviewers_of(report):
         notify(
             user=reviewer, kind=NotificationKind.SUBMITTED, key=f"transition:{transition.pk}", url=report_url(report),
             message=_("%(team)s sent its report for %(subject)s: waiting for your review.") % {"team": report.team, "subject": report.subject},
+            new_key=True,
         )
 
 
@@ -427,7 +452,8 @@ def reviewers_of(report: Report) -> list[User]:
         role, unit_id = Role.DISTRICT_STAFF, report.district_id
     else:
         role, unit_id = Role.PROVINCE_STAFF, report.province_id
-    return list(User.objects.filter(role=role, scope_unit_id=unit_id, is_active=True))
+    # With their person (notify() reads its e-mail address when the account has none).
+    return list(User.objects.filter(role=role, scope_unit_id=unit_id, is_active=True).select_related("person"))
 
 
 def _notify_leaders(report: Report, kind: str, template: str, comment: str = "") -> None:
@@ -439,14 +465,17 @@ def _notify_leaders(report: Report, kind: str, template: str, comment: str = "")
         )
 
 
-def notify(*, user: User, kind: str, key: str, message: str, url: str = "") -> Notification | None:
+def notify(*, user: User, kind: str, key: str, message: str, url: str = "", new_key: bool = False) -> Notification | None:
     """Put a message in the user's portal inbox, and email it where an address is known; once per user and
-    key, so a reminder run twice sends nothing the second time. Returns the notification when it is new."""
-    notification, created = Notification.objects.get_or_create(
-        user=user, key=key, defaults={"kind": kind, "message": message[:300], "url": url}
-    )
-    if not created:
-        return None
+    key, so a reminder run twice sends nothing the second time. Returns the notification when it is new.
+    `new_key`: the key cannot have been used yet (it names a transition just recorded), no need to look."""
+    fields = {"kind": kind, "message": message[:300], "url": url}
+    if new_key:
+        notification = Notification.objects.create(user=user, key=key, **fields)
+    else:
+        notification, created = Notification.objects.get_or_create(user=user, key=key, defaults=fields)
+        if not created:
+            return None
     address = user.email or getattr(getattr(user, "person", None), "email", "")
     if address:
         try:

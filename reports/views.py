@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from targets.choices import PeriodKind, Pillar
 from targets.models import Period
-from targets.selectors import denominator_as_of, periods_visible_to
+from targets.selectors import denominators_as_of, periods_visible_to
 from teams.models import Team
 from teams.selectors import teams_led_by, teams_visible_to
 from totech.pagination import paginate, query_without_page
@@ -71,10 +71,10 @@ def report_new(request, team_pk, period_pk=None, request_pk=None):
     team = get_object_or_404(teams_led_by(request.user).select_related("unit"), pk=team_pk)
     period = get_object_or_404(periods_visible_to(request.user), pk=period_pk) if period_pk else None
     ad_hoc = get_object_or_404(requests_visible_to(request.user), pk=request_pk) if request_pk else None
-    existing = team.reports.filter(period=period, request=ad_hoc).first()
+    slot = slot_for(team, period=period, request=ad_hoc)
+    existing = slot.report if slot else team.reports.filter(period=period, request=ad_hoc).first()
     if existing:
         return redirect("reports:edit", pk=existing.pk)
-    slot = slot_for(team, period=period, request=ad_hoc)
     if slot is None:
         raise Http404
     return _report_form(request, team=team, slot=slot, report=None)
@@ -89,14 +89,6 @@ def report_edit(request, pk):
         messages.info(request, _("This report has been sent: it can no longer be changed."))
         return redirect("reports:detail", pk=report.pk)
     return _report_form(request, team=report.team, slot=None, report=report)
-
-
-def _denominators(indicators, team: Team, on):
-    return {
-        indicator.pk: denominator_as_of(indicator=indicator, unit=team.unit, date=on)
-        for indicator in indicators
-        if indicator.is_percent and indicator.denominator_field
-    }
 
 
 def _initial(report: Report | None) -> dict:
@@ -115,7 +107,8 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
     ad_hoc = report.request if report else slot.request
     indicators = indicators_for(report)
     on = ad_hoc.covers_end if ad_hoc else period.end
-    form_kwargs = {"indicators": indicators, "denominators": _denominators(indicators, team, on)}
+    denominators = denominators_as_of(indicators=indicators, unit=team.unit, date=on)
+    form_kwargs = {"indicators": indicators, "denominators": denominators}
     if request.method == "POST":
         form = ReportForm(request.POST, **form_kwargs)
         submit = request.POST.get("action") == "submit"
@@ -123,7 +116,8 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
             try:
                 report = services.report_save(
                     user=request.user, team=team, period=period, request=ad_hoc, version=form.cleaned_data["version"],
-                    values=form.values(), submit=submit, **form.texts(),
+                    values=form.values(), submit=submit, slot=slot, indicators=indicators, denominators=denominators,
+                    **form.texts(),
                 )
             except services.StaleReportError as error:
                 current = Report.objects.get(team=team, period=period, request=ad_hoc)

@@ -40,7 +40,7 @@ def periods_visible_to(user) -> QuerySet[Period]:
         return Period.objects.select_related("unit")
     above = Q()
     if user.scope_unit_id:
-        above = Q(unit__in=[ancestor.pk for ancestor in user.scope_unit.ancestors()])
+        above = Q(unit__in=user.scope_unit.ancestor_ids())
     return Period.objects.filter(Q(unit__isnull=True) | unit_scope_q(user, "unit") | above).select_related("unit")
 
 
@@ -114,6 +114,17 @@ def denominator_as_of(*, indicator: Indicator, unit: Unit, date: datetime.date) 
     if not indicator.is_percent or not indicator.denominator_field:
         return None
     return subtree_population_values(root=unit, field=indicator.denominator_field, date=date)[unit.pk]
+
+
+def denominators_as_of(*, indicators, unit: Unit, date: datetime.date) -> dict[int, int | None]:
+    """`denominator_as_of` of each percentage indicator with a population denominator, keyed by indicator id:
+    two queries in all (a report form has several percentages, on two or three population fields)."""
+    wanted = [indicator for indicator in indicators if indicator.is_percent and indicator.denominator_field]
+    if not wanted:
+        return {}
+    fields = sorted({indicator.denominator_field for indicator in wanted})
+    values = population_values(roots=[unit], fields=fields, dates=[date])
+    return {indicator.pk: values[(indicator.denominator_field, date)][unit.pk] for indicator in wanted}
 
 
 # --- effective targets ----------------------------------------------------------------------------------

@@ -91,6 +91,12 @@ FORM_RENDERER = "totech.forms.BootstrapFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'totech.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if "DATABASE_URL" in env.ENVIRON:
+    # Persistent connections (a new PostgreSQL connection per request halved the submissions' throughput, see
+    # bench/README.md), checked before reuse after a restart of the server; ?conn_max_age= and
+    # ?conn_health_checks= in the URL take precedence.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -82,10 +82,13 @@ class Unit(models.Model):
             self.path = path
             Unit.objects.filter(pk=self.pk).update(path=path)
 
+    def ancestor_ids(self) -> list[int]:
+        """The ids of this unit's ancestors from the province down, read from its path (no query)."""
+        return [int(part) for part in self.path.strip("/").split("/")[:-1]]
+
     def ancestors(self):
         """This unit's ancestors from the province down, in one query."""
-        ids = [int(part) for part in self.path.strip("/").split("/")[:-1]]
-        return sorted(Unit.objects.filter(pk__in=ids), key=lambda unit: len(unit.path))
+        return sorted(Unit.objects.filter(pk__in=self.ancestor_ids()), key=lambda unit: len(unit.path))
 
     def is_within(self, other):
         return self.path.startswith(other.path)

@@ -7,11 +7,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from reports.models import Notification, Report
 from reports.services import report_approve, report_return
 from reports.tests.helpers import save
-from targets.choices import TargetMode
+from targets.choices import PopulationField, TargetMode
 from targets.models import Period
-from targets.tests.factories import TargetFactory
+from targets.tests.factories import IndicatorFactory, TargetFactory
+from units.tests.factories import PopulationFigureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,28 @@ def test_schedule_and_ad_hoc_request_forms(client, setup):
     response = client.post(reverse("reports:request_create"), {"title": "Báo cáo nhanh", "covers_start": "01/11/2026",
                                                                 "covers_end": "20/11/2026", "deadline": "10/11/2026"})
     assert "Hạn nộp không được ở quá khứ." in response.content.decode()
+
+
+def test_report_form_and_submission_stay_within_their_query_budget(client, setup, django_assert_max_num_queries):
+    """One GET of a new report's form and the POST that sends it (issue 7: submissions at the national peak).
+    Two percentages on different population fields: the denominators are still read once per request."""
+    people = IndicatorFactory(code="people_guided_pct", order=3, denominator_field=PopulationField.POPULATION)
+    PopulationFigureFactory(unit=setup.world["W1"], as_of=datetime.date(2025, 6, 1), households=None, population=900)
+    client.force_login(setup.personas["leader"])
+    url = reverse("reports:new", args=[setup.team.pk, setup.period(3).pk])
+    client.get(url)  # the session's first use
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert "900" in page and "300" in page  # both denominators in the help texts
+    data = {"version": "0", "action": "submit", "activities": "Hướng dẫn VNeID"}
+    data |= {f"value_{pk}": "5" for pk in (setup.households.pk, setup.visits.pk, people.pk)}
+    with django_assert_max_num_queries(27):
+        response = client.post(url, data)
+    report = Report.objects.get(team=setup.team, period=setup.period(3))
+    assert response.status_code == 302 and response.url == reverse("reports:detail", args=[report.pk])
+    assert report.status == "submitted" and report.submitted_at is not None
+    assert dict(report.values.values_list("indicator_id", "value")) == {setup.households.pk: 5, setup.visits.pk: 5, people.pk: 5}
+    assert [t.action for t in report.transitions.order_by("pk")] == ["create", "submit"]
+    assert report.history.count() == 2  # created, then saved and sent at once
+    assert Notification.objects.filter(user=setup.personas["commune"], key__startswith="transition:").count() == 1
+

@@ -1,6 +1,6 @@
 import datetime
 
-from targets.selectors import denominator_as_of, subtree_population_values
+from targets.selectors import denominator_as_of, denominators_as_of, subtree_population_values
 from units.selectors import population_as_of
 from units.tests.factories import PopulationFigureFactory
 
@@ -63,3 +63,24 @@ def test_counts_and_indicator_denominators_have_no_population_denominator(world)
     assert denominator_as_of(indicator=CountIndicatorFactory(), unit=world["W1"], date=JUN) is None
     # An absolute activation target is split like registrations: by eligible citizens.
     assert activations.share_field == "eid_eligible"
+
+
+def test_denominators_in_bulk_match_the_single_lookups_in_two_queries(world, django_assert_max_num_queries):
+    indicators = [
+        IndicatorFactory(code="eid", denominator_field="eid_eligible"),
+        IndicatorFactory(code="homes", denominator_field="households"),
+        IndicatorFactory(code="homes_online", denominator_field="households"),
+        CountIndicatorFactory(code="visits"),
+    ]
+    PopulationFigureFactory(unit=world["W1"], as_of=JAN, eid_eligible=800, households=300)
+    PopulationFigureFactory(unit=world["W1"], as_of=JUN, eid_eligible=850, households=None)
+    PopulationFigureFactory(unit=world["W2"], as_of=JAN, eid_eligible=500, households=200)
+    for date in (datetime.date(2023, 12, 31), datetime.date(2024, 3, 1), JUN):
+        for unit in (world["W1"], world["K1"]):
+            with django_assert_max_num_queries(2):
+                bulk = denominators_as_of(indicators=indicators, unit=unit, date=date)
+            single = {i.pk: denominator_as_of(indicator=i, unit=unit, date=date) for i in indicators if i.denominator_field and i.is_percent}
+            assert bulk == single
+    assert denominators_as_of(indicators=indicators, unit=world["W1"], date=JUN) == {
+        indicators[0].pk: 850, indicators[1].pk: 300, indicators[2].pk: 300,
+    }

@@ -26,3 +26,18 @@ def test_a_real_database_requires_a_real_secret_key():
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
     assert run_with(DATABASE_URL="postgres://postgres@127.0.0.1:5432/totech", SECRET_KEY="k" * 60).stdout.strip() == "k" * 60
+
+
+def test_a_real_database_keeps_its_connections_unless_the_url_says_otherwise():
+    show = "import django; django.setup(); from django.db import connection as c; print(c.settings_dict['CONN_MAX_AGE'], c.settings_dict['CONN_HEALTH_CHECKS'])"
+    base = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    env = {**base, "DJANGO_SETTINGS_MODULE": "totech.settings", "SECRET_KEY": "k" * 60}
+
+    def settings_for(url):
+        result = subprocess.run([sys.executable, "-c", show], cwd=ROOT, env={**env, "DATABASE_URL": url}, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    assert settings_for("postgres://postgres@127.0.0.1:5432/totech") == ["60", "True"]
+    assert settings_for("postgres://postgres@127.0.0.1:5432/totech?conn_max_age=600") == ["600", "True"]
+    assert settings_for("postgres://postgres@127.0.0.1:5432/totech?conn_max_age=0") == ["0", "True"]
