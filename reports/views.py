@@ -25,7 +25,7 @@ from .filters import ReportFilter
 from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
 from .models import Report, ReportingSchedule
 from .charts import children_chart, trend_chart
-from .presenters import row_cells, table_rows
+from .presenters import dashboard_table
 from .progress import progress
 from .rankings import RANK_SHOWN, commune_ranking, team_scores, top_and_bottom
 from .selectors import (
@@ -348,7 +348,7 @@ def _dashboard_context(unit, period, indicators) -> dict:
     if board.rows:
         charts.append(children_chart(board.rows))
     return {
-        "dashboard": board, "charts": charts, "table_rows": table_rows(board.rows), "total_cells": row_cells(board.total),
+        "dashboard": board, "charts": charts, "table": dashboard_table(board),
         "top_communes": top_communes, "weak_communes": weak_communes,
         "top_teams": top_teams, "weak_teams": weak_teams,
     }

@@ -260,3 +260,15 @@ def test_province_staff_drill_down_province_district_commune(page, live_server, 
     fits_the_phone(page)
     shoot(page, "dashboard-old-commune")
     assert errors == []
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_tables_numbers_read_as_localize_writes_them(language):
+    from django.utils import translation
+    from django.utils.formats import localize
+
+    from reports.presenters import Numbers
+
+    values = [0, 7, 999, 1000, 1234567, Decimal("80.0"), Decimal("1234.5"), Decimal("1E+2"), 35.0, 12345.6, -5, Decimal("-1234.5")]
+    with translation.override(language):
+        assert [Numbers()(value) for value in values] == [localize(value) for value in values]
