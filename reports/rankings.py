@@ -30,7 +30,9 @@ from units.models import Unit
 
 from .choices import ReportKind, ReportStatus
 from .models import IndicatorSummary, Report, ReportValue, UnitSummary
-from .selectors import active_during_q, average_achievement, periodic_deadline, schedule_for, was_active_during
+from .selectors import (
+    active_during_q, average_achievement, dashboard_indicators, periodic_deadline, schedule_for, was_active_during,
+)
 
 RANK_SHOWN = 10
 TEAM_SCORES_CACHE_SECONDS = 24 * 3600
@@ -208,3 +210,22 @@ def team_scores(unit: Unit, period: Period, indicators: list[Indicator], compute
         scores = _compute_team_scores(unit, period, indicators, today)
         cache.set(key, scores, TEAM_SCORES_CACHE_SECONDS)
     return scores
+
+
+def unit_team_scores(unit: Unit, period: Period, indicators: list[Indicator], today: datetime.date) -> list[TeamScore]:
+    """team_scores keyed by the unit's summary for the period; none while the unit has no summary."""
+    computed_at = UnitSummary.objects.filter(unit=unit, period=period).values_list("computed_at", flat=True).first()
+    return team_scores(unit, period, indicators, computed_at, today) if computed_at else []
+
+
+def warm_team_scores(province: Unit, year: int, quarter: int, today: datetime.date) -> int:
+    """After a province's quarter is rolled up: the team scores of the province and its districts (the dashboards'
+    default, every pillar), so that the first visitor reads them from the cache. The number of units warmed."""
+    period = Period.objects.filter(kind=PeriodKind.QUARTER, year=year, number=quarter).first()
+    if period is None:
+        return 0
+    indicators = dashboard_indicators()
+    units = [province, *Unit.objects.filter(path__startswith=province.path, level=Level.DISTRICT)]
+    for unit in units:
+        unit_team_scores(unit, period, indicators, today)
+    return len(units)
