@@ -31,7 +31,7 @@ from units.models import Unit
 from .choices import ReportKind, ReportStatus
 from .models import IndicatorSummary, Report, ReportValue, UnitSummary
 from .selectors import (
-    active_during_q, average_achievement, dashboard_indicators, periodic_deadline, schedule_for, was_active_during,
+    DashboardRow, active_during_q, average_achievement, dashboard_indicators, periodic_deadline, schedule_for, was_active_during,
 )
 
 RANK_SHOWN = 10
@@ -77,14 +77,19 @@ class UnitRank:
         return self.summary.timeliness if self.summary else None
 
 
-def commune_ranking(unit: Unit, period: Period, indicators: list[Indicator]) -> list[UnitRank]:
-    """Every commune under `unit` (not only the units right below it), best first."""
+def commune_ranking(unit: Unit, period: Period, indicators: list[Indicator], rows: list[DashboardRow] = ()) -> list[UnitRank]:
+    """Every commune under `unit` (not only the units right below it), best first. `rows`: the dashboard's rows
+    for the period and indicators; when the communes are the units right below, they are ranked from these."""
     communes = list(_communes_under(unit).exclude(pk=unit.pk).order_by("name"))
     if not communes:
         return []
-    averages = average_achievement(IndicatorSummary.objects.filter(period=period, unit__in=communes, indicator__in=indicators))
-    summaries = {row.unit_id: row for row in UnitSummary.objects.filter(period=period, unit__in=communes)}
-    ranked = [UnitRank(commune, averages.get((commune.pk, period.pk)), summaries.get(commune.pk)) for commune in communes]
+    known = {row.unit.pk: row for row in rows}
+    if all(commune.pk in known for commune in communes):
+        ranked = [UnitRank(commune, known[commune.pk].achievement, known[commune.pk].summary) for commune in communes]
+    else:
+        averages = average_achievement(IndicatorSummary.objects.filter(period=period, unit__in=communes, indicator__in=indicators))
+        summaries = {row.unit_id: row for row in UnitSummary.objects.filter(period=period, unit__in=communes)}
+        ranked = [UnitRank(commune, averages.get((commune.pk, period.pk)), summaries.get(commune.pk)) for commune in communes]
     ranked.sort(key=lambda row: (row.achievement is None, -(row.achievement or 0), -(row.completeness or 0), -(row.timeliness or 0)))
     return _number(ranked)
 

@@ -339,7 +339,7 @@ def dashboard(request, unit_pk=None):
 def _dashboard_context(unit, period, indicators) -> dict:
     """The team ranking is not here: it loads after the page (dashboard_teams)."""
     board = dashboard_for(unit, period, indicators)
-    top_communes, weak_communes = top_and_bottom(commune_ranking(unit, period, indicators))
+    top_communes, weak_communes = top_and_bottom(commune_ranking(unit, period, indicators, board.rows))
     charts = [trend_chart(trend_for(unit, period, indicators), indicators)]
     if board.rows:
         charts.append(children_chart(board.rows))
