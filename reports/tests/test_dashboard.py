@@ -305,3 +305,19 @@ def test_the_tables_numbers_read_as_localize_writes_them(language):
     values = [0, 7, 999, 1000, 1234567, Decimal("80.0"), Decimal("1234.5"), Decimal("1E+2"), 35.0, 12345.6, -5, Decimal("-1234.5")]
     with translation.override(language):
         assert [Numbers()(value) for value in values] == [localize(value) for value in values]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_chart_tables_read_as_floatformat_writes_them(language):
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    from reports.charts import Chart
+
+    values = [None, 0.0, 5.25, 99.95, 1234.56, 33.33333, 2.675]
+    chart = Chart("c", "bar", "Chart", [str(index) for index in range(len(values))])
+    chart.add("Series", values)
+    with translation.override(language):
+        assert [str(cells) for _label, cells in chart.rows] == [
+            '<td class="text-end">%s</td>' % ("—" if value is None else floatformat(value, 1)) for value in values
+        ]
