@@ -1,11 +1,14 @@
 """The dashboard's charts: each one a table (labels × series) that Chart.js draws and the page also shows."""
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from targets.models import Indicator
 
+from .presenters import Numbers
 from .selectors import DashboardRow, TrendPoint
 
 
@@ -30,8 +33,18 @@ class Chart:
 
     @property
     def rows(self):
-        """The table behind the chart: one row per label, one column per series."""
-        return [(label, [series.values[index] for series in self.series]) for index, label in enumerate(self.labels)]
+        """The table behind the chart: one row per label, its <td>s (the values as floatformat:1 writes them)."""
+        number = Numbers()
+        tenth = Decimal("0.1")
+
+        def cell(value) -> str:
+            shown = "—" if value is None else number(Decimal(repr(value)).quantize(tenth, ROUND_HALF_UP))
+            return f'<td class="text-end">{shown}</td>'
+
+        return [
+            (label, mark_safe("".join(cell(series.values[index]) for series in self.series)))  # noqa: S308 (numbers)
+            for index, label in enumerate(self.labels)
+        ]
 
     def data(self) -> dict:
         return {"kind": self.kind, "labels": self.labels, "series": [{"label": s.label, "values": s.values} for s in self.series]}

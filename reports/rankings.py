@@ -30,7 +30,9 @@ from units.models import Unit
 
 from .choices import ReportKind, ReportStatus
 from .models import IndicatorSummary, Report, ReportValue, UnitSummary
-from .selectors import active_during_q, average_achievement, periodic_deadline, schedule_for, was_active_during
+from .selectors import (
+    DashboardRow, active_during_q, average_achievement, dashboard_indicators, periodic_deadline, schedule_for, was_active_during,
+)
 
 RANK_SHOWN = 10
 TEAM_SCORES_CACHE_SECONDS = 24 * 3600
@@ -75,14 +77,19 @@ class UnitRank:
         return self.summary.timeliness if self.summary else None
 
 
-def commune_ranking(unit: Unit, period: Period, indicators: list[Indicator]) -> list[UnitRank]:
-    """Every commune under `unit` (not only the units right below it), best first."""
+def commune_ranking(unit: Unit, period: Period, indicators: list[Indicator], rows: list[DashboardRow] = ()) -> list[UnitRank]:
+    """Every commune under `unit` (not only the units right below it), best first. `rows`: the dashboard's rows
+    for the period and indicators; when the communes are the units right below, they are ranked from these."""
     communes = list(_communes_under(unit).exclude(pk=unit.pk).order_by("name"))
     if not communes:
         return []
-    averages = average_achievement(IndicatorSummary.objects.filter(period=period, unit__in=communes, indicator__in=indicators))
-    summaries = {row.unit_id: row for row in UnitSummary.objects.filter(period=period, unit__in=communes)}
-    ranked = [UnitRank(commune, averages.get((commune.pk, period.pk)), summaries.get(commune.pk)) for commune in communes]
+    known = {row.unit.pk: row for row in rows}
+    if all(commune.pk in known for commune in communes):
+        ranked = [UnitRank(commune, known[commune.pk].achievement, known[commune.pk].summary) for commune in communes]
+    else:
+        averages = average_achievement(IndicatorSummary.objects.filter(period=period, unit__in=communes, indicator__in=indicators))
+        summaries = {row.unit_id: row for row in UnitSummary.objects.filter(period=period, unit__in=communes)}
+        ranked = [UnitRank(commune, averages.get((commune.pk, period.pk)), summaries.get(commune.pk)) for commune in communes]
     ranked.sort(key=lambda row: (row.achievement is None, -(row.achievement or 0), -(row.completeness or 0), -(row.timeliness or 0)))
     return _number(ranked)
 
@@ -208,3 +215,22 @@ def team_scores(unit: Unit, period: Period, indicators: list[Indicator], compute
         scores = _compute_team_scores(unit, period, indicators, today)
         cache.set(key, scores, TEAM_SCORES_CACHE_SECONDS)
     return scores
+
+
+def unit_team_scores(unit: Unit, period: Period, indicators: list[Indicator], today: datetime.date) -> list[TeamScore]:
+    """team_scores keyed by the unit's summary for the period; none while the unit has no summary."""
+    computed_at = UnitSummary.objects.filter(unit=unit, period=period).values_list("computed_at", flat=True).first()
+    return team_scores(unit, period, indicators, computed_at, today) if computed_at else []
+
+
+def warm_team_scores(province: Unit, year: int, quarter: int, today: datetime.date) -> int:
+    """After a province's quarter is rolled up: the team scores of the province and its districts (the dashboards'
+    default, every pillar), so that the first visitor reads them from the cache. The number of units warmed."""
+    period = Period.objects.filter(kind=PeriodKind.QUARTER, year=year, number=quarter).first()
+    if period is None:
+        return 0
+    indicators = dashboard_indicators()
+    units = [province, *Unit.objects.filter(path__startswith=province.path, level=Level.DISTRICT)]
+    for unit in units:
+        unit_team_scores(unit, period, indicators, today)
+    return len(units)

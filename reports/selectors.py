@@ -407,21 +407,22 @@ class Dashboard:
 
 
 def _rows(units: list[Unit], periods: list[Period], indicators: list[Indicator]) -> dict[tuple[int, int], DashboardRow]:
-    """One row per (unit id, period id) from the summaries: four queries whatever the number of units and periods."""
+    """One row per (unit id, period id) from the summaries: two queries whatever the number of units and periods."""
     summaries = {(row.unit_id, row.period_id): row for row in UnitSummary.objects.filter(period__in=periods, unit__in=units)}
     indicator_rows = IndicatorSummary.objects.filter(period__in=periods, unit__in=units, indicator__in=indicators)
     cells = {(row.unit_id, row.period_id, row.indicator_id): row for row in indicator_rows}
-    averages = average_achievement(indicator_rows)
-    return {
-        (unit.pk, period.pk): DashboardRow(
-            unit,
-            summaries.get((unit.pk, period.pk)),
-            [cells.get((unit.pk, period.pk, indicator.pk)) for indicator in indicators],
-            averages.get((unit.pk, period.pk)),
-        )
-        for unit in units
-        for period in periods
-    }
+    rows = {}
+    for unit in units:
+        for period in periods:
+            row_cells = [cells.get((unit.pk, period.pk, indicator.pk)) for indicator in indicators]
+            rows[unit.pk, period.pk] = DashboardRow(unit, summaries.get((unit.pk, period.pk)), row_cells, _average(row_cells))
+    return rows
+
+
+def _average(cells: list[IndicatorSummary | None]) -> Decimal | None:
+    """average_achievement over cells already read."""
+    achievements = [cell.achievement for cell in cells if cell is not None and cell.achievement is not None]
+    return (sum(achievements) / len(achievements)).quantize(Decimal("0.1"), ROUND_HALF_UP) if achievements else None
 
 
 def dashboard_for(unit: Unit, period: Period, indicators: list[Indicator] | None = None) -> Dashboard:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from units.choices import Level
 from units.models import Unit
 
+from .rankings import warm_team_scores
 from .rollups import open_quarters, rollup_province, stale_province_quarters
 from .services import reminders_send
 
@@ -53,5 +54,10 @@ def recompute_open_quarters() -> int:
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
 def recompute_province_period(province_id: int, year: int, quarter: int | None = None) -> int:
-    """A province's quarter, or its year when `quarter` is None."""
-    return rollup_province(province=Unit.objects.get(pk=province_id), year=year, quarter=quarter)
+    """A province's quarter, or its year when `quarter` is None; then a quarter's team scores are computed
+    ahead of the dashboards' first visitor (they are cached until the next roll-up)."""
+    province = Unit.objects.get(pk=province_id)
+    written = rollup_province(province=province, year=year, quarter=quarter)
+    if quarter is not None:
+        warm_team_scores(province, year, quarter, timezone.localdate())
+    return written

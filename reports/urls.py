@@ -16,6 +16,7 @@ urlpatterns = [
     path("progress/", views.progress_view, name="progress"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<int:unit_pk>/", views.dashboard, name="dashboard_unit"),
+    path("dashboard/<int:unit_pk>/teams/", views.dashboard_teams, name="dashboard_teams"),
     path("dashboard/<int:unit_pk>/report.xlsx", views.dashboard_excel, name="dashboard_excel"),
     path("dashboard/<int:unit_pk>/data.xlsx", views.dashboard_data, name="dashboard_data"),
     path("schedules/", views.schedule_list, name="schedules"),

@@ -25,8 +25,9 @@ from .filters import ReportFilter
 from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
 from .models import Report, ReportingSchedule
 from .charts import children_chart, trend_chart
+from .presenters import dashboard_table
 from .progress import progress
-from .rankings import RANK_SHOWN, commune_ranking, team_scores, top_and_bottom
+from .rankings import RANK_SHOWN, commune_ranking, top_and_bottom, unit_team_scores
 from .selectors import (
     can_edit_report,
     can_reopen_report,
@@ -318,11 +319,11 @@ def dashboard(request, unit_pk=None):
     else:
         unit = units.filter(pk=request.user.scope_unit_id).first() or units.filter(level=Level.PROVINCE).order_by("name").first()
     periods, period = _summary_period(request, unit) if unit else (Period.objects.none(), None)
-    pillar = request.GET.get("pillar", "") if request.GET.get("pillar") in Pillar.values else ""
+    pillar = _pillar(request)
     context = {
         "unit": unit, "periods": periods[:40], "period": period, "pillar": pillar, "pillars": Pillar.choices,
         "breadcrumbs": units.filter(pk__in=ancestor_ids(unit)).exclude(pk=unit.pk).order_by("path") if unit else [],
-        "query": urlencode({"period": period.pk, **({"pillar": pillar} if pillar else {})}) if period else "",
+        "query": _query(period, pillar) if period else "",
     }
     if period:
         context.update(_dashboard_context(unit, period, dashboard_indicators(pillar)))
@@ -330,21 +331,40 @@ def dashboard(request, unit_pk=None):
 
 
 def _dashboard_context(unit, period, indicators) -> dict:
+    """The team ranking is not here: it loads after the page (dashboard_teams)."""
     board = dashboard_for(unit, period, indicators)
-    communes = commune_ranking(unit, period, indicators)
-    teams = (
-        team_scores(unit, period, indicators, board.computed_at, timezone.localdate()) if board.computed_at else []
-    )
-    top_communes, weak_communes = top_and_bottom(communes)
-    top_teams, weak_teams = top_and_bottom(teams, shown=len(teams) if unit.level == Level.COMMUNE else RANK_SHOWN)
+    top_communes, weak_communes = top_and_bottom(commune_ranking(unit, period, indicators, board.rows))
     charts = [trend_chart(trend_for(unit, period, indicators), indicators)]
     if board.rows:
         charts.append(children_chart(board.rows))
     return {
-        "dashboard": board, "charts": charts,
+        "dashboard": board, "charts": charts, "table": dashboard_table(board),
         "top_communes": top_communes, "weak_communes": weak_communes,
-        "top_teams": top_teams, "weak_teams": weak_teams,
     }
+
+
+def _pillar(request) -> str:
+    return request.GET.get("pillar", "") if request.GET.get("pillar") in Pillar.values else ""
+
+
+def _query(period, pillar: str) -> str:
+    """The dashboard's query string, kept by its links."""
+    return urlencode({"period": period.pk, **({"pillar": pillar} if pillar else {})})
+
+
+@login_required
+def dashboard_teams(request, unit_pk):
+    """The teams under the unit ranked for commendation: loaded into the dashboard by htmx once the page is
+    shown (their scores can take seconds to compute after a roll-up), or as a page of its own without JavaScript."""
+    unit, period = _summary_export(request, unit_pk)
+    pillar = _pillar(request)
+    teams = unit_team_scores(unit, period, dashboard_indicators(pillar), timezone.localdate())
+    top_teams, weak_teams = top_and_bottom(teams, shown=len(teams) if unit.level == Level.COMMUNE else RANK_SHOWN)
+    context = {
+        "unit": unit, "period": period, "top_teams": top_teams, "weak_teams": weak_teams,
+        "query": _query(period, pillar),
+    }
+    return render(request, "reports/_team_ranking.html" if request.htmx else "reports/dashboard_teams.html", context)
 
 
 def _summary_period(request, unit):

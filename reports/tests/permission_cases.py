@@ -101,6 +101,8 @@ CASES = [
     Case("reports:dashboard", allowed=ALL),
     Case("reports:dashboard_unit", kwargs=lambda w: {"unit_pk": w["K1"].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune dashboard"),
     Case("reports:dashboard_unit", kwargs=lambda w: {"unit_pk": w["D1"].pk}, allowed=frozenset({"admin", "district"}), label="district dashboard"),
+    Case("reports:dashboard_teams", kwargs=lambda w: {"unit_pk": (summaries(w), w["K1"])[1].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune team ranking"),
+    Case("reports:dashboard_teams", kwargs=lambda w: {"unit_pk": (summaries(w), w["D1"])[1].pk}, allowed=frozenset({"admin", "district"}), label="district team ranking"),
     Case("reports:dashboard_excel", kwargs=lambda w: {"unit_pk": (summaries(w), w["K1"])[1].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune report in Excel"),
     Case("reports:dashboard_excel", kwargs=lambda w: {"unit_pk": (summaries(w), w["D1"])[1].pk}, allowed=frozenset({"admin", "district"}), label="district report in Excel"),
     Case("reports:dashboard_data", kwargs=lambda w: {"unit_pk": (summaries(w), w["K1"])[1].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune data in Excel"),

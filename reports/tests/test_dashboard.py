@@ -143,15 +143,19 @@ def test_province_dashboard_charts_ranks_and_keeps_the_pillar(old_map, client):
     # Every commune (not only the units right below), by average achievement: (120 + 100) / 2 and (30 + 40) / 2.
     communes = response.context["top_communes"]
     assert [(rank.unit, rank.achievement) for rank in communes] == [(world["C1"], Decimal("110.0")), (world["C2"], Decimal("35.0"))]
-    teams = response.context["top_teams"]
+    html = response.content.decode()
+    teams_url = reverse("reports:dashboard_teams", args=[world["P"].pk])
+    assert f'hx-get="{teams_url}?period={old_map.quarter.pk}"' in html and 'id="trend-chart"' in html and "js/dashboard.js" in html
+    fragment = client.get(teams_url, {"period": old_map.quarter.pk}, headers={"HX-Request": "true"})
+    teams = fragment.context["top_teams"]
     # Thôn 1: 3 of 3 due reports on time, households 50% of 50%; Tổ 5: 0 of 3, 20% of 50%. The visits targets
     # are the communes' and are not split among the teams: they do not count for a team.
     assert [(team.team_id, team.due, team.on_time, team.achievement, team.score) for team in teams] == [
         (old_map.strong.pk, 3, 3, Decimal("100.0"), Decimal("100.0")),
         (old_map.weak.pk, 3, 0, Decimal("40.0"), Decimal("20.0")),
     ]
-    html = response.content.decode()
-    assert 'id="team-score-help"' in html and 'id="trend-chart"' in html and "js/dashboard.js" in html
+    html = fragment.content.decode()
+    assert 'id="team-score-help"' in html and old_map.strong.name in html and "<nav" not in html  # a fragment, not a page
 
     page = client.get(reverse("reports:dashboard"), {"period": old_map.quarter.pk, "pillar": "team_activity"})
     assert page.context["dashboard"].indicators == [old_map.visits]
@@ -170,7 +174,7 @@ def test_team_scores_are_cached_until_the_summary_is_recomputed(old_map, client)
     from reports.rollups import rollup_province
 
     client.force_login(old_map.staff)
-    url = reverse("reports:dashboard_unit", args=[old_map.world["P"].pk])
+    url = reverse("reports:dashboard_teams", args=[old_map.world["P"].pk])
     client.get(url, {"period": old_map.quarter.pk})
     with CaptureQueriesContext(connection) as queries:
         cached = client.get(url, {"period": old_map.quarter.pk})
@@ -188,11 +192,40 @@ def test_commune_dashboard_ranks_its_teams_and_has_no_units_below(old_map, clien
     response = client.get(reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk})
     assert response.context["dashboard"].rows == [] and len(response.context["charts"]) == 1
     assert series(response.context["charts"][0], f"{old_map.visits.name} (% so với chỉ tiêu)") == [None, 120.0]
-    assert [score.team_id for score in response.context["top_teams"]] == [old_map.strong.pk]
-    assert response.context["weak_teams"] == [] and response.context["top_communes"] == []
+    assert response.context["top_communes"] == []
+    teams = client.get(reverse("reports:dashboard_teams", args=[world["C1"].pk]), {"period": old_map.quarter.pk}, headers={"HX-Request": "true"})
+    assert [score.team_id for score in teams.context["top_teams"]] == [old_map.strong.pk] and teams.context["weak_teams"] == []
     html = response.content.decode()
     assert "Không có đơn vị" in html and 'id="print-button"' in html
     assert [crumb.pk for crumb in response.context["breadcrumbs"]] == [world["P"].pk, world["D1"].pk]
+
+
+def test_the_roll_up_task_warms_the_team_scores_of_the_province_and_its_districts(old_map, client, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    from reports.tasks import recompute_province_period
+
+    world = old_map.world
+    ReportValue.objects.filter(team=old_map.weak, indicator=old_map.households).update(value=150)  # new figures to roll up
+    cache.clear()
+    recompute_province_period.delay(world["P"].pk, 2026, 3)
+    client.force_login(old_map.staff)
+    for unit, (first, *_rest) in ((world["P"], [old_map.strong]), (world["D2"], [old_map.weak])):
+        with django_assert_max_num_queries(8) as queries:  # session, user, scope, periods, the summary: no scores
+            response = client.get(reverse("reports:dashboard_teams", args=[unit.pk]), {"period": old_map.quarter.pk}, headers={"HX-Request": "true"})
+        assert not any("reports_reportvalue" in query["sql"] for query in queries.captured_queries)
+        assert response.context["top_teams"][0].team_id == first.pk
+    assert response.context["top_teams"][0].achievement == Decimal("100.0")  # the new figures: warmed after the roll-up
+
+
+def test_the_team_ranking_is_a_page_of_its_own_without_javascript(old_map, client):
+    world = old_map.world
+    client.force_login(old_map.staff)
+    response = client.get(reverse("reports:dashboard_teams", args=[world["D1"].pk]), {"period": old_map.quarter.pk, "pillar": "team_activity"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<nav" in html and old_map.strong.name in html and old_map.weak.name not in html
+    assert f'{reverse("reports:dashboard_unit", args=[world["D1"].pk])}?period={old_map.quarter.pk}&amp;pillar=team_activity' in html
+    assert client.get(reverse("reports:dashboard_teams", args=[world["K1"].pk])).status_code == 404  # out of scope
 
 
 def test_breadcrumbs_stop_at_the_users_scope_and_other_units_are_404(old_map, client):
@@ -260,3 +293,31 @@ def test_province_staff_drill_down_province_district_commune(page, live_server, 
     fits_the_phone(page)
     shoot(page, "dashboard-old-commune")
     assert errors == []
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_tables_numbers_read_as_localize_writes_them(language):
+    from django.utils import translation
+    from django.utils.formats import localize
+
+    from reports.presenters import Numbers
+
+    values = [0, 7, 999, 1000, 1234567, Decimal("80.0"), Decimal("1234.5"), Decimal("1E+2"), 35.0, 12345.6, -5, Decimal("-1234.5")]
+    with translation.override(language):
+        assert [Numbers()(value) for value in values] == [localize(value) for value in values]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_chart_tables_read_as_floatformat_writes_them(language):
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    from reports.charts import Chart
+
+    values = [None, 0.0, 5.25, 99.95, 1234.56, 33.33333, 2.675]
+    chart = Chart("c", "bar", "Chart", [str(index) for index in range(len(values))])
+    chart.add("Series", values)
+    with translation.override(language):
+        assert [str(cells) for _label, cells in chart.rows] == [
+            '<td class="text-end">%s</td>' % ("—" if value is None else floatformat(value, 1)) for value in values
+        ]
