@@ -312,25 +312,18 @@ def accounts(cursor):
     from django.contrib.auth.hashers import make_password
 
     password = make_password(PASSWORD)
-    staff = sql(
-        cursor,
-        """
-        INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active,
-                                   date_joined, role, phone, scope_unit_id)
-        SELECT %s, false, 'province_' || code, 'Sở KH&CN', name, '', false, true, now(), 'province_staff', '', id
-        FROM units_unit WHERE level = 'province'
-        """,
-        [password],
-    )
-    officers = sql(
-        cursor,
-        """
-        INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active,
-                                   date_joined, role, phone, scope_unit_id)
-        SELECT %s, false, 'commune_' || code, 'UBND', name, '', false, true, now(), 'commune_officer', '', id
-        FROM units_unit WHERE level = 'commune'
-        """,
-        [password],
+    staff, officers = (
+        sql(
+            cursor,
+            f"""
+            INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active,
+                                       date_joined, role, phone, scope_unit_id)
+            SELECT %s, false, '{level}_' || code, %s, name, '', false, true, now(), %s, '', id
+            FROM units_unit WHERE level = '{level}'
+            """,
+            [password, first_name, role],
+        )
+        for level, first_name, role in (("province", "Sở KH&CN", "province_staff"), ("commune", "UBND", "commune_officer"))
     )
     sql(
         cursor,

@@ -38,16 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from member_import import backend_cpu_seconds, backend_pid  # noqa: E402
-
-
-def setup_django(database_url):
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "totech.settings")
-    import django
-
-    django.setup()
+from member_import import backend_cpu_seconds, backend_pid, setup_django  # noqa: E402
 
 
 def timed(function):
