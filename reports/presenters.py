@@ -42,9 +42,11 @@ class Numbers:
 class TableCells:
     """Builds rows' <td>s; one per request (the separators and the translated "of target" looked up once)."""
 
-    def __init__(self):
+    def __init__(self, percent_indicator_ids=()):
         self.number = Numbers()
         self.of_target = format_html("{}", _("of target"))
+        self.no_denominator = format_html("{}", _("no denominator yet"))
+        self.percent_indicator_ids = set(percent_indicator_ids)
 
     def indicator(self, cell) -> str:
         rating = cell.rating if cell is not None else ""
@@ -52,6 +54,8 @@ class TableCells:
         if cell is None or cell.actual is None:
             return f'<td class="{css}"><span class="{"" if rating else "text-muted"}">—</span></td>'
         shown = f"{self.number(cell.rate)}%" if cell.rate is not None else self.number(cell.actual)
+        if cell.rate is None and cell.indicator_id in self.percent_indicator_ids:  # a count where a % belongs
+            shown += f'<div class="small text-muted">{self.no_denominator}</div>'
         if cell.achievement is not None:
             shown += f'<div class="small">{self.number(cell.achievement)}% {self.of_target}</div>'
         return f'<td class="{css}">{shown}</td>'
@@ -64,7 +68,7 @@ class TableCells:
 
     def __call__(self, row: DashboardRow) -> SafeString:
         """The row's <td>s after the unit's name: the indicators, then reports, on time, coverage, teams, members.
-        Only numbers and CSS classes from the summaries go in, and the escaped "of target"."""
+        Only numbers and CSS classes from the summaries go in, and the escaped fixed phrases."""
         summary = row.summary
         cells = [self.indicator(cell) for cell in row.cells]
         cells += [
@@ -79,6 +83,6 @@ class TableCells:
 
 def dashboard_table(board: Dashboard) -> tuple[list[tuple[str, str, SafeString]], SafeString]:
     """(link, name, cells) per unit below, and the total row's cells."""
-    cells = TableCells()
+    cells = TableCells(indicator.pk for indicator in board.indicators if indicator.is_percent)
     rows = [(reverse("reports:dashboard_unit", args=[row.unit.pk]), row.unit.name, cells(row)) for row in board.rows]
     return rows, cells(board.total)

@@ -321,3 +321,18 @@ def test_the_chart_tables_read_as_floatformat_writes_them(language):
         assert [str(cells) for _label, cells in chart.rows] == [
             '<td class="text-end">%s</td>' % ("—" if value is None else floatformat(value, 1)) for value in values
         ]
+
+
+def test_a_percentage_without_its_denominator_shows_the_count_and_says_why():
+    from django.utils import translation
+
+    from reports.presenters import TableCells
+
+    cells = TableCells(percent_indicator_ids=[1])
+    with translation.override("vi"):
+        without = cells.indicator(IndicatorSummary(indicator_id=1, actual=150, rate=None))
+        count = cells.indicator(IndicatorSummary(indicator_id=2, actual=150, rate=None))
+        rate = cells.indicator(IndicatorSummary(indicator_id=1, actual=150, rate=Decimal("25.0")))
+    assert "150" in without and "chưa có mẫu số" in without
+    assert "150" in count and "mẫu số" not in count
+    assert "25,0%" in rate and "mẫu số" not in rate
