@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from totech.pagination import paginate
-from totech.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, fold
+from totech.spreadsheets import SpreadsheetError, fold, xlsx_response
 from units.choices import Level
 from units.selectors import unit_ancestors_visible_to, units_visible_to
 
@@ -368,10 +368,7 @@ def target_export(request):
         unit=unit, period=period, indicators=indicators, holders=holders, values=own,
         inherited=inherited if request.GET.get("view") == "effective" else None,
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    file_name = "chi-tieu-" + fold(f"{unit.name} {period}").replace(" ", "-") + ".xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+    return xlsx_response(content, "chi-tieu-" + fold(f"{unit.name} {period}").replace(" ", "-") + ".xlsx")
 
 
 @department_required
