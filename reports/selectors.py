@@ -164,7 +164,8 @@ def was_active_during(team: Team, start: datetime.date, end: datetime.date) -> b
 
 
 def ancestor_ids(unit: Unit) -> list[int]:
-    return [int(part) for part in unit.path.strip("/").split("/")]
+    """The unit's ancestors' ids and its own (Unit.ancestor_ids without the unit)."""
+    return [*unit.ancestor_ids(), unit.pk]
 
 
 @dataclass
