@@ -28,8 +28,9 @@ from teams.models import Team
 from units.choices import Level
 from units.models import Unit
 
-from .choices import ReportKind, ReportStatus
-from .models import IndicatorSummary, Report, ReportValue, UnitSummary
+from .choices import ReportStatus
+from .models import IndicatorSummary, Report, UnitSummary
+from .progress import values_in_period
 from .selectors import (
     DashboardRow, active_during_q, average_achievement, dashboard_indicators, periodic_deadline, schedule_for, was_active_during,
 )
@@ -136,17 +137,7 @@ def _on_time_reports(slots: list[Period], communes) -> dict[int, int]:
 
 def _team_actuals(period: Period, indicators: list[Indicator], communes) -> dict[tuple[int, int], int]:
     """Actual per (team id, indicator id) as progress.actuals counts it: flows summed, stocks the latest value."""
-    if period.kind == PeriodKind.CAMPAIGN:
-        period_ids = [period.pk]
-    else:
-        period_ids = list(
-            Period.objects.filter(start__gte=period.start, end__lte=period.end).exclude(kind=PeriodKind.CAMPAIGN).values_list("pk", flat=True)
-        )
-    rows = ReportValue.objects.filter(
-        approved=True, period_id__in=period_ids, commune__in=communes, indicator__in=indicators, value__isnull=False
-    )
-    if period.kind != PeriodKind.CAMPAIGN:
-        rows = rows.filter(kind=ReportKind.PERIODIC)
+    rows = values_in_period(period).filter(commune__in=communes, indicator__in=indicators)
     flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
     result = {}
     for row in rows.filter(indicator__in=flows).values("team_id", "indicator_id").annotate(total=Sum("value")).order_by():
