@@ -20,7 +20,7 @@ read it, so an approval arriving mid-run is not lost. Years are recomputed night
 import datetime
 import io
 from collections import defaultdict
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -351,23 +351,7 @@ def scope_counts(scope: Scope) -> dict[tuple[int, int], Counts]:
                 if unit_id is not None:
                     counts[(unit_id, period_id)].active_teams += number
                     counts[(unit_id, period_id)].villages_covered += covered
-    members = " UNION ALL ".join(  # DISTINCT then COUNT(*): hashed, where COUNT(DISTINCT) would sort
-        f"""SELECT as_of, {column}, COUNT(*) FROM (SELECT DISTINCT as_of, {column}, person_id FROM present WHERE {column} IS NOT NULL) people
-        GROUP BY as_of, {column}"""
-        for column in ("commune_id", "district_id", "province_id")
-    )
-    for date, unit_id, number in _fetch(
-        f"""WITH {teams}, {dates},
-        present AS (
-            SELECT d.as_of, t.commune_id, t.district_id, t.province_id, m.person_id
-            FROM teams t JOIN dates d ON {active}
-            JOIN {MEMBERSHIP_TABLE} m ON m.team_id = t.team_id AND m.start_date <= d.as_of AND (m.end_date IS NULL OR m.end_date >= d.as_of)
-        )
-        {members}""",
-        teams_params + dates_params,
-    ):
-        for period_id in as_of[_date(date)]:
-            counts[(unit_id, period_id)].members = number
+    _add_members(counts, as_of, teams, teams_params, dates, dates_params, active)
     in_scope, in_scope_params = scope.unit_paths_sql("c.path")
     for path, number in _fetch(
         f"""SELECT c.path, COUNT(*) FROM {UNIT_TABLE} v JOIN {UNIT_TABLE} c ON c.id = v.parent_id
@@ -379,6 +363,37 @@ def scope_counts(scope: Scope) -> dict[tuple[int, int], Counts]:
                 counts[(int(unit_id), period.pk)].villages += number
     _add_report_counts(scope, counts, teams, teams_params)
     return counts
+
+
+def _add_members(counts, as_of, teams, teams_params, dates, dates_params, active) -> None:
+    """Distinct members per unit at each date. Nearly everyone serves in one team: those are counted per
+    (commune, district, province) in one grouped pass and added up to each unit; only people with several
+    memberships in the scope's teams are read one by one and counted as distinct sets per unit."""
+    people = defaultdict(int)
+    shared = defaultdict(set)
+    for date, commune_id, district_id, province_id, person_id, number in _fetch(
+        f"""WITH {teams}, {dates},
+        shared AS (
+            SELECT person_id FROM {MEMBERSHIP_TABLE} WHERE team_id IN (SELECT team_id FROM teams) GROUP BY person_id HAVING COUNT(*) > 1
+        )
+        SELECT d.as_of, t.commune_id, t.district_id, t.province_id,
+            CASE WHEN m.person_id IN (SELECT person_id FROM shared) THEN m.person_id END AS shared_person, COUNT(*)
+        FROM teams t JOIN dates d ON {active}
+        JOIN {MEMBERSHIP_TABLE} m ON m.team_id = t.team_id AND m.start_date <= d.as_of AND (m.end_date IS NULL OR m.end_date >= d.as_of)
+        GROUP BY d.as_of, t.commune_id, t.district_id, t.province_id, shared_person""",
+        teams_params + dates_params,
+    ):
+        for unit_id in (commune_id, district_id, province_id):
+            if unit_id is not None:
+                if person_id is None:
+                    people[(_date(date), unit_id)] += number
+                else:
+                    shared[(_date(date), unit_id)].add(person_id)
+    for key, persons in shared.items():
+        people[key] += len(persons)
+    for (date, unit_id), number in people.items():
+        for period_id in as_of[date]:
+            counts[(unit_id, period_id)].members = number
 
 
 def _date(value) -> datetime.date:
@@ -414,15 +429,22 @@ def _add_report_counts(scope: Scope, counts, teams: str, teams_params: list) -> 
         "slots", ["province_id", "period_id", "starts", "ends", "cutoff"],
         [(province_id, period.pk, period.start, period.end, cutoff) for province_id, period, cutoff in slots],
     )
-    received, received_params = _in("r.status", sorted(RECEIVED_STATUSES))
+    received, received_params = _in("status", sorted(RECEIVED_STATUSES))
+    periods, periods_params = _in("period_id", sorted({period.pk for _province_id, period, _cutoff in slots}))
+    # The periods' reports are read first (a national run hashes them all; the planner would otherwise probe
+    # each team's reports), a smaller scope's through its teams.
+    of_teams = "" if scope.everywhere else "AND team_id IN (SELECT team_id FROM teams)"
     rows = _fetch(
-        f"""WITH {teams}, {slots_cte}
+        f"""WITH {teams}, {slots_cte},
+        sent AS MATERIALIZED (
+            SELECT team_id, period_id, submitted_at FROM {REPORT_TABLE} WHERE {periods} AND request_id IS NULL AND {received} {of_teams}
+        )
         SELECT s.period_id, t.commune_id, t.district_id, t.province_id,
-            COUNT(*), COUNT(r.id), SUM(CASE WHEN r.submitted_at < s.cutoff THEN 1 ELSE 0 END)
+            COUNT(*), COUNT(r.team_id), SUM(CASE WHEN r.submitted_at < s.cutoff THEN 1 ELSE 0 END)
         FROM teams t JOIN slots s ON s.province_id = t.province_id AND {ACTIVE_ON.format(start="s.starts", end="s.ends")}
-        LEFT JOIN {REPORT_TABLE} r ON r.team_id = t.team_id AND r.period_id = s.period_id AND r.request_id IS NULL AND {received}
+        LEFT JOIN sent r ON r.team_id = t.team_id AND r.period_id = s.period_id
         GROUP BY s.period_id, t.commune_id, t.district_id, t.province_id""",
-        teams_params + slots_params + received_params,
+        teams_params + slots_params + periods_params + received_params,
     )
     slot_periods = {period.pk: period for _province_id, period, _cutoff in slots}
     for slot_id, commune_id, district_id, province_id, expected, received_count, on_time in rows:
@@ -449,6 +471,7 @@ def indicator_summaries(scope: Scope, indicators: list[Indicator], now) -> list[
     population = population_values(roots=None if scope.everywhere else scope.roots, fields=fields, dates=sorted({period.end for period in scope.periods}))
     thresholds = {row.province_id: Thresholds(row.amber_from, row.green_from, is_default=False) for row in AchievementThreshold.objects.all()}
     unit_thresholds = {unit.pk: thresholds.get(province_of(unit), DEFAULT_THRESHOLDS) for unit in scope.units}
+    unit_ids = list(unit_thresholds)
     rows = []
     for period in scope.periods:
         targets = effective_targets(period=period, indicators=indicators, units=scope.units, with_holders=False)
@@ -456,19 +479,19 @@ def indicator_summaries(scope: Scope, indicators: list[Indicator], now) -> list[
             if not indicator.is_percent:
                 denominators = {}
             elif indicator.denominator_indicator_id:
-                denominators = {unit.pk: actual.get((unit.pk, period.pk, indicator.denominator_indicator_id)) for unit in scope.units}
+                denominators = {unit_id: actual.get((unit_id, period.pk, indicator.denominator_indicator_id)) for unit_id in unit_ids}
             elif indicator.denominator_field:
                 denominators = population[(indicator.denominator_field, period.end)]
             else:
                 denominators = {}
-            for unit in scope.units:
-                target = targets[("unit", unit.pk, indicator.pk)]
-                row = ProgressRow(indicator, actual.get((unit.pk, period.pk, indicator.pk)), denominators.get(unit.pk), target)
+            for unit_id in unit_ids:
+                target = targets[("unit", unit_id, indicator.pk)]
+                row = ProgressRow(indicator, actual.get((unit_id, period.pk, indicator.pk)), denominators.get(unit_id), target)
                 achievement = row.achievement
                 rows.append((
-                    unit.pk, period.pk, indicator.pk, row.actual, row.denominator, row.rate,
+                    unit_id, period.pk, indicator.pk, row.actual, row.denominator, row.rate,
                     target.value if target else None, target.mode if target else "", achievement,
-                    classify_achievement(achievement, unit_thresholds[unit.pk]) if achievement is not None else "", now,
+                    classify_achievement(achievement, unit_thresholds[unit_id]) if achievement is not None else "", now,
                 ))
     return rows
 
@@ -478,7 +501,7 @@ def unit_summaries(scope: Scope, now) -> list[tuple]:
     counts = scope_counts(scope)
     empty = Counts()
     return [
-        (unit.pk, period.pk, *astuple(counts.get((unit.pk, period.pk), empty)), now)
+        (unit.pk, period.pk, *vars(counts.get((unit.pk, period.pk), empty)).values(), now)  # fields in order; astuple deep-copies
         for period in scope.periods
         for unit in scope.units
     ]

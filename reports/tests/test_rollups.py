@@ -170,7 +170,7 @@ def richer(generated, personas):
     indicator (activations over e-IDs), a percentage over a population figure that only some units have (and
     a province figure dated mid-quarter), targets in both modes, a province with its own thresholds, a
     district-level team, a team that moved between districts mid-quarter (its July values carry its old
-    units), and a person in two communes' teams."""
+    units), and a person in teams of two communes (two teams in one of them)."""
     world, rng = generated["world"], random.Random(7)
     eids = CountIndicatorFactory(code="eids", order=3)
     activations = IndicatorFactory(code="activations", order=4, aggregation=Aggregation.FLOW, denominator_field="", denominator_indicator=eids)
@@ -204,6 +204,8 @@ def richer(generated, personas):
     generated["teams"] += [district_team, moved]
     twice = MembershipFactory(team=next(team for team in generated["teams"] if team.unit == world["W1"]), start_date=datetime.date(2025, 1, 1))
     MembershipFactory(team=next(team for team in generated["teams"] if team.unit == world["K2"]), person=twice.person, start_date=datetime.date(2025, 1, 1))
+    # ... and in a second team of the first one's commune: counted once there too
+    MembershipFactory(team=next(team for team in generated["teams"] if team.unit == world["W2"]), person=twice.person, start_date=datetime.date(2025, 1, 1))
     return generated
 
 
