@@ -71,18 +71,23 @@ def holder_q(*, unit: Unit | None = None, team: Team | None = None) -> Q:
     return Q(**{UNIT_COLUMN[unit.level]: unit.pk})
 
 
+def actuals_by_team(rows, indicators) -> dict[tuple[int, int], int]:
+    """Actual per (team id, indicator id) of the value `rows`: flows summed, stocks the team's latest value."""
+    flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
+    result = {}
+    for row in rows.filter(indicator__in=flows).values("team_id", "indicator_id").annotate(total=Sum("value")).order_by():
+        result[row["team_id"], row["indicator_id"]] = row["total"]
+    stocks = rows.exclude(indicator__in=flows).order_by("team_id", "indicator_id", "-period_end", "-report_id")
+    for team_id, indicator_id, value in stocks.values_list("team_id", "indicator_id", "value"):
+        result.setdefault((team_id, indicator_id), value)
+    return result
+
+
 def actuals(*, period: Period, indicators, unit: Unit | None = None, team: Team | None = None) -> dict[int, int | None]:
     """Actual per indicator id: flows summed, stocks as each team's latest value summed over teams."""
     rows = values_in_period(period).filter(holder_q(unit=unit, team=team), indicator__in=indicators)
-    flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
     result = {indicator.pk: None for indicator in indicators}
-    for row in rows.filter(indicator__in=flows).values("indicator_id").annotate(total=Sum("value")).order_by():
-        result[row["indicator_id"]] = row["total"]
-    latest = {}
-    stock_rows = rows.exclude(indicator__in=flows).order_by("team_id", "indicator_id", "-period_end", "-report_id")
-    for team_id, indicator_id, value in stock_rows.values_list("team_id", "indicator_id", "value"):
-        latest.setdefault((team_id, indicator_id), value)
-    for (_team_id, indicator_id), value in latest.items():
+    for (_team_id, indicator_id), value in actuals_by_team(rows, indicators).items():
         result[indicator_id] = (result[indicator_id] or 0) + value
     return result
 

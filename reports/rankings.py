@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F
 
-from targets.choices import Aggregation, PeriodKind, TargetMode
+from targets.choices import PeriodKind, TargetMode
 from targets.models import Indicator, Period
 from targets.selectors import effective_targets, subtree_population_values
 from teams.models import Team
@@ -30,7 +30,7 @@ from units.models import Unit
 
 from .choices import ReportStatus
 from .models import IndicatorSummary, Report, UnitSummary
-from .progress import values_in_period
+from .progress import actuals_by_team, values_in_period
 from .selectors import (
     DashboardRow, active_during_q, average_achievement, dashboard_indicators, periodic_deadline, schedule_for, was_active_during,
 )
@@ -135,23 +135,10 @@ def _on_time_reports(slots: list[Period], communes) -> dict[int, int]:
     return {row["team_id"]: row["count"] for row in reports.values("team_id").annotate(count=Count("pk")).order_by()}
 
 
-def _team_actuals(period: Period, indicators: list[Indicator], communes) -> dict[tuple[int, int], int]:
-    """Actual per (team id, indicator id) as progress.actuals counts it: flows summed, stocks the latest value."""
-    rows = values_in_period(period).filter(commune__in=communes, indicator__in=indicators)
-    flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
-    result = {}
-    for row in rows.filter(indicator__in=flows).values("team_id", "indicator_id").annotate(total=Sum("value")).order_by():
-        result[row["team_id"], row["indicator_id"]] = row["total"]
-    stocks = rows.exclude(indicator__in=flows).order_by("team_id", "indicator_id", "-period_end", "-report_id")
-    for team_id, indicator_id, value in stocks.values_list("team_id", "indicator_id", "value"):
-        result.setdefault((team_id, indicator_id), value)
-    return result
-
-
 def _achievements(unit: Unit, period: Period, teams: list[Team], indicators: list[Indicator], communes) -> dict[int, Decimal]:
     """Average capped achievement per team id, over the indicators where the team has a target."""
     targets = effective_targets(period=period, indicators=indicators, teams=teams)
-    actual = _team_actuals(period, indicators, communes)
+    actual = actuals_by_team(values_in_period(period).filter(commune__in=communes, indicator__in=indicators), indicators)
     populations = {
         field: subtree_population_values(root=unit, field=field, date=period.end)
         for field in {indicator.denominator_field for indicator in indicators if indicator.is_percent and indicator.denominator_field}
