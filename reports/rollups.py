@@ -162,6 +162,16 @@ class Scope:
             sources[period] += 1
         return [(source, period, sources[period] == 1) for source, period in pairs]
 
+    def span(self, sources) -> tuple[int | None, list[int]]:
+        """The summary period made of several reporting periods (a quarter, or a year: rollup_periods) and its
+        reporting periods; (None, []) when every summary period has one. A run covers at most one such period,
+        so each team's latest stock value is picked once."""
+        spans = {summary for _source, summary, sole in sources if not sole}
+        if len(spans) > 1:
+            raise ValueError("a roll-up covers one quarter and its months, or one year")
+        span = spans.pop() if spans else None
+        return span, sorted(source for source, summary, _sole in sources if summary == span)
+
 
 # --- actuals ---------------------------------------------------------------------------------------------
 
@@ -175,115 +185,123 @@ def _add_up(totals: dict, summary_id: int, indicator_id: int, units: tuple, valu
 
 
 def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, int, int], int]:
-    """Actual per (unit id, period id, indicator id) of every unit under the scope's roots, in two queries:
-    flows summed, stocks as each team's latest value in the period (by period end, then report) summed over
-    teams. A missing key means no approved value (actual None).
+    """Actual per (unit id, period id, indicator id) of every unit under the scope's roots, in one query that
+    reads each value once: flows summed, stocks as each team's latest value in the period (by period end,
+    then report) summed over teams. A missing key means no approved value (actual None).
 
-    The values are summed per reporting period first, then per summary period (a month's sums count for the
-    month, its quarter and its year). In a month each team has one value per indicator, so its stock actual
-    is that sum too; only quarters and years need each team's latest value."""
+    The values are summed per reporting period (a month's sums count for the month, its quarter and its
+    year; in a month each team has one value per indicator, so its stock actual is that sum too), and, for
+    the period made of several (the quarter or the year), each team's latest stock value is picked. A team
+    whose values carry different units (it moved) is read again value by value (`_add_moved_teams`)."""
     totals = {}
     sources = scope.source_periods()
     if not sources or not indicators:
         return totals
-    counted, counted_params = _values("counted", ["source_id", "summary_id", "sole"], [(a, b, int(c)) for a, b, c in sources])
+    flows = {indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW}
+    stocks = sorted(indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW)
+    span, span_sources = scope.span(sources)
     facts, facts_params = scope.facts_sql("v")
     approved = f"v.approved AND v.value IS NOT NULL AND v.kind = '{ReportKind.PERIODIC}' AND {facts}"
-    flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
-    stocks = [indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW]
-    indicator_in, indicator_params = _in("v.indicator_id", flows + stocks)
+    indicator_in, indicator_params = _in("v.indicator_id", sorted(flows) + stocks)
     # The reporting periods as literals, not a subquery: the planner then reads them through the index on
     # (approved, period, ...) instead of scanning every month's values.
     period_in, period_params = _in("v.period_id", sorted({source for source, _summary, _sole in sources}))
-    flow_in, flow_params = _in("x.indicator_id", flows) if flows else ("1 = 0", [])
-    rows = _fetch(
-        f"""WITH {counted},
-        sums AS (
-            SELECT v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, SUM(v.value) AS total
+    latest_stock, latest_params = "1 = 0", []  # the values whose team's latest counts: stocks in the span
+    if stocks and span:
+        stock_in, stock_params = _in("v.indicator_id", stocks)
+        in_span, in_span_params = _in("v.period_id", span_sources)
+        latest_stock, latest_params = f"{stock_in} AND {in_span}", stock_params + in_span_params
+    holder = "COALESCE(v.commune_id, v.district_id, v.province_id)"
+    if connection.vendor == "postgresql":
+        # One pass with two grouping sets: the sums per reporting period and unit, and per team the greatest
+        # array of (period end, report id, value and its units), hashed (twice as fast as sorting).
+        facts_cte = f"""facts AS (
+            SELECT GROUPING(v.period_id) AS per_team, v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id,
+                SUM(v.value) AS total, CASE WHEN {latest_stock} THEN v.team_id END AS team_id,
+                MIN({holder}) FILTER (WHERE {latest_stock}) AS lowest, MAX({holder}) FILTER (WHERE {latest_stock}) AS highest,
+                MAX(ARRAY[v.period_end - DATE '2000-01-01', v.report_id, v.value, v.province_id, COALESCE(v.district_id, 0),
+                    COALESCE(v.commune_id, 0)]) FILTER (WHERE {latest_stock}) AS last
             FROM {VALUE_TABLE} v
             WHERE {approved} AND {indicator_in} AND {period_in}
+            GROUP BY GROUPING SETS (
+                (v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id),
+                (CASE WHEN {latest_stock} THEN v.team_id END, v.indicator_id)
+            )
+        ),
+        sums AS (SELECT period_id, indicator_id, province_id, district_id, commune_id, total FROM facts WHERE per_team = 0),
+        latest AS (
+            SELECT team_id, indicator_id, lowest, highest, last[3] AS value, last[4] AS province_id, NULLIF(last[5], 0) AS district_id,
+                NULLIF(last[6], 0) AS commune_id
+            FROM facts WHERE team_id IS NOT NULL
+        )"""
+        params = latest_params * 4 + facts_params + indicator_params + period_params + latest_params
+    else:
+        facts_cte = f"""sums AS (
+            SELECT v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, SUM(v.value) AS total
+            FROM {VALUE_TABLE} v WHERE {approved} AND {indicator_in} AND {period_in}
             GROUP BY v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id
-        )
-        SELECT c.summary_id, x.indicator_id, x.province_id, x.district_id, x.commune_id, SUM(x.total)
-        FROM sums x JOIN counted c ON c.source_id = x.period_id
-        WHERE {flow_in} OR c.sole = 1
-        GROUP BY c.summary_id, x.indicator_id, x.province_id, x.district_id, x.commune_id""",
-        counted_params + facts_params + indicator_params + period_params + flow_params,
+        ),
+        ranked AS (
+            SELECT v.team_id, v.indicator_id, v.value, v.province_id, v.district_id, v.commune_id,
+                ROW_NUMBER() OVER (PARTITION BY v.team_id, v.indicator_id ORDER BY v.period_end DESC, v.report_id DESC) AS latest_first,
+                MIN({holder}) OVER holder AS lowest, MAX({holder}) OVER holder AS highest
+            FROM {VALUE_TABLE} v WHERE {approved} AND {latest_stock}
+            WINDOW holder AS (PARTITION BY v.team_id, v.indicator_id)
+        ),
+        latest AS (
+            SELECT team_id, indicator_id, lowest, highest, value, province_id, district_id, commune_id FROM ranked WHERE latest_first = 1
+        )"""
+        params = facts_params + indicator_params + period_params + facts_params + latest_params
+    rows = _fetch(
+        f"""WITH {facts_cte}
+        SELECT 0, period_id, indicator_id, province_id, district_id, commune_id, total FROM sums
+        UNION ALL
+        SELECT 1, moved_team, indicator_id, province_id, district_id, commune_id, CAST(SUM(value) AS bigint) FROM (
+            SELECT CASE WHEN lowest = highest THEN 0 ELSE team_id END AS moved_team, indicator_id, province_id, district_id, commune_id, value
+            FROM latest
+        ) teams_latest
+        GROUP BY moved_team, indicator_id, province_id, district_id, commune_id""",
+        params,
     )
-    for summary_id, indicator_id, province_id, district_id, commune_id, total in rows:
-        _add_up(totals, summary_id, indicator_id, (province_id, district_id, commune_id), total)
-    shared = [(source, period) for source, period, sole in sources if not sole]
-    if stocks and shared:
-        _add_latest_stocks(totals, shared, approved, facts_params, stocks)
+    counts_for = defaultdict(list)
+    for source, summary, sole in sources:
+        counts_for[source].append((summary, sole))
+    moved = set()
+    for part, key, indicator_id, province_id, district_id, commune_id, total in rows:
+        if part == 0:  # a reporting period's sum: a flow counts for every summary period, a stock where it is alone
+            for summary, sole in counts_for[key]:
+                if sole or indicator_id in flows:
+                    _add_up(totals, summary, indicator_id, (province_id, district_id, commune_id), total)
+        elif key == 0:  # the latest stock values of the teams whose values all carry the same units
+            _add_up(totals, span, indicator_id, (province_id, district_id, commune_id), total)
+        else:
+            moved.add((key, indicator_id))
+    if moved:
+        _add_moved_teams(totals, span, moved, f"{approved} AND {latest_stock}", facts_params + latest_params)
     return totals
 
 
-def _add_latest_stocks(totals, sources, approved, facts_params, stocks) -> None:
-    """Each team's latest stock value per summary period of several reporting periods, summed over teams. A
-    team's values normally all carry the same units: its latest one then counts for its commune, district and
-    province at once. When they do not (the team moved), all its values in the period are read and each unit
-    takes the latest of those that carry it, as progress.actuals does for that unit.
-
-    PostgreSQL picks each team's latest value with a hashed GROUP BY (the greatest array of period end,
-    report id and the value with its units), about twice as fast as sorting for a window function; other
-    databases use ROW_NUMBER()."""
-    counted, counted_params = _values("counted", ["source_id", "summary_id"], sources)
-    stock_in, stock_params = _in("v.indicator_id", stocks)
-    period_in, period_params = _in("v.period_id", sorted({source for source, _summary in sources}))
-    stock_in, stock_params = f"{stock_in} AND {period_in}", stock_params + period_params
-    holder = "COALESCE(v.commune_id, v.district_id, v.province_id)"
-    if connection.vendor == "postgresql":
-        sql = f"""WITH {counted},
-        latest AS (
-            SELECT c.summary_id, v.team_id, v.indicator_id, MIN({holder}) AS lowest, MAX({holder}) AS highest,
-                MAX(ARRAY[v.period_end - DATE '2000-01-01', v.report_id, v.value, v.province_id, COALESCE(v.district_id, 0),
-                    COALESCE(v.commune_id, 0)]) AS last
-            FROM {VALUE_TABLE} v JOIN counted c ON c.source_id = v.period_id
-            WHERE {approved} AND {stock_in}
-            GROUP BY c.summary_id, v.team_id, v.indicator_id
-        )
-        SELECT 0, summary_id, indicator_id, last[4], NULLIF(last[5], 0), NULLIF(last[6], 0), CAST(SUM(last[3]) AS bigint), NULL, NULL, NULL
-        FROM latest WHERE lowest = highest
-        GROUP BY summary_id, indicator_id, last[4], last[5], last[6]
-        UNION ALL
-        SELECT 1, l.summary_id, l.indicator_id, v.province_id, v.district_id, v.commune_id, v.value, v.team_id, v.period_end, v.report_id
-        FROM latest l JOIN counted c ON c.summary_id = l.summary_id
-        JOIN {VALUE_TABLE} v ON v.period_id = c.source_id AND v.team_id = l.team_id AND v.indicator_id = l.indicator_id
-        WHERE l.lowest <> l.highest AND {approved}"""
-        params = counted_params + facts_params + stock_params + facts_params
-    else:
-        sql = f"""WITH {counted},
-        ranked AS (
-            SELECT c.summary_id, v.team_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, v.value,
-                v.period_end, v.report_id,
-                ROW_NUMBER() OVER (PARTITION BY c.summary_id, v.team_id, v.indicator_id ORDER BY v.period_end DESC, v.report_id DESC) AS latest_first,
-                MIN({holder}) OVER holder AS lowest, MAX({holder}) OVER holder AS highest
-            FROM {VALUE_TABLE} v JOIN counted c ON c.source_id = v.period_id
-            WHERE {approved} AND {stock_in}
-            WINDOW holder AS (PARTITION BY c.summary_id, v.team_id, v.indicator_id)
-        )
-        SELECT 0, summary_id, indicator_id, province_id, district_id, commune_id, SUM(value), NULL, NULL, NULL
-        FROM ranked WHERE latest_first = 1 AND lowest = highest
-        GROUP BY summary_id, indicator_id, province_id, district_id, commune_id
-        UNION ALL
-        SELECT 1, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id
-        FROM ranked WHERE lowest <> highest"""
-        params = counted_params + facts_params + stock_params
-    rows = _fetch(sql, params)
-    moved = defaultdict(list)
-    for moved_team, summary_id, indicator_id, province_id, district_id, commune_id, value, team_id, period_end, report_id in rows:
-        if moved_team:
-            moved[(summary_id, indicator_id, team_id)].append(((period_end, report_id), value, (province_id, district_id, commune_id)))
-        else:
-            _add_up(totals, summary_id, indicator_id, (province_id, district_id, commune_id), value)
-    for (summary_id, indicator_id, _team_id), values in moved.items():
+def _add_moved_teams(totals, span: int, moved: set[tuple[int, int]], condition: str, params: list) -> None:
+    """Teams whose stock values in the span carry different units (the team moved): each unit takes the
+    latest of the values that carry it, as progress.actuals does for that unit."""
+    team_in, team_params = _in("v.team_id", sorted({team_id for team_id, _indicator_id in moved}))
+    rows = _fetch(
+        f"""SELECT v.team_id, v.indicator_id, v.period_end, v.report_id, v.value, v.province_id, v.district_id, v.commune_id
+        FROM {VALUE_TABLE} v WHERE {condition} AND {team_in}""",
+        params + team_params,
+    )
+    values = defaultdict(list)
+    for team_id, indicator_id, period_end, report_id, value, *units in rows:
+        if (team_id, indicator_id) in moved:
+            values[(team_id, indicator_id)].append(((_date(period_end), report_id), value, units))
+    for (_team_id, indicator_id), team_values in values.items():
         latest = {}
-        for order, value, units in sorted(values, key=lambda row: row[0]):  # oldest first: the latest wins
+        for _order, value, units in sorted(team_values, key=lambda row: row[0]):  # oldest first: the latest wins
             for unit_id in units:
                 if unit_id is not None:
                     latest[unit_id] = value
         for unit_id, value in latest.items():
-            _add_up(totals, summary_id, indicator_id, (unit_id,), value)
+            _add_up(totals, span, indicator_id, (unit_id,), value)
 
 
 # --- teams, members, villages and reports ----------------------------------------------------------------
