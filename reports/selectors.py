@@ -239,7 +239,7 @@ def slots_for_team(
             for ad_hoc in requests
             if was_active_during(team, ad_hoc.covers_start, ad_hoc.covers_end)
         ]
-    reports = team.reports.filter(period=period, request=request) if one else team.reports.select_related("period", "request")
+    reports = team.reports.filter(period=period, request=request).order_by() if one else team.reports.select_related("period", "request")
     by_slot = {(report.period_id, report.request_id): report for report in reports}
     for slot in slots:
         slot.report = by_slot.get((slot.period.pk if slot.period else None, slot.request.pk if slot.request else None))

@@ -150,7 +150,8 @@ def _slot_report(
     """The team's report for the period or request, locked; created (as a draft) on first save, in `slot`
     when the caller has looked it up already."""
     lookup = {"team": team, "period": period, "request": request}
-    report = Report.objects.select_for_update().filter(**lookup).first()
+    # Unsorted: the default order (by team name) would join the team, and lock its row too.
+    report = Report.objects.select_for_update().filter(**lookup).order_by().first()
     if report is not None:
         return report, False
     slot = slot or slot_for(team, period=period, request=request)

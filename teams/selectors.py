@@ -65,7 +65,7 @@ def team_led_by(user, pk: int) -> Team | None:
     leads = active_on_q(timezone.localdate(), "memberships__") & Q(
         memberships__person__user=user, memberships__role=TeamRole.LEADER
     )
-    return Team.objects.select_related("unit").filter(leads, pk=pk).first()
+    return Team.objects.select_related("unit").filter(leads, pk=pk).order_by().first()  # (no sorting by unit path)
 
 
 def teams_visible_to(user) -> QuerySet[Team]:
