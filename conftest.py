@@ -62,6 +62,15 @@ def _vietnamese_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_indicator_catalogue():
+    """Each test reads its own indicators, not the catalogue a process keeps (targets.selectors) from the rows
+    of an earlier, rolled-back test."""
+    from targets.selectors import forget_catalogue
+
+    forget_catalogue()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -1,6 +1,6 @@
 """Report submissions through gunicorn from concurrent clients, on the national data set (bench/national_data.py).
 
-    .venv/bin/python bench/submissions.py [--clients 50] [--workers 5] [--threads 1]
+    .venv/bin/python bench/submissions.py [--clients 50] [--workers 5] [--threads 1] [--rate 50]
         [--database postgres://postgres@127.0.0.1:5432/totech_national] [--redis redis://127.0.0.1:6379/3]
 
 Starts gunicorn (totech.wsgi, DEBUG off, REDIS_URL set: Celery broker and cache as in production) on a free
@@ -10,6 +10,12 @@ report for every month it owes (11/2025 to 11/2026: 13), one after the other, as
 JavaScript: GET the empty form (reports:new), then POST every value, the texts, the CSRF token and
 action=submit; success is the redirect to the report's page. Throughput counts whole GET + POST cycles over
 the wall clock of the run; latency is given per request kind.
+
+Closed loop by default: each client sends its next submission as soon as the last one is answered, so 50 clients
+measure the server's capacity, and latency grows with the queue. With --rate N (open loop), the clients together
+start N submissions per second, each client every clients/N seconds (staggered); the run then reports the rate
+achieved, how late submissions started (a client still busy with its previous one), and whether it kept up
+(at least 95% of N, and 95% of the submissions started less than 300 ms late).
 
 Zero lost: afterwards the database must hold exactly one submitted report (with its 10 values) per success.
 The reports written (and their values, review steps, notifications, history rows) are deleted before and
@@ -83,9 +89,14 @@ def clean(teams):
 
 
 class Client(threading.Thread):
-    def __init__(self, port, session, team, periods, values, results):
+    """One leader's browser. Closed loop by default (the next submission as soon as the last one is answered);
+    with `interval` (open loop, --rate) the n-th submission is due at `start + offset + n * interval`, and one
+    started late records how late ("late")."""
+
+    def __init__(self, port, session, team, periods, values, results, offset=0.0, interval=None):
         super().__init__()
         self.port, self.session, self.team, self.periods, self.values, self.results = port, session, team, periods, values, results
+        self.offset, self.interval, self.start_at = offset, interval, None
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -100,7 +111,12 @@ class Client(threading.Thread):
 
     def run(self):
         self.cookies = f"sessionid={self.session}"
-        for period in self.periods:
+        for number, period in enumerate(self.periods):
+            if self.interval is not None:
+                lag = time.perf_counter() - (self.start_at + self.offset + number * self.interval)
+                if lag < 0:
+                    time.sleep(-lag)
+                self.results.append(("late", max(lag, 0.0), 0))
             path = f"/reports/new/{self.team.pk}/period/{period.pk}/"
             response, text = self.request("GET", path)
             if response.status != 200:
@@ -117,7 +133,7 @@ class Client(threading.Thread):
                 "POST", path, body, {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}{path}"}
             )
             if response.status == 302 and re.search(r"/reports/\d+/$", response.getheader("Location", "")):
-                self.results.append(("ok", 0, 302))
+                self.results.append(("ok", time.perf_counter(), 302))
 
 
 def queries_per_submission(team, user, today, values):
@@ -181,6 +197,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="more than 1: gunicorn's gthread worker")
     parser.add_argument("--per-client", type=int, default=13, help="submissions per client (at most the 13 months owed)")
     parser.add_argument("--conn-max-age", type=int, default=600, help="CONN_MAX_AGE of the server (0: a connection per request)")
+    parser.add_argument("--rate", type=float, help="open loop: the clients together start this many submissions per "
+                        "second, evenly spread (default: closed loop, each client as fast as it is answered)")
     args = parser.parse_args()
     os.environ.update(server_env(args))
     import django
@@ -209,11 +227,13 @@ def main():
         print("SQL queries of one GET (the form) + POST (save and send): %s + %s" % queries_per_submission(spare_team, spare_user, today, values))
         print(f"cleaned {clean([spare_team])} report of the query count")
     clients, results = [], []
-    for team, user in pairs:
+    interval = args.clients / args.rate if args.rate else None  # each client's time between two submissions
+    for number, (team, user) in enumerate(pairs):
         django_client = DjangoClient()
         django_client.force_login(user)  # a real session in the database, as a login makes (no password hashing)
         periods = [slot.period for slot in slots_for_team(team, today) if slot.report is None and slot.period][: args.per_client]
-        clients.append(Client(None, django_client.cookies["sessionid"].value, team, periods, values, results))
+        offset = number / args.rate if args.rate else 0.0
+        clients.append(Client(None, django_client.cookies["sessionid"].value, team, periods, values, results, offset, interval))
     expected = sum(len(client.periods) for client in clients)
 
     port = free_port()
@@ -243,6 +263,7 @@ def main():
         cpu_before = cpu_seconds(server.pid)
         started = time.perf_counter()
         for client in clients:
+            client.start_at = started
             client.start()
         for client in clients:
             client.join()
@@ -266,6 +287,15 @@ def main():
     print(f"GET (the form)       p50 {statistics.median(gets) * 1000:.0f} ms, p95 {percentile(gets, 0.95) * 1000:.0f} ms, "
           f"max {max(gets) * 1000:.0f} ms")
     print(f"errors: {len(failures)} {failures[:5]}")
+    if args.rate:
+        lags = [t for kind, t, _s in results if kind == "late"]
+        finished = [t for kind, t, _s in results if kind == "ok"]
+        # The rate achieved: successes over the time from the first due start to the last answer.
+        achieved = successes / (max(finished) - started) if finished else 0
+        kept_up = achieved >= 0.95 * args.rate and percentile(lags, 0.95) < 0.3
+        print(f"open loop at {args.rate:g} submissions/s asked: achieved {achieved:.1f}/s; started late p50 "
+              f"{statistics.median(lags) * 1000:.0f} ms, p95 {percentile(lags, 0.95) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms; "
+              f"kept up: {'yes' if kept_up else 'no'}")
     python_cpu, database_cpu = (sum(cpu_after[kind].get(pid, 0) - cpu_before[kind].get(pid, 0) for pid in cpu_after[kind]) for kind in ("python", "database"))
     if args.conn_max_age:
         per_submission = (python_cpu + database_cpu) / successes

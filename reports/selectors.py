@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from targets.choices import PeriodKind
 from targets.models import Indicator, Period
-from targets.selectors import indicators_active
+from targets.selectors import indicators_active, indicators_catalogue
 from teams.choices import TeamStatus
 from teams.models import Team
 from teams.selectors import covers, province_of, teams_led_by, teams_visible_to
@@ -120,8 +120,9 @@ def reports_awaiting_review_by(user) -> QuerySet[Report]:
 
 
 def indicators_for(report: Report | None = None) -> list[Indicator]:
-    """The indicators a report carries: every active one, plus any it already holds a value for."""
-    indicators = {indicator.pk: indicator for indicator in indicators_active()}
+    """The indicators a report carries: every active one (the process's catalogue), plus any it already holds a
+    value for."""
+    indicators = {indicator.pk: indicator for indicator in indicators_catalogue()}
     if report is not None and report.pk:
         for value in report.values.select_related("indicator"):
             indicators.setdefault(value.indicator_id, value.indicator)
@@ -211,8 +212,11 @@ def slots_for_team(
     slots = []
     schedule = schedule_for(team.unit) if not one or (period and period.kind != PeriodKind.CAMPAIGN) else None
     if schedule is not None:
-        periods = Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, start__lte=today)
-        periods = periods.filter(pk=period.pk) if one else periods
+        if one:  # the period asked for is at hand: is it one of the schedule's?
+            scheduled = period.kind == schedule.frequency and schedule.starts_on <= period.start <= today
+            periods = [period] if scheduled else []
+        else:
+            periods = Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, start__lte=today)
         slots += [
             Slot(team, ReportKind.PERIODIC, periodic_deadline(period, schedule), period=period)
             for period in periods
@@ -235,8 +239,7 @@ def slots_for_team(
             for ad_hoc in requests
             if was_active_during(team, ad_hoc.covers_start, ad_hoc.covers_end)
         ]
-    reports = team.reports.select_related("period", "request")
-    reports = reports.filter(period=period, request=request) if one else reports
+    reports = team.reports.filter(period=period, request=request).order_by() if one else team.reports.select_related("period", "request")
     by_slot = {(report.period_id, report.request_id): report for report in reports}
     for slot in slots:
         slot.report = by_slot.get((slot.period.pk if slot.period else None, slot.request.pk if slot.request else None))

@@ -23,7 +23,7 @@ from targets.selectors import denominators_as_of
 from targets.services import periods_generate
 from teams.choices import TeamRole, TeamStatus
 from teams.models import Team
-from teams.selectors import members_on, teams_led_by
+from teams.selectors import members_on, team_led_by, teams_led_by
 from units.choices import Level
 from units.models import Unit
 
@@ -107,10 +107,17 @@ def report_request_create(
 # --- the report ------------------------------------------------------------------------------------------
 
 
-def units_of(team: Team) -> dict[str, Unit | None]:
-    """The team's village, commune, district (none on the reformed map) and province, as they are now."""
-    chain = {unit.level: unit for unit in team.unit.ancestors() + [team.unit]}
-    return {level: chain.get(level) for level in (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE)}
+LEVELS_DOWN = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE)
+
+
+def unit_ids_of(team: Team) -> dict[str, int | None]:
+    """The ids of the team's village, commune, district (none on the reformed map) and province, as they are
+    now, read from its unit's path (no query): the path runs from the province to the unit, and the only level
+    it can skip between them is the district (units.models.ALLOWED_PARENT_LEVELS)."""
+    ids = [*team.unit.ancestor_ids(), team.unit.pk]
+    levels = LEVELS_DOWN[: LEVELS_DOWN.index(team.unit.level) + 1]
+    chain = dict(zip(levels[:1] + levels[len(levels) - len(ids) + 1 :], ids))
+    return {level: chain.get(level) for level in LEVELS_DOWN}
 
 
 class StaleReportError(ValidationError):
@@ -143,16 +150,17 @@ def _slot_report(
     """The team's report for the period or request, locked; created (as a draft) on first save, in `slot`
     when the caller has looked it up already."""
     lookup = {"team": team, "period": period, "request": request}
-    report = Report.objects.select_for_update().filter(**lookup).first()
+    # Unsorted: the default order (by team name) would join the team, and lock its row too.
+    report = Report.objects.select_for_update().filter(**lookup).order_by().first()
     if report is not None:
         return report, False
     slot = slot or slot_for(team, period=period, request=request)
     if slot is None:
         raise ValidationError({NON_FIELD_ERRORS: [_("This team is not expected to send a report for this period.")]})
-    units = units_of(team)
+    units = unit_ids_of(team)
     report = Report(
-        **lookup, kind=slot.kind, deadline=slot.deadline, created_by=user,
-        village=units[Level.VILLAGE], commune=units[Level.COMMUNE], district=units[Level.DISTRICT], province=units[Level.PROVINCE],
+        **lookup, kind=slot.kind, deadline=slot.deadline, created_by=user, village_id=units[Level.VILLAGE],
+        commune_id=units[Level.COMMUNE], district_id=units[Level.DISTRICT], province_id=units[Level.PROVINCE],
     )
     report.full_clean(exclude=REPORT_KEYS, validate_constraints=False)
     try:
@@ -258,7 +266,7 @@ def report_save(
         raise TypeError(f"Unknown report fields: {sorted(unknown)}")
     if (period is None) == (request is None):
         raise ValueError("report_save takes a period or a request")
-    if not teams_led_by(user).filter(pk=team.pk).exists():
+    if team_led_by(user, team.pk) is None:
         raise ValidationError({NON_FIELD_ERRORS: [_("Only the team's leader can fill in its report.")]})
     report, created = _slot_report(user=user, team=team, period=period, request=request, slot=slot)
     same = _same_content(report, created, values, texts)

@@ -13,7 +13,7 @@ from targets.choices import PeriodKind, Pillar
 from targets.models import Period
 from targets.selectors import denominators_as_of, periods_visible_to
 from teams.models import Team
-from teams.selectors import teams_led_by, teams_visible_to
+from teams.selectors import team_led_by, teams_led_by, teams_visible_to
 from totech.pagination import paginate, query_without_page
 from totech.spreadsheets import xlsx_response
 from units.choices import Level
@@ -69,7 +69,11 @@ def report_list(request):
 @login_required
 def report_new(request, team_pk, period_pk=None, request_pk=None):
     """The form for a report not started yet; the first save creates it."""
-    team = get_object_or_404(teams_led_by(request.user).select_related("unit"), pk=team_pk)
+    team = team_led_by(request.user, team_pk)
+    if team is None:
+        raise Http404
+    if request.user.scope_unit_id == team.unit_id:  # a leader's scope is their team's unit: already read
+        request.user.scope_unit = team.unit
     period = get_object_or_404(periods_visible_to(request.user), pk=period_pk) if period_pk else None
     ad_hoc = get_object_or_404(requests_visible_to(request.user), pk=request_pk) if request_pk else None
     slot = slot_for(team, period=period, request=ad_hoc)

@@ -2,10 +2,12 @@
 reports and dashboards call to measure progress; the other selectors serve the pages, scoped to a user."""
 
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 
 from accounts.choices import Role
@@ -29,6 +31,35 @@ def can_assign_targets(user) -> bool:
 def indicators_active() -> QuerySet[Indicator]:
     """The catalogue is shared by every province (it holds no unit data): everyone reads the same indicators."""
     return Indicator.objects.filter(is_active=True).select_related("denominator_indicator")
+
+
+# Every report form reads the catalogue, which changes a few times a year: each process keeps it this long.
+CATALOGUE_SECONDS = 60
+_catalogue: tuple[float, list[Indicator]] | None = None
+
+
+def indicators_catalogue() -> list[Indicator]:
+    """`indicators_active()`, read at most once every CATALOGUE_SECONDS per process, and again after an
+    indicator is saved or deleted in this process (the others see the change within CATALOGUE_SECONDS).
+    The instances are shared between requests: read them, never change them."""
+    global _catalogue
+    now = time.monotonic()
+    if _catalogue is None or now - _catalogue[0] > CATALOGUE_SECONDS:
+        _catalogue = (now, list(indicators_active()))
+    return _catalogue[1]
+
+
+def forget_catalogue() -> None:
+    """Drop the catalogue kept by `indicators_catalogue`: the next call reads it again."""
+    global _catalogue
+    _catalogue = None
+
+
+def indicator_changed(**_signal) -> None:
+    """An indicator was saved or deleted: forget the catalogue now and once the transaction commits (a request
+    running meanwhile may have read the rows as they were before the commit)."""
+    forget_catalogue()
+    transaction.on_commit(forget_catalogue)
 
 
 def periods_visible_to(user) -> QuerySet[Period]:
@@ -61,7 +92,7 @@ def teams_serving(unit: Unit) -> QuerySet[Team]:
 
 def population_values(*, roots=None, fields, dates) -> dict[tuple[str, datetime.date], dict[int, int | None]]:
     """Population figures (`fields`) as of each of `dates` for every unit under `roots` (all units when None),
-    keyed (field, date) then unit id: two queries in all, whatever the number of units.
+    keyed (field, date) then unit id: two queries in all, whatever the number of units (one under villages).
 
     The rule: a unit's value is its own latest figure dated on or before the date that has this field; a unit
     without one takes the sum of its children's values, but only when every child has a value (a partial sum
@@ -71,7 +102,10 @@ def population_values(*, roots=None, fields, dates) -> dict[tuple[str, datetime.
     for root in roots or ():
         in_roots |= Q(path__startswith=root.path)
         figures_in_roots |= Q(unit__path__startswith=root.path)
-    units = sorted(Unit.objects.filter(in_roots).values_list("pk", "parent_id", "path"), key=lambda row: -len(row[2]))
+    if roots and all(root.level == Level.VILLAGE for root in roots):  # nothing below a village: no need to read it
+        units = [(root.pk, root.parent_id, root.path) for root in roots]
+    else:
+        units = sorted(Unit.objects.filter(in_roots).values_list("pk", "parent_id", "path"), key=lambda row: -len(row[2]))
     figures = list(
         PopulationFigure.objects.filter(figures_in_roots, as_of__lte=max(dates, default=datetime.date.min)).order_by("unit_id", "-as_of").values_list("unit_id", "as_of", *fields)
     )

@@ -11,12 +11,13 @@ from accounts.choices import Role
 from accounts.tests.factories import UserFactory
 from reports.choices import Action, ReportStatus
 from reports.models import ReportTransition, ReportValue, StaleRollup
-from reports.services import report_approve, report_reopen, report_return
+from reports.services import LEVELS_DOWN, report_approve, report_reopen, report_return, unit_ids_of
 from reports.tests.conftest import lead
 from reports.tests.factories import ScheduleFactory
 from reports.tests.helpers import save
 from targets.services import periods_generate
 from teams.tests.factories import TeamFactory
+from units.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,15 @@ def test_a_draft_cannot_be_reviewed(setup):
 
 
 @time_machine.travel(datetime.datetime(2024, 2, 3, 9, 0, tzinfo=datetime.timezone.utc))
+def test_a_reports_units_are_read_from_its_teams_path_on_both_maps(world):
+    """`unit_ids_of` (no query) answers what the unit's ancestors say, a commune right under its province too."""
+    world["C3"] = CommuneFactory(parent=world["P"], code="21600")
+    for name in ("V1", "C1", "C3", "D1", "W1", "K1"):
+        team = TeamFactory(unit=world[name])
+        chain = {unit.level: unit.pk for unit in team.unit.ancestors() + [team.unit]}
+        assert unit_ids_of(team) == {level: chain.get(level) for level in LEVELS_DOWN}, name
+
+
 def test_commune_team_on_the_pre_reform_map_goes_to_district_staff(world, personas):
     ScheduleFactory(province=world["P"], starts_on=datetime.date(2024, 1, 1))
     periods_generate(year=2024)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from targets.choices import IndicatorKind
+from targets import selectors
 from targets.models import Indicator
 from targets.services import CATALOGUE, catalogue_seed
 
@@ -21,6 +22,18 @@ def test_the_catalogue_seed_is_idempotent_and_keeps_department_edits(db):
     Indicator.objects.filter(code="citizen_app").update(default_target=50)
     assert catalogue_seed() == []
     assert Indicator.objects.get(code="citizen_app").default_target == 50
+
+
+def test_a_process_keeps_the_catalogue_until_an_indicator_is_saved_or_for_a_minute(db, monkeypatch):
+    indicator = IndicatorFactory(code="kept", name_vi="Cũ")
+    assert [i.name_vi for i in selectors.indicators_catalogue()] == ["Cũ"]
+    Indicator.objects.filter(pk=indicator.pk).update(name_vi="Mới")  # no signal: as if saved by another process
+    assert [i.name_vi for i in selectors.indicators_catalogue()] == ["Cũ"]
+    monkeypatch.setattr(selectors, "CATALOGUE_SECONDS", -1)  # the minute has passed
+    assert [i.name_vi for i in selectors.indicators_catalogue()] == ["Mới"]
+    monkeypatch.undo()
+    indicator.delete()
+    assert selectors.indicators_catalogue() == []
 
 
 def test_the_name_follows_the_language(db):
