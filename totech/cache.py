@@ -1,7 +1,6 @@
 """The cache backend used with Redis: Django's RedisCache, except that Redis being down or slow is a cache miss
 (logged), never an error page. The cache only holds figures that can be recomputed or go without (an import's
-progress bar); sessions, logins, lockouts and approvals live in the database, so the portal keeps working
-(sessions are read through the cache, `cached_db`, and found in the database on a miss)."""
+progress bar); sessions, logins, lockouts and approvals live in the database, so the portal keeps working."""
 
 import logging
 from functools import wraps

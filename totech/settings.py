@@ -194,11 +194,6 @@ CACHES = {
     )
 }
 
-if REDIS_URL:
-    # Sessions are read from the cache and written through to the database (which stays the reference, see
-    # totech.cache): one query less on every page.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
 SECURE = env("SECURE")
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
