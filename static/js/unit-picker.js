@@ -8,30 +8,26 @@
   "use strict";
   document.querySelectorAll("[data-unit-picker-search]").forEach(function (input) { input.hidden = false; });
 
-  function parts(input) {
-    var select = input.closest("[data-unit-picker]").querySelector("select");
-    return { select: select, results: select.querySelector("optgroup[id$='-results']") };
-  }
-
   document.body.addEventListener("htmx:configRequest", function (event) {
     var input = event.detail.elt;
     if (!input.matches("[data-unit-picker-search]")) return;
-    var picker = parts(input);
-    var chosen = picker.select.selectedOptions[0];
-    Array.prototype.slice.call(picker.select.options).forEach(function (option) {
-      if (option.parentNode === picker.select && option.value && option !== chosen) option.remove();
+    var select = input.closest("[data-unit-picker]").querySelector("select");
+    var results = select.querySelector("optgroup");
+    var chosen = select.selectedOptions[0];
+    Array.prototype.slice.call(select.options).forEach(function (option) {
+      if (option.parentNode === select && option.value && option !== chosen) option.remove();
     });
-    if (chosen && chosen.parentNode === picker.results) picker.select.insertBefore(chosen, picker.results);
+    if (chosen && chosen.parentNode === results) select.insertBefore(chosen, results);
     event.detail.parameters.q = input.value;
-    if (picker.select.value) event.detail.parameters.current = picker.select.value;
+    if (select.value) event.detail.parameters.current = select.value;
   });
 
   // Show the matches as an open list to click in; it closes again once a unit is chosen.
   document.body.addEventListener("htmx:afterSwap", function (event) {
-    if (!event.detail.elt.matches("[data-unit-picker-search]")) return;
-    var picker = parts(event.detail.elt);
-    picker.results.hidden = false;
-    picker.select.size = Math.min(Math.max(picker.select.options.length, 2), 8);
+    var results = event.detail.target;
+    if (!results.matches("[data-unit-picker] optgroup")) return;
+    results.hidden = false;
+    results.parentNode.size = Math.min(results.parentNode.options.length + 1, 8);  // + the group's label
   });
   document.body.addEventListener("change", function (event) {
     if (event.target.matches("[data-unit-picker] select")) event.target.removeAttribute("size");
