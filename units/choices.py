@@ -79,5 +79,6 @@ NAME_PREFIXES = [
 PICKER_LEVELS = {
     "team": (Level.DISTRICT, Level.COMMUNE, Level.VILLAGE),
     "area": (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE),
+    "commune": (Level.COMMUNE,),
     "any": tuple(Level.values),
 }

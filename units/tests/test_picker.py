@@ -97,3 +97,15 @@ def test_an_out_of_scope_unit_is_refused(settings, client, world, personas):
     assert response.status_code == 200
     assert response.context["form"].errors["unit"] == ["Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."]
     assert not Team.objects.exists()
+
+
+@pytest.mark.parametrize("url_name, levels", [
+    ("teams:create", "team"), ("teams:list", "area"), ("teams:training_create", "any"), ("targets:campaign_create", "area"),
+    ("excel:members_import", "commune"),
+])
+def test_every_unit_field_switches_to_the_search(settings, client, personas, url_name, levels):
+    client.force_login(personas["admin"])
+    search_url = reverse("units:search", kwargs={"levels": levels})
+    assert search_url not in client.get(reverse(url_name)).content.decode()
+    settings.UNIT_PICKER_MAX_OPTIONS = 2
+    assert search_url in client.get(reverse(url_name)).content.decode()
