@@ -60,3 +60,20 @@ def test_the_picker_on_a_phone(settings, page, live_server, world, personas):
     page.select_option("select[name=unit]", str(world["W2"].pk))
     assert page.locator("select[name=unit]").get_attribute("size") is None  # the list closes once a unit is chosen
     screenshot(page, "unit-picker-chosen-360")
+
+
+@pytest.mark.browser
+def test_without_javascript_the_current_choice_stays(settings, browser, live_server, world, personas):
+    settings.UNIT_PICKER_MAX_OPTIONS = 3
+    context = browser.new_context(java_script_enabled=False, locale="vi-VN", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    log_in(page, live_server, "province")
+    page.goto(f"{live_server.url}/teams/new/?unit={world['W1'].pk}")
+    assert page.input_value("select[name=unit]") == str(world["W1"].pk)
+    assert not page.is_visible("[data-unit-picker-search]")
+    assert "Cần bật JavaScript để tìm đơn vị khác" in page.inner_text("main")
+    screenshot(page, "unit-picker-no-javascript-360")
+    page.get_by_role("button", name="Tạo Tổ").click()
+    page.wait_for_url(f"{live_server.url}/teams/{Team.objects.get().pk}/")
+    assert Team.objects.get().unit == world["W1"]
+    context.close()
