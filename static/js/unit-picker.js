@@ -29,6 +29,12 @@
     results.hidden = false;
     results.parentNode.size = Math.min(results.parentNode.options.length + 1, 8);  // + the group's label
   });
+  // Enter in the search box goes to the results instead of submitting the form half filled in.
+  document.body.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches("[data-unit-picker-search]")) return;
+    event.preventDefault();
+    event.target.closest("[data-unit-picker]").querySelector("select").focus();
+  });
   document.body.addEventListener("change", function (event) {
     if (event.target.matches("[data-unit-picker] select")) event.target.removeAttribute("size");
   });

@@ -36,6 +36,8 @@ def test_province_staff_find_a_village_by_typing_without_accents(settings, page,
     screenshot(page, "unit-picker-results-1280")
 
     search_for(page, "khe thau", "Thôn Khe Thầu (thôn) · Xã Chợ Mới · Thái Nguyên")
+    page.press("[data-unit-picker-search]", "Enter")  # goes to the results, does not submit the form
+    expect(page.locator("select[name=unit]")).to_be_focused()
     page.select_option("select[name=unit]", str(world["W3"].pk))
     # A new search keeps the choice made from the previous one.
     search_for(page, "xyz", "Không tìm thấy đơn vị nào. Hãy thử cách viết khác hoặc gõ ít từ hơn.")
