@@ -3,7 +3,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.choices import Level
+from units.choices import PICKER_LEVELS
+from units.forms import UnitChoiceField
 from units.selectors import units_visible_to
 
 from .models import AchievementThreshold, Indicator, Period
@@ -41,10 +42,11 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].required = True
-        self.fields["unit"].queryset = units_visible_to(user).filter(
-            level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
-        ).order_by("path")
+        model_field = self.fields["unit"]
+        self.fields["unit"] = UnitChoiceField(
+            queryset=units_visible_to(user).filter(level__in=PICKER_LEVELS["area"]).select_related("parent").order_by("path"),
+            levels="area", label=model_field.label, help_text=model_field.help_text,
+        )
 
 
 class DeadlineForm(forms.Form):

@@ -5,12 +5,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from units.choices import Level
+from units.choices import PICKER_LEVELS
+from units.forms import UnitChoiceField
 from units.models import Unit
 from units.selectors import unit_scope_q, within_unit_q
 
 from .choices import RequestKind, RequestStatus, TeamStatus
-from .forms import UnitChoiceField
 from .models import TEAM_LEVELS
 from .selectors import breaking_rules_q
 
@@ -23,7 +23,7 @@ class TeamFilter(django_filters.FilterSet):
     """Filters of the team list; the queryset must come annotated by `with_composition` (for the size)."""
 
     q = django_filters.CharFilter(label=capfirst(_("search")), method="search")
-    unit = UnitFilter(label=capfirst(_("unit (and everything under it)")), queryset=Unit.objects.none(), method="within")
+    unit = UnitFilter(label=capfirst(_("unit (and everything under it)")), queryset=Unit.objects.none(), method="within", levels="area")
     level = django_filters.ChoiceFilter(label=capfirst(_("level")), choices=TEAM_LEVELS)
     status = django_filters.ChoiceFilter(label=capfirst(_("status")), choices=TeamStatus.choices)
     violations = django_filters.ChoiceFilter(
@@ -36,7 +36,7 @@ class TeamFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["unit"].queryset = Unit.objects.filter(
-            unit_scope_q(user, unit_field=None), level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+            unit_scope_q(user, unit_field=None), level__in=PICKER_LEVELS["area"]
         ).select_related("parent").order_by("path")
 
     def search(self, queryset, name, value):

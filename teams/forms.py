@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from units.forms import UnitChoiceField
 from units.models import Unit
 
 from .choices import RequestKind
@@ -36,13 +37,8 @@ class ServiceModelForm(forms.ModelForm):
         """The service validates the model: nothing to do here."""
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return f"{unit.name} · {unit.parent.name}" if unit.parent_id else unit.name
-
-
 class TeamForm(ServiceModelForm):
-    unit = UnitChoiceField(queryset=Unit.objects.none(), label=capfirst(_("unit served")))
+    unit = UnitChoiceField(queryset=Unit.objects.none(), levels="team", label=capfirst(_("unit served")))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     zalo_link = forms.URLField(label=capfirst(_("Zalo group link")), required=False, assume_scheme="https")
 
@@ -172,7 +168,7 @@ class AttendeeField(forms.ModelMultipleChoiceField):
 
 
 class TrainingForm(ServiceModelForm):
-    unit = UnitChoiceField(queryset=Unit.objects.none(), label=capfirst(_("organised for")))
+    unit = UnitChoiceField(queryset=Unit.objects.none(), levels="any", label=capfirst(_("organised for")))
     attendees = AttendeeField(queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=capfirst(_("attendees")))
 
     class Meta:

@@ -88,6 +88,8 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "totech.forms.BootstrapFormRenderer"
+# A unit picker lists its units in a plain select up to this many; above, it searches (units.forms.UnitPicker).
+UNIT_PICKER_MAX_OPTIONS = 200
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'totech.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

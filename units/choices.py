@@ -72,3 +72,13 @@ NAME_PREFIXES = [
     ("Xã", DivisionType.COMMUNE),
     ("Ấp", DivisionType.AP),
 ]
+
+
+# The levels a unit picker offers, by the name its search URL carries (units:search): a fixed set, so the
+# endpoint never takes a level list from the query string.
+PICKER_LEVELS = {
+    "team": (Level.DISTRICT, Level.COMMUNE, Level.VILLAGE),
+    "area": (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE),
+    "commune": (Level.COMMUNE,),
+    "any": tuple(Level.values),
+}

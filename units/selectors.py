@@ -1,8 +1,14 @@
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
+from django.utils.translation import gettext as _
 
+from totech.spreadsheets import ACCENTS, fold
+
+from .choices import Level
 from .models import PopulationFigure, Unit
+
+SEARCH_LIMIT = 30
 
 
 def within_unit_q(unit: Unit, unit_field: str | None = "unit") -> Q:
@@ -57,3 +63,52 @@ def unit_ancestors_visible_to(user, unit: Unit) -> list[Unit]:
     if user.sees_everything:
         return ancestors
     return [ancestor for ancestor in ancestors if ancestor.is_within(user.scope_unit)]
+
+
+def _letter_classes() -> dict[str, str]:
+    """Each bare letter → a regular-expression class of it with every accent, in both cases ("d" → "[dDđĐ]")."""
+    variants = {chr(code): chr(code) + chr(code).upper() for code in range(ord("a"), ord("z") + 1)}
+    for code, bare in ACCENTS.items():
+        if bare and bare.lower() in variants:
+            variants[bare.lower()] += chr(code)
+    return {letter: f"[{chars}]" for letter, chars in variants.items()}
+
+
+LETTER_CLASSES = _letter_classes()
+
+
+def units_matching(user, text: str, levels, limit: int = SEARCH_LIMIT) -> list[Unit]:
+    """The first `limit` units in the user's scope at `levels` that match what was typed: digits are the start
+    of a GSO code; words must each appear in the unit's name or its parent's ("thon 5 tan dinh"), with or
+    without accents, in either case. Higher levels first, then in map order.
+
+    Matching is one SQL query with a LIMIT: a regular expression per word, the scope a prefix match on the
+    indexed path, so a province's search reads its few thousand rows in PostgreSQL and returns 30; the whole
+    map (a system administrator) is one pass over its 73,000 names per word.
+    """
+    visible = units_visible_to(user)
+    units = visible.filter(level__in=levels)
+    text = text.strip()
+    if text.isdigit():
+        units = units.filter(code__startswith=text)
+    else:
+        for word in fold(text).split():
+            pattern = "".join(LETTER_CLASSES.get(char, char) for char in word)
+            # The parents matching the word are looked up once (villages are nobody's parent), not per row.
+            parents = visible.exclude(level=Level.VILLAGE).filter(name__regex=pattern).values("pk")
+            units = units.filter(Q(name__regex=pattern) | Q(parent__in=parents))
+    rank = Case(*(When(level=level, then=index) for index, level in enumerate(Level.values)))
+    return list(units.order_by(rank, "path")[:limit])
+
+
+def unit_labels(units) -> dict[int, str]:
+    """Each unit's label in a picker: its name, level and ancestors ("Thôn 5 (thôn) · Xã Tân Định · Tây Ninh"),
+    so that same-named villages are told apart. One query for all the ancestors' (public) names."""
+    names = dict(Unit.objects.filter(pk__in={pk for unit in units for pk in unit.ancestor_ids()}).values_list("pk", "name"))
+    return {
+        unit.pk: " · ".join(
+            [_("%(name)s (%(level)s)") % {"name": unit.name, "level": unit.get_level_display().lower()}]
+            + [names[pk] for pk in reversed(unit.ancestor_ids()) if pk in names]
+        )
+        for unit in units
+    }

@@ -6,4 +6,5 @@ app_name = "units"
 urlpatterns = [
     path("", views.unit_index, name="index"),
     path("<int:pk>/", views.unit_detail, name="detail"),
+    path("search/<slug:levels>/", views.unit_search, name="search"),
 ]

@@ -1,13 +1,19 @@
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .choices import Edition, Level
+from totech.spreadsheets import fold
+
+from .choices import PICKER_LEVELS, Edition, Level
 from .selectors import (
     population_as_of,
     unit_ancestors_visible_to,
     unit_children,
     unit_descendant_counts,
+    unit_labels,
+    units_matching,
     units_visible_to,
 )
 
@@ -35,3 +41,21 @@ def unit_detail(request, pk):
         "population": population_as_of(unit, timezone.localdate()),
     }
     return render(request, "units/detail.html", context)
+
+
+@login_required
+def unit_search(request, levels):
+    """The options a unit picker (units.forms.UnitPicker) shows for what was typed: matching units in the
+    user's scope at the picker's levels, except the current choice, which the picker keeps itself."""
+    if levels not in PICKER_LEVELS:
+        raise Http404
+    text = request.GET.get("q", "")
+    if len(fold(text).replace(" ", "")) < 2:
+        units, empty = [], _("Type at least two letters or digits.")
+    else:
+        current = request.GET.get("current", "")
+        units = [unit for unit in units_matching(request.user, text, PICKER_LEVELS[levels]) if str(unit.pk) != current]
+        empty = _("No unit found. Try another spelling or fewer words.")
+    labels = unit_labels(units)
+    options = [(unit.pk, labels[unit.pk]) for unit in units]
+    return render(request, "units/_search_results.html", {"options": options, "empty": empty})

@@ -12,4 +12,8 @@ CASES = [
     Case("units:detail", kwargs=lambda w: {"pk": w["C1"].pk}, allowed=frozenset({"admin", "district"}), label="commune of own district"),
     Case("units:detail", kwargs=lambda w: {"pk": w["C2"].pk}, allowed=frozenset({"admin"}), label="commune of sibling district"),
     Case("units:detail", kwargs=lambda w: {"pk": w["O1"].pk}, allowed=frozenset({"admin", "outsider"}), label="other province"),
+    # The unit picker's search: anyone logged in, over their own scope (units.tests.test_picker); a level set
+    # outside the fixed list is not found.
+    Case("units:search", kwargs=lambda w: {"levels": "team"}, allowed=ALL, label="units:search"),
+    Case("units:search", kwargs=lambda w: {"levels": "province"}, allowed=frozenset(), label="units:search unknown levels"),
 ]

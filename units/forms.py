@@ -1,0 +1,56 @@
+"""The one field every form uses to pick an administrative unit."""
+
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+
+from .selectors import unit_labels
+
+
+class UnitPicker(forms.Select):
+    """A plain select of the field's units while there are at most `settings.UNIT_PICKER_MAX_OPTIONS`;
+    above that (a province has thousands, the whole map 73,000) the select holds only the current choice and
+    a search box fills it with matches from `units:search` (htmx, static/js/unit-picker.js). Without
+    JavaScript the current choice stays and a hint says so. The submitted value is the unit's id either way,
+    validated by the field's scoped queryset."""
+
+    template_name = "units/widgets/unit_select.html"
+
+    def __init__(self, attrs=None, levels="any"):
+        super().__init__(attrs)
+        self.levels = levels
+
+    def get_context(self, name, value, attrs):
+        self.searching = self.choices.queryset.count() > settings.UNIT_PICKER_MAX_OPTIONS
+        context = super().get_context(name, value, attrs)
+        context["widget"]["searching"] = self.searching
+        if self.searching:
+            context["widget"]["search_url"] = reverse("units:search", kwargs={"levels": self.levels})
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        if not self.searching:
+            return super().optgroups(name, value, attrs)
+        chosen = list(self.choices.queryset.filter(pk__in=[pk for pk in value if pk.isdigit()]))
+        labels = unit_labels(chosen)
+        choices = [(unit.pk, labels[unit.pk]) for unit in chosen]
+        if self.choices.field.empty_label is not None:
+            choices.insert(0, ("", self.choices.field.empty_label))
+        return [
+            (None, [self.create_option(name, pk, label, str(pk) in value, index)], index)
+            for index, (pk, label) in enumerate(choices)
+        ]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit from the queryset the form gives it (always a scoped one); `levels` names the matching entry of
+    units.choices.PICKER_LEVELS, which the search endpoint offers."""
+
+    widget = UnitPicker
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.levels = levels
+
+    def label_from_instance(self, unit):
+        return f"{unit.name} · {unit.parent.name}" if unit.parent_id else unit.name

@@ -1,0 +1,111 @@
+"""The unit picker: a plain select for small scopes, a scoped search above the threshold (units.forms)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from teams.forms import TeamForm
+from teams.models import Team
+from teams.selectors import units_for_new_teams
+from units.tests.factories import VillageFactory
+
+
+def search(client, personas, who, q, levels="any", **params):
+    client.force_login(personas[who])
+    response = client.get(reverse("units:search", kwargs={"levels": levels}), {"q": q, **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def option_ids(html):
+    return {int(pk) for pk in re.findall(r'<option value="(\d+)"', html)}
+
+
+def test_a_small_scope_keeps_the_plain_select(world, personas):
+    html = str(TeamForm(units=units_for_new_teams(personas["province"]))["unit"])
+    assert "data-unit-picker-search" not in html
+    assert option_ids(html) == {world[key].pk for key in ("K1", "K2", "W1", "W2", "W3")}
+
+
+def test_a_large_scope_gets_the_search_and_only_the_current_choice(settings, world, personas):
+    settings.UNIT_PICKER_MAX_OPTIONS = 4
+    html = str(TeamForm(units=units_for_new_teams(personas["province"]), initial={"unit": world["W2"]})["unit"])
+    assert "data-unit-picker-search" in html and reverse("units:search", kwargs={"levels": "team"}) in html
+    assert option_ids(html) == {world["W2"].pk}
+    assert "Thôn Na Lay (thôn) · Xã Thanh Thịnh · Thái Nguyên" in html
+    assert "<noscript>" in html
+
+
+def test_search_ignores_accents_and_case_and_labels_the_chain(client, world, personas):
+    html = search(client, personas, "province", "ban GIANG")
+    assert option_ids(html) == {world["W1"].pk}
+    assert "Thôn Bản Giang (thôn) · Xã Thanh Thịnh · Thái Nguyên" in html
+
+
+def test_search_words_may_name_the_parent(client, world, personas):
+    assert option_ids(search(client, personas, "province", "thon thanh thinh")) == {world["W1"].pk, world["W2"].pk}
+
+
+def test_search_by_gso_code_prefix(client, world, personas):
+    assert option_ids(search(client, personas, "admin", "021", levels="area")) == {world["K1"].pk, world["K2"].pk}
+
+
+def test_a_commune_officer_only_finds_units_of_their_commune(client, world, personas):
+    assert option_ids(search(client, personas, "commune", "thon")) == {world["W1"].pk, world["W2"].pk}
+    assert option_ids(search(client, personas, "commune", "khe thau")) == set()  # W3, in the sibling commune
+
+
+def test_another_provinces_unit_never_appears(client, world, personas):
+    html = search(client, personas, "province", "to dan pho")
+    assert option_ids(html) == set()
+    assert "Không tìm thấy đơn vị nào" in html
+    assert option_ids(search(client, personas, "admin", "to dan pho")) == {world["OV"].pk}
+
+
+def test_search_keeps_to_the_pickers_levels(client, world, personas):
+    assert option_ids(search(client, personas, "province", "thanh", levels="area")) == {world["K1"].pk}
+    assert option_ids(search(client, personas, "province", "thanh", levels="any")) == {world["K1"].pk, world["W1"].pk, world["W2"].pk}
+
+
+def test_search_stops_at_the_limit_and_leaves_out_the_current_choice(client, world, personas):
+    for number in range(40):
+        VillageFactory(parent=world["K2"], name=f"Thôn {number}")
+    assert len(option_ids(search(client, personas, "province", "thon"))) == 30
+    assert world["W1"].pk not in option_ids(search(client, personas, "province", "ban giang", current=world["W1"].pk))
+
+
+def test_too_short_a_search_asks_for_more(client, personas):
+    html = search(client, personas, "province", "t")
+    assert option_ids(html) == set() and "disabled" in html
+
+
+@pytest.mark.parametrize("who", ["province", "admin"])
+def test_a_unit_found_by_search_saves(settings, client, world, personas, who):
+    settings.UNIT_PICKER_MAX_OPTIONS = 2
+    found = option_ids(search(client, personas, who, "khe thau", levels="team"))
+    assert found == {world["W3"].pk}
+    response = client.post(reverse("teams:create"), {"unit": world["W3"].pk, "name": "Tổ CNSCĐ thôn Khe Thầu"})
+    assert response.status_code == 302
+    assert Team.objects.get().unit == world["W3"]
+
+
+def test_an_out_of_scope_unit_is_refused(settings, client, world, personas):
+    settings.UNIT_PICKER_MAX_OPTIONS = 2
+    client.force_login(personas["province"])
+    response = client.post(reverse("teams:create"), {"unit": world["OV"].pk, "name": "Tổ CNSCĐ tổ dân phố 1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"] == ["Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."]
+    assert not Team.objects.exists()
+
+
+@pytest.mark.parametrize("url_name, levels", [
+    ("teams:create", "team"), ("teams:list", "area"), ("teams:training_create", "any"), ("targets:campaign_create", "area"),
+    ("excel:members_import", "commune"),
+])
+def test_every_unit_field_switches_to_the_search(settings, client, personas, url_name, levels):
+    client.force_login(personas["admin"])
+    search_url = reverse("units:search", kwargs={"levels": levels})
+    assert search_url not in client.get(reverse(url_name)).content.decode()
+    settings.UNIT_PICKER_MAX_OPTIONS = 2
+    assert search_url in client.get(reverse(url_name)).content.decode()
