@@ -12,7 +12,6 @@ figure that does not move with the machine's load) and the number of SQL queries
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -20,6 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from member_import import setup_django  # noqa: E402
+
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/totech_national"
 
 
@@ -36,15 +39,7 @@ def main():
     parser.add_argument("--provinces", nargs="+", default=["01", "79", "46"], help="province codes (default Hà Nội, TP HCM, Huế)")
     parser.add_argument("--no-rollup", action="store_true", help="use the summaries already in the database")
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("STATIC_MANIFEST", "False")  # no collectstatic needed
-    os.environ["DEBUG"] = "False"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "totech.settings")
-    import django
-
-    django.setup()
+    setup_django(args.database, pages=True)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment

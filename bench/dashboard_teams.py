@@ -19,6 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from member_import import setup_django  # noqa: E402
+
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/totech_national"
 
 
@@ -29,16 +33,8 @@ def main():
     parser.add_argument("--quarter", default="2026Q3")
     parser.add_argument("--provinces", nargs="+", default=["01", "79", "46"], help="province codes (default Hà Nội, TP HCM, Huế)")
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database
     os.environ.pop("REDIS_URL", None)  # the local-memory cache: cold in a fresh process
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("STATIC_MANIFEST", "False")
-    os.environ["DEBUG"] = "False"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "totech.settings")
-    import django
-
-    django.setup()
+    setup_django(args.database, pages=True)
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client

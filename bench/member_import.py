@@ -26,10 +26,16 @@ VILLAGES = 500
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Chức vụ trong Tổ", "Thành phần / Đơn vị công tác", "Thôn/Tổ dân phố", "Ghi chú"]
 
 
-def setup_django(database_url):
+def setup_django(database_url, pages=False):
+    """Django on `database_url`; `pages`: to serve pages through the test client as in production (DEBUG off,
+    no collectstatic needed)."""
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "totech.settings")
+    if pages:
+        os.environ.setdefault("STATIC_MANIFEST", "False")
+        os.environ["DEBUG"] = "False"
+        os.environ["ALLOWED_HOSTS"] = "testserver"
     import django
 
     django.setup()

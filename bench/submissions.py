@@ -9,7 +9,9 @@ local port, then runs --clients threads at once, each with the session of a dist
 report for every month it owes (11/2025 to 11/2026: 13), one after the other, as the browser does without
 JavaScript: GET the empty form (reports:new), then POST every value, the texts, the CSRF token and
 action=submit; success is the redirect to the report's page. Throughput counts whole GET + POST cycles over
-the wall clock of the run; latency is given per request kind.
+the wall clock of the run; latency is given per request kind. With --forms-first each client loads its form
+before the clock starts and the run times the POSTs alone: a leader on a weak connection opens the form
+earlier, fills it in (the page keeps a draft in the phone), and sends it at the deadline.
 
 Closed loop by default: each client sends its next submission as soon as the last one is answered, so 50 clients
 measure the server's capacity, and latency grows with the queue. With --rate N (open loop), the clients together
@@ -96,7 +98,7 @@ class Client(threading.Thread):
     def __init__(self, port, session, team, periods, values, results, offset=0.0, interval=None):
         super().__init__()
         self.port, self.session, self.team, self.periods, self.values, self.results = port, session, team, periods, values, results
-        self.offset, self.interval, self.start_at = offset, interval, None
+        self.offset, self.interval, self.start_at, self.token = offset, interval, None, None
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -109,8 +111,25 @@ class Client(threading.Thread):
         self.results.append((method, elapsed, response.status))
         return response, text
 
-    def run(self):
+    def load_form(self, path):
+        """GET the form; returns its CSRF token (None on failure) and keeps the CSRF cookie."""
+        response, text = self.request("GET", path)
+        if response.status != 200:
+            return None
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
+        if csrf_cookie:
+            self.cookies = f"sessionid={self.session}; csrftoken={csrf_cookie.group(1)}"
+        return CSRF_INPUT.search(text).group(1)
+
+    def load_forms_first(self):
+        """--forms-first: the form is loaded before the clock starts (its token serves every later POST of the
+        session), as by a leader who filled it in earlier, offline, and sends it at the deadline."""
         self.cookies = f"sessionid={self.session}"
+        self.token = self.load_form(f"/reports/new/{self.team.pk}/period/{self.periods[0].pk}/")
+
+    def run(self):
+        if self.token is None:
+            self.cookies = f"sessionid={self.session}"
         for number, period in enumerate(self.periods):
             if self.interval is not None:
                 lag = time.perf_counter() - (self.start_at + self.offset + number * self.interval)
@@ -118,13 +137,9 @@ class Client(threading.Thread):
                     time.sleep(-lag)
                 self.results.append(("late", max(lag, 0.0), 0))
             path = f"/reports/new/{self.team.pk}/period/{period.pk}/"
-            response, text = self.request("GET", path)
-            if response.status != 200:
+            token = self.token or self.load_form(path)
+            if token is None:
                 continue
-            token = CSRF_INPUT.search(text).group(1)
-            csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
-            if csrf_cookie:
-                self.cookies = f"sessionid={self.session}; csrftoken={csrf_cookie.group(1)}"
             body = urllib.parse.urlencode(
                 {**self.values, "activities": "Hướng dẫn cài VNeID tại nhà văn hoá thôn.", "difficulties": "", "proposals": "",
                  "version": "0", "action": "submit", "csrfmiddlewaretoken": token}
@@ -199,6 +214,8 @@ def main():
     parser.add_argument("--conn-max-age", type=int, default=600, help="CONN_MAX_AGE of the server (0: a connection per request)")
     parser.add_argument("--rate", type=float, help="open loop: the clients together start this many submissions per "
                         "second, evenly spread (default: closed loop, each client as fast as it is answered)")
+    parser.add_argument("--forms-first", action="store_true", help="each client loads its form before the clock "
+                        "starts and the run times the POSTs alone (a form filled in earlier, sent at the deadline)")
     args = parser.parse_args()
     os.environ.update(server_env(args))
     import django
@@ -260,6 +277,10 @@ def main():
             connection.request("GET", f"/reports/new/{teams[0].pk}/period/{clients[0].periods[0].pk}/",
                                headers={"Cookie": f"sessionid={clients[0].session}"})
             connection.getresponse().read()
+        if args.forms_first:
+            for client in clients:
+                client.load_forms_first()
+            results.clear()  # the forms' GETs are not part of the run
         cpu_before = cpu_seconds(server.pid)
         started = time.perf_counter()
         for client in clients:
@@ -284,8 +305,9 @@ def main():
           f"({(len(posts) + len(gets)) / elapsed:.1f} requests/s)")
     print(f"POST (save and send) p50 {statistics.median(posts) * 1000:.0f} ms, p95 {percentile(posts, 0.95) * 1000:.0f} ms, "
           f"max {max(posts) * 1000:.0f} ms")
-    print(f"GET (the form)       p50 {statistics.median(gets) * 1000:.0f} ms, p95 {percentile(gets, 0.95) * 1000:.0f} ms, "
-          f"max {max(gets) * 1000:.0f} ms")
+    if gets:
+        print(f"GET (the form)       p50 {statistics.median(gets) * 1000:.0f} ms, p95 {percentile(gets, 0.95) * 1000:.0f} ms, "
+              f"max {max(gets) * 1000:.0f} ms")
     print(f"errors: {len(failures)} {failures[:5]}")
     if args.rate:
         lags = [t for kind, t, _s in results if kind == "late"]
@@ -300,7 +322,7 @@ def main():
     if args.conn_max_age:
         per_submission = (python_cpu + database_cpu) / successes
         print(f"CPU: gunicorn workers {python_cpu:.1f} s + their PostgreSQL backends {database_cpu:.1f} s = {per_submission * 1000:.0f} ms "
-              f"per submission (GET + POST); 2 free cores would do {2 / per_submission:.0f} submissions/s")
+              f"per submission ({'POST' if args.forms_first else 'GET + POST'}); 2 free cores would do {2 / per_submission:.0f} submissions/s")
     else:
         print(f"CPU: gunicorn workers {python_cpu / successes * 1000:.0f} ms per submission; the PostgreSQL side is not measured "
               "without persistent connections")

@@ -20,6 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from member_import import setup_django  # noqa: E402
+
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/totech_national"
 SEARCHES = [("team", "ben thanh"), ("team", "tan"), ("team", "to dan pho 12 tan"), ("team", "267"), ("area", "phuong")]
 
@@ -35,15 +39,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--province", default="79")
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("STATIC_MANIFEST", "False")
-    os.environ["DEBUG"] = "False"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "totech.settings")
-    import django
-
-    django.setup()
+    setup_django(args.database, pages=True)
     from django.db import connection, transaction
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
