@@ -47,6 +47,12 @@ def test_search_words_may_name_the_parent(client, world, personas):
     assert option_ids(search(client, personas, "province", "thon thanh thinh")) == {world["W1"].pk, world["W2"].pk}
 
 
+def test_punctuation_only_separates_words(client, world, personas):
+    """What is typed never reaches the database as a regular expression: brackets, dots and stars are spaces."""
+    assert option_ids(search(client, personas, "province", "(ban) giang*")) == {world["W1"].pk}
+    assert option_ids(search(client, personas, "province", "[thon.giang")) == {world["W1"].pk}
+
+
 def test_search_by_gso_code_prefix(client, world, personas):
     assert option_ids(search(client, personas, "admin", "021", levels="area")) == {world["K1"].pk, world["K2"].pk}
 
