@@ -11,9 +11,9 @@ from accounts.choices import Role
 from targets.choices import PeriodKind
 from targets.models import Indicator, Period
 from targets.selectors import indicators_active, indicators_catalogue
-from teams.choices import TeamStatus
-from teams.models import Team
-from teams.selectors import covers, province_of, teams_led_by, teams_visible_to
+from teams.choices import TeamRole, TeamStatus
+from teams.models import Membership, Team
+from teams.selectors import active_on_q, covers, province_of, teams_led_by, teams_visible_to
 from units.choices import Level
 from units.models import Unit
 from units.selectors import unit_scope_q
@@ -149,8 +149,9 @@ def periodic_deadline(period: Period, schedule: ReportingSchedule) -> datetime.d
 
 def campaign_deadline(campaign: Period) -> datetime.date:
     """The campaign plan's first dated step after its end (seed 004: review by 20/10), else a grace period."""
-    step = campaign.deadlines.filter(due_on__gt=campaign.end).order_by("due_on").first()
-    return step.due_on if step else campaign.end + datetime.timedelta(days=CAMPAIGN_GRACE_DAYS)
+    # Read through .all() so that a prefetch of `deadlines` spares the query (a campaign has a handful of steps).
+    steps = [step.due_on for step in campaign.deadlines.all() if step.due_on > campaign.end]
+    return min(steps) if steps else campaign.end + datetime.timedelta(days=CAMPAIGN_GRACE_DAYS)
 
 
 def active_during_q(start: datetime.date, end: datetime.date) -> Q:
@@ -199,6 +200,36 @@ class Slot:
     def ends(self) -> datetime.date:
         return self.request.covers_end if self.request else self.period.end
 
+    @property
+    def ids(self) -> tuple[int | None, int | None]:
+        """(period id, request id): what a report of this slot carries."""
+        return (self.period.pk if self.period else None, self.request.pk if self.request else None)
+
+
+def owed_slots(
+    team: Team, *, schedule: ReportingSchedule | None, periods, campaigns, requests
+) -> list[Slot]:
+    """The slots the team owes among periods of its province's `schedule`, campaigns and ad-hoc requests
+    (without their reports): campaigns and requests of its unit or a unit above, and only those during which the
+    team was active. The rule shared by slots_for_team (one team) and reminder_slots (a whole province)."""
+    chain = set(ancestor_ids(team.unit))
+    slots = [
+        Slot(team, ReportKind.PERIODIC, periodic_deadline(period, schedule), period=period)
+        for period in periods
+        if was_active_during(team, period.start, period.end)
+    ] if schedule is not None else []
+    slots += [
+        Slot(team, ReportKind.CAMPAIGN, campaign_deadline(campaign), period=campaign)
+        for campaign in campaigns
+        if campaign.unit_id in chain and was_active_during(team, campaign.start, campaign.end)
+    ]
+    slots += [
+        Slot(team, ReportKind.AD_HOC, ad_hoc.deadline, request=ad_hoc)
+        for ad_hoc in requests
+        if ad_hoc.unit_id in chain and was_active_during(team, ad_hoc.covers_start, ad_hoc.covers_end)
+    ]
+    return slots
+
 
 def slots_for_team(
     team: Team, today: datetime.date, *, period: Period | None = None, request: ReportRequest | None = None
@@ -209,40 +240,26 @@ def slots_for_team(
 
     Given a `period` or a `request`, only its slot, if the team owes it (what `slot_for` asks; fewer reads)."""
     one = period is not None or request is not None
-    slots = []
     schedule = schedule_for(team.unit) if not one or (period and period.kind != PeriodKind.CAMPAIGN) else None
+    periods = campaigns = requests = []
     if schedule is not None:
         if one:  # the period asked for is at hand: is it one of the schedule's?
             scheduled = period.kind == schedule.frequency and schedule.starts_on <= period.start <= today
             periods = [period] if scheduled else []
         else:
             periods = Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, start__lte=today)
-        slots += [
-            Slot(team, ReportKind.PERIODIC, periodic_deadline(period, schedule), period=period)
-            for period in periods
-            if was_active_during(team, period.start, period.end)
-        ]
     chain = ancestor_ids(team.unit)
     if not one or (period and period.kind == PeriodKind.CAMPAIGN):
-        campaigns = Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit_id__in=chain, start__lte=today)
+        campaigns = Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit_id__in=chain, start__lte=today).prefetch_related("deadlines")
         campaigns = campaigns.filter(pk=period.pk) if one else campaigns
-        slots += [
-            Slot(team, ReportKind.CAMPAIGN, campaign_deadline(campaign), period=campaign)
-            for campaign in campaigns.prefetch_related("deadlines")
-            if was_active_during(team, campaign.start, campaign.end)
-        ]
     if not one or request:
         requests = ReportRequest.objects.filter(unit_id__in=chain, covers_start__lte=today)
         requests = requests.filter(pk=request.pk) if one else requests
-        slots += [
-            Slot(team, ReportKind.AD_HOC, ad_hoc.deadline, request=ad_hoc)
-            for ad_hoc in requests
-            if was_active_during(team, ad_hoc.covers_start, ad_hoc.covers_end)
-        ]
+    slots = owed_slots(team, schedule=schedule, periods=periods, campaigns=campaigns, requests=requests)
     reports = team.reports.filter(period=period, request=request).order_by() if one else team.reports.select_related("period", "request")
     by_slot = {(report.period_id, report.request_id): report for report in reports}
     for slot in slots:
-        slot.report = by_slot.get((slot.period.pk if slot.period else None, slot.request.pk if slot.request else None))
+        slot.report = by_slot.get(slot.ids)
     return sorted(slots, key=lambda slot: (slot.deadline, slot.subject))
 
 
@@ -250,9 +267,75 @@ def slot_for(team: Team, *, period: Period | None = None, request: ReportRequest
     """The slot a new report fills, or None when the team owes no report for that period or request."""
     wanted = (period.pk if period else None, request.pk if request else None)
     for slot in slots_for_team(team, timezone.localdate(), period=period, request=request):
-        if (slot.period.pk if slot.period else None, slot.request.pk if slot.request else None) == wanted:
+        if slot.ids == wanted:
             return slot
     return None
+
+
+# A periodic deadline falls in the month after its period ends: at most this long after the end.
+PERIODIC_DEADLINE_LAG = datetime.timedelta(days=62)
+
+
+def reminder_slots(
+    province: Unit, schedule: ReportingSchedule | None, today: datetime.date, remind_before: datetime.timedelta
+) -> list[tuple[Slot, list]]:
+    """What the province's reminders are about: the slots of its active teams (the rule of slots_for_team)
+    whose deadline falls between OVERDUE_REMINDER_WINDOW ago and `remind_before` ahead and whose report is not
+    received, each with the user accounts (active) of its team's current leaders; teams without one are left
+    out. In team order, then by deadline and subject.
+
+    A fixed number of queries whatever the number of teams: the periods, campaigns and requests with a deadline
+    in that window (a few), the leaderships with their teams and accounts, the reports for those slots."""
+    first, last = today - OVERDUE_REMINDER_WINDOW, today + remind_before
+    periods = []
+    if schedule is not None:
+        candidates = Period.objects.filter(
+            kind=schedule.frequency, start__gte=schedule.starts_on, start__lte=today, end__gte=first - PERIODIC_DEADLINE_LAG
+        )
+        periods = [period for period in candidates if first <= periodic_deadline(period, schedule) <= last]
+    in_province = province.path
+    campaigns = Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit__path__startswith=in_province, start__lte=today)
+    campaigns = [campaign for campaign in campaigns.prefetch_related("deadlines") if first <= campaign_deadline(campaign) <= last]
+    requests = list(
+        ReportRequest.objects.filter(unit__path__startswith=in_province, covers_start__lte=today, deadline__range=(first, last))
+    )
+    if not (periods or campaigns or requests):
+        return []
+    leaderships = (
+        Membership.objects.filter(
+            active_on_q(today), role=TeamRole.LEADER, person__user__is_active=True,
+            team__status=TeamStatus.ACTIVE, team__unit__path__startswith=in_province,
+        )
+        .select_related("team__unit", "person__user")  # the account with its person (for its e-mail address)
+        .order_by("team__unit__path", "team__name", "team_id", "person__full_name")
+    )
+    teams, leaders = {}, {}
+    for leadership in leaderships:
+        teams.setdefault(leadership.team_id, leadership.team)
+        leaders.setdefault(leadership.team_id, []).append(leadership.person.user)
+    reports = Report.objects.filter(
+        Q(period__in=[*periods, *campaigns], request__isnull=True) | Q(request__in=requests),
+        team__status=TeamStatus.ACTIVE, team__unit__path__startswith=in_province,
+    ).only("pk", "team_id", "period_id", "request_id", "status").order_by()
+    by_slot = {(report.team_id, report.period_id, report.request_id): report for report in reports}
+    due = []
+    for team_id, team in teams.items():
+        slots = owed_slots(team, schedule=schedule, periods=periods, campaigns=campaigns, requests=requests)
+        for slot in sorted(slots, key=lambda slot: (slot.deadline, slot.subject)):
+            slot.report = by_slot.get((team_id, *slot.ids))
+            if not slot.received:
+                due.append((slot, leaders[team_id]))
+    return due
+
+
+def notifications_keyed(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """The ids of the notifications that exist among these (user id, key) pairs, in one query."""
+    if not pairs:
+        return {}
+    rows = Notification.objects.filter(
+        user_id__in={user_id for user_id, _key in pairs}, key__in={key for _user_id, key in pairs}
+    ).values_list("user_id", "key", "pk")
+    return {(user_id, key): pk for user_id, key, pk in rows if (user_id, key) in pairs}
 
 
 @dataclass

@@ -10,7 +10,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from accounts.models import User
 from targets.models import Indicator, Period
 from targets.selectors import denominators_as_of
 from targets.services import periods_generate
-from teams.choices import TeamRole, TeamStatus
+from teams.choices import TeamRole
 from teams.models import Team
 from teams.selectors import members_on, team_led_by, teams_led_by
 from units.choices import Level
@@ -39,15 +39,15 @@ from .models import (
     StaleRollup,
 )
 from .selectors import (
-    OVERDUE_REMINDER_WINDOW,
     can_reopen_report,
     can_request_reports,
     can_review_report,
     can_set_schedule,
     Slot,
     indicators_for,
+    notifications_keyed,
+    reminder_slots,
     slot_for,
-    slots_for_team,
 )
 
 logger = logging.getLogger(__name__)
@@ -484,49 +484,84 @@ def notify(*, user: User, kind: str, key: str, message: str, url: str = "", new_
         notification, created = Notification.objects.get_or_create(user=user, key=key, defaults=fields)
         if not created:
             return None
-    address = user.email or getattr(getattr(user, "person", None), "email", "")
-    if address:
-        try:
-            send_mail(
-                subject=f"[Totech] {NotificationKind(kind).label}", message=f"{message}\n\n{settings.PORTAL_URL}{url}",
-                from_email=None, recipient_list=[address],
-            )
-        except OSError:
-            logger.exception("Could not email notification %s", notification.pk)
-        else:
-            Notification.objects.filter(pk=notification.pk).update(emailed=True)
+    if _email(user, notification, message):
+        Notification.objects.filter(pk=notification.pk).update(emailed=True)
     return notification
+
+
+def _email(user: User, notification: Notification, message: str) -> bool:
+    """E-mail a new notification (its whole message) where an address is known: the account's, else its
+    person's. True when sent."""
+    address = user.email or getattr(getattr(user, "person", None), "email", "")
+    if not address:
+        return False
+    try:
+        send_mail(
+            subject=f"[Totech] {NotificationKind(notification.kind).label}",
+            message=f"{message}\n\n{settings.PORTAL_URL}{notification.url}", from_email=None, recipient_list=[address],
+        )
+    except OSError:
+        logger.exception("Could not email notification %s", notification.pk)
+        return False
+    return True
+
+
+# First key of pg_advisory_xact_lock(int, int) for a province's reminder run; the second is the province id.
+REMINDER_LOCK_NAMESPACE = 7008
 
 
 def reminders_send(*, province: Unit, today: datetime.date | None = None) -> int:
     """Remind the leaders of the province's teams of reports due within their schedule's reminder days, and
-    of reports whose deadline passed (in the last month) without them being sent. Safe to run twice."""
+    of reports whose deadline passed (in the last month) without them being sent. Safe to run twice, even at
+    once. A fixed number of queries whatever the number of teams (selectors.reminder_slots)."""
     today = today or timezone.localdate()
     periods_generate(year=today.year)
     schedule = ReportingSchedule.objects.filter(province=province).first()
     remind_before = datetime.timedelta(days=schedule.remind_days_before if schedule else 3)
-    sent = 0
-    teams = Team.objects.filter(unit__path__startswith=province.path, status=TeamStatus.ACTIVE).select_related("unit")
-    for team in teams:
-        for slot in slots_for_team(team, today):
-            if slot.received:
-                continue
-            if slot.deadline < today:
-                if today - slot.deadline > OVERDUE_REMINDER_WINDOW:
-                    continue
-                kind = NotificationKind.OVERDUE
-                message = _("%(team)s: the report for %(subject)s was due on %(deadline)s and has not been sent.")
-            elif slot.deadline - today <= remind_before:
-                kind = NotificationKind.DUE_SOON
-                message = _("%(team)s: the report for %(subject)s is due on %(deadline)s.")
-            else:
-                continue
-            slot_key = f"r{slot.request.pk}" if slot.request else f"p{slot.period.pk}"
-            text = message % {"team": team.name, "subject": slot.subject, "deadline": slot.deadline.strftime("%d/%m/%Y")}
-            url = slot.report and report_url(slot.report) or reverse("home")
-            for leader in leaders_of(team, today):
-                sent += notify(user=leader, kind=kind, key=f"{kind}:{team.pk}:{slot_key}", message=text, url=url) is not None
-    return sent
+    wanted = {}  # (user id, key) → (notification, its whole message)
+    for slot, leaders in reminder_slots(province, schedule, today, remind_before):
+        if slot.deadline < today:
+            kind = NotificationKind.OVERDUE
+            message = _("%(team)s: the report for %(subject)s was due on %(deadline)s and has not been sent.")
+        else:
+            kind = NotificationKind.DUE_SOON
+            message = _("%(team)s: the report for %(subject)s is due on %(deadline)s.")
+        slot_key = f"r{slot.request.pk}" if slot.request else f"p{slot.period.pk}"
+        text = message % {"team": slot.team.name, "subject": slot.subject, "deadline": slot.deadline.strftime("%d/%m/%Y")}
+        url = slot.report and report_url(slot.report) or reverse("home")
+        for leader in leaders:
+            key = f"{kind}:{slot.team.pk}:{slot_key}"
+            notification = Notification(user=leader, kind=kind, key=key, message=text[:300], url=url)
+            wanted.setdefault((leader.pk, key), (notification, text))
+    created = _reminders_create(province, wanted)
+    emailed = [notification.pk for notification, text in created if _email(notification.user, notification, text)]
+    Notification.objects.filter(pk__in=emailed).update(emailed=True)
+    return len(created)
+
+
+def _reminders_create(province: Unit, wanted: dict) -> list[tuple[Notification, str]]:
+    """Create the notifications of `wanted` that do not exist yet; return those created, with their ids.
+
+    bulk_create(ignore_conflicts=True) cannot tell which rows it inserted (Django asks for no RETURNING with ON
+    CONFLICT DO NOTHING), and looking for the existing keys first is only right if no other run inserts between
+    the look and the insert. So on PostgreSQL the province's reminder runs are serialised by an advisory lock
+    held from the look to the commit: a second run at once (a redelivered task) waits, then finds the first
+    run's keys and sends nothing. Only reminder runs take it (no row is locked; submissions never wait), and
+    only they write reminder keys. ignore_conflicts stays as the last guard of the unique (user, key); the ids
+    of the rows created are then read back."""
+    if not wanted:
+        return []
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REMINDER_LOCK_NAMESPACE, province.pk])
+        existing = notifications_keyed(set(wanted))
+        created = [entry for pair, entry in wanted.items() if pair not in existing]
+        Notification.objects.bulk_create([notification for notification, _text in created], ignore_conflicts=True)
+        ids = notifications_keyed({pair for pair in wanted if pair not in existing})
+    for notification, _text in created:
+        notification.pk = ids[notification.user_id, notification.key]
+    return created
 
 
 def notifications_mark_read(*, user, ids=None) -> int:
