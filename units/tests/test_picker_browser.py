@@ -19,12 +19,21 @@ def search_for(page, text, *found):
     expect(page.locator("#id_unit-results option")).to_have_text(list(found))
 
 
-@pytest.mark.browser
-def test_province_staff_find_a_village_by_typing_without_accents(settings, page, live_server, world, personas):
-    settings.UNIT_PICKER_MAX_OPTIONS = 3
+def open_team_form(page, live_server, width, height, query=""):
+    """The team form as the province's staff, at this size."""
     log_in(page, live_server, "province")
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{live_server.url}/teams/new/")
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{live_server.url}/teams/new/{query}")
+
+
+@pytest.fixture(autouse=True)
+def _large_scope(settings):
+    settings.UNIT_PICKER_MAX_OPTIONS = 3
+
+
+@pytest.mark.browser
+def test_province_staff_find_a_village_by_typing_without_accents(page, live_server, world, personas):
+    open_team_form(page, live_server, 1280, 800)
     assert page.locator("select[name=unit] option").count() == 1  # only the empty choice: no long list
 
     search_for(
@@ -51,11 +60,8 @@ def test_province_staff_find_a_village_by_typing_without_accents(settings, page,
 
 
 @pytest.mark.browser
-def test_the_picker_on_a_phone(settings, page, live_server, world, personas):
-    settings.UNIT_PICKER_MAX_OPTIONS = 3
-    log_in(page, live_server, "province")
-    page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(f"{live_server.url}/teams/new/?unit={world['W1'].pk}")
+def test_the_picker_on_a_phone(page, live_server, world, personas):
+    open_team_form(page, live_server, 360, 740, f"?unit={world['W1'].pk}")
     assert page.input_value("select[name=unit]") == str(world["W1"].pk)
     search_for(page, "na lay", "Thôn Na Lay (thôn) · Xã Thanh Thịnh · Thái Nguyên")
     screenshot(page, "unit-picker-results-360")
@@ -65,8 +71,7 @@ def test_the_picker_on_a_phone(settings, page, live_server, world, personas):
 
 
 @pytest.mark.browser
-def test_without_javascript_the_current_choice_stays(settings, browser, live_server, world, personas):
-    settings.UNIT_PICKER_MAX_OPTIONS = 3
+def test_without_javascript_the_current_choice_stays(browser, live_server, world, personas):
     context = browser.new_context(java_script_enabled=False, locale="vi-VN", viewport={"width": 360, "height": 740})
     page = context.new_page()
     log_in(page, live_server, "province")
