@@ -59,9 +59,9 @@ def _wants_json(request):
 
 @login_required
 def report_list(request):
-    reports = reports_visible_to(request.user).order_by("-deadline", "team__name")
+    reports = reports_visible_to(request.user).order_by("-deadline", "team__name", "pk")  # pk: stable pages
     periods = Period.objects.filter(pk__in=reports.order_by().values("period_id")).order_by("-start")  # a semi-join, no DISTINCT
-    report_filter = ReportFilter(request.GET, queryset=reports, periods=periods)
+    report_filter = ReportFilter(request.GET, queryset=reports, user=request.user, periods=periods)
     context = {"filter": report_filter, "page": paginate(request, report_filter.qs), "query": query_without_page(request)}
     return render(request, "reports/report_list.html", context)
 

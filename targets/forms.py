@@ -3,9 +3,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.choices import PICKER_LEVELS
 from units.forms import UnitChoiceField
-from units.selectors import units_visible_to
+from units.selectors import units_to_pick
 
 from .models import AchievementThreshold, Indicator, Period
 
@@ -44,7 +43,7 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         model_field = self.fields["unit"]
         self.fields["unit"] = UnitChoiceField(
-            queryset=units_visible_to(user).filter(level__in=PICKER_LEVELS["area"]).select_related("parent").order_by("path"),
+            queryset=units_to_pick(user, "area"),
             levels="area", label=model_field.label, help_text=model_field.help_text,
         )
 

@@ -5,18 +5,13 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from units.choices import PICKER_LEVELS
-from units.forms import UnitChoiceField
+from units.filters import UnitFilter
 from units.models import Unit
-from units.selectors import unit_scope_q, within_unit_q
+from units.selectors import units_to_pick, within_unit_q
 
 from .choices import RequestKind, RequestStatus, TeamStatus
 from .models import TEAM_LEVELS
 from .selectors import breaking_rules_q
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
-    field_class = UnitChoiceField
 
 
 class TeamFilter(django_filters.FilterSet):
@@ -35,9 +30,7 @@ class TeamFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.filter(
-            unit_scope_q(user, unit_field=None), level__in=PICKER_LEVELS["area"]
-        ).select_related("parent").order_by("path")
+        self.filters["unit"].queryset = units_to_pick(user, "area")
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(unit__name__icontains=value) | Q(decision_number__icontains=value))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from totech.spreadsheets import ACCENTS, fold
 
-from .choices import Level
+from .choices import PICKER_LEVELS, Level
 from .models import PopulationFigure, Unit
 
 SEARCH_LIMIT = 30
@@ -35,6 +35,11 @@ def unit_scope_q(user, unit_field: str | None = "unit") -> Q:
 def units_visible_to(user) -> QuerySet[Unit]:
     """Every unit the user may see: their scope unit and everything under it."""
     return Unit.objects.filter(unit_scope_q(user, unit_field=None))
+
+
+def units_to_pick(user, levels: str) -> QuerySet[Unit]:
+    """The units a picker (units.forms.UnitChoiceField) offers the user at PICKER_LEVELS[levels], in map order."""
+    return units_visible_to(user).filter(level__in=PICKER_LEVELS[levels]).select_related("parent").order_by("path")
 
 
 def unit_children(unit: Unit) -> QuerySet[Unit]:

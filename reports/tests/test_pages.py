@@ -13,6 +13,7 @@ from reports.tests.helpers import save
 from targets.choices import PopulationField, TargetMode
 from targets.models import Period
 from targets.tests.factories import CountIndicatorFactory, IndicatorFactory, TargetFactory
+from teams.tests.factories import TeamFactory
 from units.tests.factories import PopulationFigureFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +123,22 @@ def test_the_form_shows_an_indicator_as_soon_as_it_is_saved(client, setup):
     added.is_active = False
     added.save()
     assert f'name="value_{added.pk}"' not in client.get(url).content.decode()
+
+
+def test_the_reports_list_filters_by_unit_and_names_each_teams_commune(client, setup):
+    """A province's staff narrow the list to one commune (and everything under it); each row says which commune
+    its team's village is in, since "Thôn 1" recurs in every commune."""
+    world = setup.world
+    third = TeamFactory(unit=world["W3"], name="Tổ CNSCĐ Thôn Khe Thầu", decision_date=datetime.date(2024, 1, 1))
+    for team in (setup.team, third):
+        Report.objects.create(
+            team=team, kind="periodic", period=setup.period(1), deadline=datetime.date(2026, 2, 5), status="draft",
+            created_by=setup.personas["admin"], village=team.unit, commune=team.unit.parent, province=world["Q"],
+        )
+    client.force_login(setup.personas["province"])
+    everything = client.get(reverse("reports:list")).content.decode()
+    assert "Thôn Bản Giang · Xã Thanh Thịnh" in everything and "Thôn Khe Thầu · Xã Chợ Mới" in everything
+    one_commune = client.get(reverse("reports:list"), {"unit": world["K2"].pk}).content.decode()
+    assert "Tổ CNSCĐ Thôn Khe Thầu" in one_commune and "Thôn Bản Giang" not in one_commune
+    elsewhere = client.get(reverse("reports:list"), {"unit": world["O"].pk})  # another province: not a choice
+    assert elsewhere.context["filter"].errors["unit"]  # refused (the list stays the user's own reports)
