@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Q, QuerySet
+from django.db.models import Avg, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -405,26 +405,26 @@ def completeness_by_child(unit: Unit, period: Period, deadline: datetime.date) -
 
     Expected: the teams under the unit that were active during the period. A team serving the unit itself is
     counted in the total and in a row of its own for the unit."""
-    teams = list(
-        Team.objects.filter(active_during_q(period.start, period.end), unit__path__startswith=unit.path)
-        .select_related("unit").order_by("unit__path", "name")
+    active = Team.objects.filter(active_during_q(period.start, period.end), unit__path__startswith=unit.path)
+    # Light rows (a big province has 5,000 teams): the team's name and its unit's path, the reports' send times.
+    teams = active.only("pk", "name").annotate(unit_path=F("unit__path")).order_by("unit__path", "name")
+    sent = dict(
+        Report.objects.filter(team__in=active.values("pk"), period=period, request__isnull=True, status__in=RECEIVED_STATUSES)
+        .values_list("team_id", "submitted_at")
     )
-    reports = {
-        report.team_id: report
-        for report in Report.objects.filter(team__in=teams, period=period, request__isnull=True)
-    }
     children = {child.pk: child for child in unit.children.all()}
+    depth = unit.path.count("/") - 1  # the position of the child's id in a path below the unit
     rows = {}
     total = Completeness(unit)
     for team in teams:
-        child_id = next((pk for pk in ancestor_ids(team.unit) if pk in children), unit.pk)
+        ids = team.unit_path.strip("/").split("/")
+        child_id = int(ids[depth]) if len(ids) > depth else unit.pk
         row = rows.setdefault(child_id, Completeness(children.get(child_id, unit)))
-        report = reports.get(team.pk)
         for bucket in (row, total):
             bucket.expected += 1
-            if report is not None and report.status in RECEIVED_STATUSES:
+            if team.pk in sent:
                 bucket.received += 1
-                bucket.on_time += submitted_on(report.submitted_at) <= deadline
+                bucket.on_time += submitted_on(sent[team.pk]) <= deadline
             elif bucket is row:
                 bucket.missing.append(team)
     return total, sorted(rows.values(), key=lambda row: row.unit.name)
