@@ -94,11 +94,11 @@ def period_get_or_create(*, kind: str, year: int, number: int | None = None) -> 
 
 @transaction.atomic
 def periods_generate(*, year: int) -> list[Period]:
-    """Every month and quarter of a year, and the year itself (existing ones are kept)."""
-    periods = [period_get_or_create(kind=PeriodKind.YEAR, year=year)]
-    periods += [period_get_or_create(kind=PeriodKind.QUARTER, year=year, number=n) for n in range(1, 5)]
-    periods += [period_get_or_create(kind=PeriodKind.MONTH, year=year, number=n) for n in range(1, 13)]
-    return periods
+    """Every month and quarter of a year, and the year itself (existing ones are kept): one query once they exist
+    (the daily reminders ask for them in every province)."""
+    wanted = [(PeriodKind.YEAR, None), *((PeriodKind.QUARTER, n) for n in range(1, 5)), *((PeriodKind.MONTH, n) for n in range(1, 13))]
+    existing = {(p.kind, p.number): p for p in Period.objects.filter(year=year, kind__in={kind for kind, _number in wanted})}
+    return [existing.get((kind, number)) or period_get_or_create(kind=kind, year=year, number=number) for kind, number in wanted]
 
 
 @transaction.atomic

@@ -64,10 +64,10 @@ def test_the_queries_do_not_grow_with_the_teams(setup):
     sent, queries_for_6 = send(setup, FEBRUARY_2)
     assert (sent, len(mail.outbox)) == (6, 6)
     assert queries_for_6 == queries_for_2
-    # periods_generate's 17 get_or_create (in a savepoint), the schedule, the periods, campaigns and requests
-    # in the window, the leaders, the reports, the existing keys, the insert and its ids (in a savepoint, with
+    # periods_generate's one read (in a savepoint), the schedule, the periods, campaigns and requests in the
+    # window, the leaders, the reports, the existing keys, the insert and its ids (in a savepoint, with
     # PostgreSQL's advisory lock), the `emailed` flags.
-    assert queries_for_6 == 31 + (connection.vendor == "postgresql")
+    assert queries_for_6 == 15 + (connection.vendor == "postgresql")
     assert Notification.objects.filter(emailed=True).count() == 6
 
     mail.outbox.clear()

@@ -15,9 +15,17 @@ def test_calendar_periods_are_generated_once_with_their_bounds(db):
     assert period_get_or_create(kind=PeriodKind.QUARTER, year=2024, number=4) == q4
     february = period_get_or_create(kind=PeriodKind.MONTH, year=2024, number=2)
     assert february.end == datetime.date(2024, 2, 29)
-    periods_generate(year=2024)
-    periods_generate(year=2024)
+    generated = periods_generate(year=2024)  # the year, its quarters and months, q4 and February kept
+    assert [(p.kind, p.number) for p in generated] == [("year", None), *(("quarter", n) for n in range(1, 5)), *(("month", n) for n in range(1, 13))]
+    assert q4 in generated and february in generated
+    assert periods_generate(year=2024) == generated
     assert Period.objects.filter(year=2024).count() == 12 + 4 + 1
+
+
+def test_periods_that_exist_are_read_in_one_query(db, django_assert_num_queries):
+    periods_generate(year=2025)
+    with django_assert_num_queries(3):  # the read, in a savepoint
+        periods_generate(year=2025)
 
 
 def test_a_quarter_five_does_not_exist(db):
