@@ -14,7 +14,7 @@ from units.forms import UnitChoiceField
 from units.models import Unit
 
 from .choices import RequestKind
-from .models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
+from .models import DEFAULT_TEAM_NAME, CompositionRule, Membership, MembershipRequest, Person, Team, Training
 from .presets import preset_choices
 from .selectors import quarter_bounds
 
@@ -50,9 +50,18 @@ class TeamForm(ServiceModelForm):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.select_related("parent")
-        self.fields["name"].help_text = _("For example: Tổ Công nghệ số cộng đồng thôn Bản Giang")
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Leave it empty to use the usual name, “Tổ Công nghệ số cộng đồng” and the unit's name.")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        """A team left without a name takes the usual one after the unit picked (not a name typed for
+        another unit)."""
+        data = super().clean()
+        if not data.get("name") and data.get("unit"):
+            data["name"] = DEFAULT_TEAM_NAME % data["unit"].name
+        return data
 
 
 class DissolveForm(forms.Form):

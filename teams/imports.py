@@ -31,7 +31,7 @@ from units.models import PopulationFigure, Unit
 from units.services import population_figure_set, village_create
 
 from .choices import TeamRole
-from .models import Membership, Person, Team
+from .models import DEFAULT_TEAM_NAME, Membership, Person, Team
 from .models_excel import ImportJob, ImportKind, ImportStatus
 from .spreadsheet_layout import (
     COMMUNE_PREFIXES,
@@ -62,7 +62,6 @@ TOTAL_STARTS = ("tong cong", "tong so")
 TOTAL_WORDS = {"tong", "cong", "tong cong", "tong so"}
 VILLAGE_IN_SECTION = re.compile(r"\b(to dan pho|khoi pho|khu pho|thon|ban|lang|xom|ap)\b (.+)$")
 COMMUNE_IN_SECTION = re.compile(r"\b(xa|phuong|thi tran|dac khu)\b (.+)$")
-DEFAULT_TEAM_NAME = "Tổ Công nghệ số cộng đồng %s"
 
 
 @dataclass(frozen=True)

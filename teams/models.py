@@ -14,6 +14,8 @@ from .validators import normalize_phone, validate_birth, validate_national_id
 from .choices import Affiliation, Gender, RequestKind, RequestStatus, TeamRole, TeamStatus, TrainingFormat
 
 TEAM_LEVELS = [(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label), (Level.VILLAGE, Level.VILLAGE.label)]
+# A team's usual official name, in Vietnamese whatever the page's language: given to a team set up without one.
+DEFAULT_TEAM_NAME = "Tổ Công nghệ số cộng đồng %s"
 
 
 class Team(models.Model):

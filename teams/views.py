@@ -155,7 +155,7 @@ def team_create(request):
     units = units_for_new_teams(request.user)
     initial = {}
     if unit := units.filter(pk=request.GET.get("unit") or 0).first():
-        initial = {"unit": unit, "name": _("Community digital technology team of %(unit)s") % {"unit": unit.name}}
+        initial = {"unit": unit}
     form = TeamForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "version"}

@@ -38,6 +38,14 @@ def test_team_create_by_commune_officer(client, world, personas):
     assert (team.unit, team.decision_date) == (world["W2"], datetime.date(2025, 7, 22))
 
 
+def test_a_team_set_up_without_a_name_is_named_after_the_unit_picked(client, world, personas):
+    client = login(client, personas, "commune")
+    form = client.get(reverse("teams:create"), {"unit": world["W1"].pk}).context["form"]
+    assert form.initial == {"unit": world["W1"]}  # no name typed in for that unit, in case another is picked
+    client.post(reverse("teams:create"), {"unit": world["W2"].pk, "name": ""})
+    assert Team.objects.get().name == "Tổ Công nghệ số cộng đồng Thôn Na Lay"
+
+
 def test_team_create_refuses_a_unit_outside_scope(client, world, personas):
     response = login(client, personas, "commune").post(reverse("teams:create"), {"unit": world["W3"].pk, "name": "Tổ"})
     assert response.status_code == 200
