@@ -57,15 +57,9 @@ def teams_led_by(user, on: datetime.date | None = None) -> QuerySet[Team]:
 
 
 def team_led_by(user, pk: int) -> Team | None:
-    """The team `pk`, with its unit, if the user is its current leader (else None): what
-    `teams_led_by(user).select_related("unit").filter(pk=pk).first()` answers, in one join without a subquery
-    or sorting (the report form and `report_save` ask it on every request)."""
-    if not user.is_authenticated:
-        return None
-    leads = active_on_q(timezone.localdate(), "memberships__") & Q(
-        memberships__person__user=user, memberships__role=TeamRole.LEADER
-    )
-    return Team.objects.select_related("unit").filter(leads, pk=pk).order_by().first()
+    """The team `pk`, with its unit, if the user is its current leader (else None), in one unsorted query (the
+    report form and `report_save` ask it on every request)."""
+    return teams_led_by(user).select_related("unit").filter(pk=pk).order_by().first()
 
 
 def teams_visible_to(user) -> QuerySet[Team]:
