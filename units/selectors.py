@@ -1,7 +1,6 @@
 import datetime
 
-from django.db.models import Case, Count, Q, QuerySet, When
-from django.utils.translation import gettext as _
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from totech.spreadsheets import ACCENTS, fold
 
@@ -85,7 +84,8 @@ LETTER_CLASSES = _letter_classes()
 def units_matching(user, text: str, levels, limit: int = SEARCH_LIMIT) -> list[Unit]:
     """The first `limit` units in the user's scope at `levels` that match what was typed: digits are the start
     of a GSO code; words must each appear in the unit's name or its parent's ("thon 5 tan dinh"), with or
-    without accents, in either case. Higher levels first, then in map order.
+    without accents, in either case. Units whose own name has every word first, then higher levels, then in
+    map order.
 
     Matching is one SQL query with a LIMIT: a regular expression per word, the scope a prefix match on the
     indexed path, so a province's search reads its few thousand rows in PostgreSQL and returns 30; the whole
@@ -94,6 +94,7 @@ def units_matching(user, text: str, levels, limit: int = SEARCH_LIMIT) -> list[U
     visible = units_visible_to(user)
     units = visible.filter(level__in=levels)
     text = text.strip()
+    own = Q()  # every word in the unit's own name: those come first ("ben thanh" finds Phường Bến Thành first)
     if text.isdigit():
         units = units.filter(code__startswith=text)
     else:
@@ -102,18 +103,15 @@ def units_matching(user, text: str, levels, limit: int = SEARCH_LIMIT) -> list[U
             # The parents matching the word are looked up once (villages are nobody's parent), not per row.
             parents = visible.exclude(level=Level.VILLAGE).filter(name__regex=pattern).values("pk")
             units = units.filter(Q(name__regex=pattern) | Q(parent__in=parents))
-    rank = Case(*(When(level=level, then=index) for index, level in enumerate(Level.values)))
-    return list(units.order_by(rank, "path")[:limit])
+            own &= Q(name__regex=pattern)
+    by_own_name = Case(When(own, then=0), default=1) if own else Value(0)
+    by_level = Case(*(When(level=level, then=index) for index, level in enumerate(Level.values)))
+    return list(units.order_by(by_own_name, by_level, "path")[:limit])
 
 
 def unit_labels(units) -> dict[int, str]:
-    """Each unit's label in a picker: its name, level and ancestors ("Thôn 5 (thôn) · Xã Tân Định · Tây Ninh"),
-    so that same-named villages are told apart. One query for all the ancestors' (public) names."""
+    """Each unit's label in a picker: its name and its ancestors' ("Thôn 5 · Xã Tân Định · Tây Ninh"), so that
+    same-named villages are told apart (an official name already says what it is: Phường, Xã, Thôn...). One
+    query for all the ancestors' (public) names."""
     names = dict(Unit.objects.filter(pk__in={pk for unit in units for pk in unit.ancestor_ids()}).values_list("pk", "name"))
-    return {
-        unit.pk: " · ".join(
-            [_("%(name)s (%(level)s)") % {"name": unit.name, "level": unit.get_level_display().lower()}]
-            + [names[pk] for pk in reversed(unit.ancestor_ids()) if pk in names]
-        )
-        for unit in units
-    }
+    return {unit.pk: " · ".join([unit.name] + [names[pk] for pk in reversed(unit.ancestor_ids()) if pk in names]) for unit in units}

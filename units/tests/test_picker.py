@@ -33,14 +33,21 @@ def test_a_large_scope_gets_the_search_and_only_the_current_choice(settings, wor
     html = str(TeamForm(units=units_for_new_teams(personas["province"]), initial={"unit": world["W2"]})["unit"])
     assert "data-unit-picker-search" in html and reverse("units:search", kwargs={"levels": "team"}) in html
     assert option_ids(html) == {world["W2"].pk}
-    assert "Thôn Na Lay (thôn) · Xã Thanh Thịnh · Thái Nguyên" in html
+    assert "Thôn Na Lay · Xã Thanh Thịnh · Thái Nguyên" in html
     assert "<noscript>" in html
 
 
 def test_search_ignores_accents_and_case_and_labels_the_chain(client, world, personas):
     html = search(client, personas, "province", "ban GIANG")
     assert option_ids(html) == {world["W1"].pk}
-    assert "Thôn Bản Giang (thôn) · Xã Thanh Thịnh · Thái Nguyên" in html
+    assert "Thôn Bản Giang · Xã Thanh Thịnh · Thái Nguyên" in html
+
+
+def test_units_whose_own_name_has_every_word_come_first(client, world, personas):
+    own = VillageFactory(parent=world["K2"], name="Thôn Thanh Bình")  # after K1's villages in map order
+    html = search(client, personas, "province", "thon thanh")
+    ids = [int(pk) for pk in re.findall(r'<option value="(\d+)"', html)]
+    assert ids[0] == own.pk and set(ids) == {own.pk, world["W1"].pk, world["W2"].pk}  # W1, W2: "thanh" in their commune
 
 
 def test_search_words_may_name_the_parent(client, world, personas):
