@@ -99,6 +99,15 @@ if "DATABASE_URL" in env.ENVIRON:
     # ?conn_health_checks= in the URL take precedence.
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# --- SQLite (the `make run` demo) ---
+# Writers queue instead of failing with "database is locked": a transaction takes the write lock when it begins
+# (a deferred one that read first cannot wait for it, SQLite refuses it at once), waits up to 20 s for it, and
+# with the WAL journal readers never wait for writers.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
