@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "totech.middleware.SessionActivityMiddleware",
+    "totech.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,6 +217,18 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Sessions on shared office PCs ---
+# A session ends when the browser closes (its cookie has no expiry), and on the server after SESSION_IDLE_HOURS
+# without a request (a working day by default; totech.middleware.SessionActivityMiddleware restarts the clock at
+# most every SESSION_REFRESH_SECONDS, not with a write per request). Expired sessions are deleted nightly.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_HOURS = env.float("SESSION_IDLE_HOURS", default=9)
+if SESSION_IDLE_HOURS <= 0:
+    raise ImproperlyConfigured("SESSION_IDLE_HOURS must be a positive number of hours.")
+SESSION_COOKIE_AGE = round(SESSION_IDLE_HOURS * 3600)
+SESSION_REFRESH_SECONDS = min(5 * 60, SESSION_COOKIE_AGE // 10)
+CELERY_BEAT_SCHEDULE["sessions-clear-expired"] = {"task": "totech.tasks.clear_expired_sessions", "schedule": crontab(hour=2, minute=15)}
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

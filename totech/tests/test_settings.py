@@ -66,3 +66,17 @@ def test_only_sqlite_gets_the_sqlite_options():
         options[name] = result.stdout.strip()
     assert options["sqlite"] == "[('init_command', 'PRAGMA journal_mode=WAL'), ('timeout', 20), ('transaction_mode', 'IMMEDIATE')]"
     assert options["postgres"] == "[]"
+
+
+def test_the_idle_timeout_of_sessions_is_set_in_hours():
+    show = "import django; django.setup(); from django.conf import settings as s; print(s.SESSION_COOKIE_AGE, s.SESSION_REFRESH_SECONDS)"
+    base = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "SESSION_IDLE_HOURS"}}
+    env = {**base, "DJANGO_SETTINGS_MODULE": "totech.settings"}
+
+    def run(**extra):
+        return subprocess.run([sys.executable, "-c", show], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True)
+
+    assert run().stdout.split() == ["32400", "300"]
+    assert run(SESSION_IDLE_HOURS="0.5").stdout.split() == ["1800", "180"]
+    refused = run(SESSION_IDLE_HOURS="0")
+    assert refused.returncode != 0 and "SESSION_IDLE_HOURS must be a positive number" in refused.stderr
