@@ -128,12 +128,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed-login throttling: 5 failures per username and address lock them out for 15 minutes.
+# Failed-password throttling (logins and the password-change form's current password, accounts.lockouts):
+# 5 failures per username and client address lock that pair out for 15 minutes, 30 from one address over any
+# usernames lock the address. Behind TRUSTED_PROXY_COUNT reverse proxies the client address is read from
+# X-Forwarded-For (accounts.lockouts.client_ip); without, the header is ignored.
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 30
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HANDLER = "accounts.lockouts.AddressAwareHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockouts.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

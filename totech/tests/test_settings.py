@@ -80,3 +80,12 @@ def test_the_idle_timeout_of_sessions_is_set_in_hours():
     assert run(SESSION_IDLE_HOURS="0.5").stdout.split() == ["1800", "180"]
     refused = run(SESSION_IDLE_HOURS="0")
     assert refused.returncode != 0 and "SESSION_IDLE_HOURS must be a positive number" in refused.stderr
+
+
+def test_the_trusted_proxies_are_counted_from_the_environment():
+    show = "import django; django.setup(); from django.conf import settings as s; print(s.TRUSTED_PROXY_COUNT)"
+    base = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "TRUSTED_PROXY_COUNT"}}
+    env = {**base, "DJANGO_SETTINGS_MODULE": "totech.settings"}
+    run = lambda **extra: subprocess.run([sys.executable, "-c", show], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True)  # noqa: E731
+    assert run().stdout.strip() == "0"
+    assert run(TRUSTED_PROXY_COUNT="1").stdout.strip() == "1"
