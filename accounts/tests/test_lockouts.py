@@ -100,3 +100,9 @@ def test_the_right_old_password_changes_it(client, personas):
     assert response.status_code == 302 and response.url == reverse("password_change_done")
     official.refresh_from_db()
     assert official.check_password("another-long-passphrase-9")
+
+
+def test_django_admin_changes_passwords_on_the_throttled_page(client, personas):
+    client.force_login(personas["admin"])
+    response = client.get(reverse("admin:password_change"))
+    assert response.status_code == 302 and response.url == reverse("password_change")
