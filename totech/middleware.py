@@ -41,6 +41,12 @@ class SessionActivityMiddleware:
         return response
 
 
+def start_activity_clock(sender, request, user, **kwargs):
+    """A login saves the session anyway: the idle clock starts then (connected in totech.apps)."""
+    if hasattr(request, "session"):
+        request.session[SessionActivityMiddleware.KEY] = int(time.time())
+
+
 class PrivateResponseMiddleware:
     """No browser or proxy cache keeps what a signed-in user was shown (pages and exports hold personal data):
     Cache-Control: no-store, private. Static files never get here (WhiteNoise answers them earlier, with their
