@@ -1,7 +1,10 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from units.selectors import unit_descendant_counts
+
+from .forms import ThrottledPasswordChangeForm
 
 
 @login_required
@@ -10,3 +13,10 @@ def home(request):
     user = request.user
     context = {"descendant_counts": unit_descendant_counts(user.scope_unit) if user.scope_unit_id else {}}
     return render(request, f"accounts/home_{user.role}.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -25,6 +25,12 @@ def can_assign_targets(user) -> bool:
     return user.is_authenticated and user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF}
 
 
+def can_edit_catalogue(user) -> bool:
+    """The indicator catalogue is national (every province reads the same indicators): only system
+    administrators add, edit or deactivate indicators. The Department reads it."""
+    return user.is_authenticated and user.sees_everything
+
+
 # --- scoped reads for the pages -------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from units.models import Unit
 
 from .choices import Aggregation, IndicatorKind, PeriodKind, Pillar, PopulationField
 from .models import AchievementThreshold, Indicator, Period, PeriodDeadline, Target, calendar_bounds
-from .selectors import teams_serving
+from .selectors import can_edit_catalogue, teams_serving
 
 SEED_004 = "KH Ra quân Tổ CNSCĐ huyện Mộ Đức, 01-10/10/2024"
 
@@ -46,7 +46,14 @@ CATALOGUE = [
 
 
 @transaction.atomic
-def indicator_save(*, indicator: Indicator) -> Indicator:
+def indicator_save(*, user, indicator: Indicator) -> Indicator:
+    """Add or change an indicator of the national catalogue (system administrators only)."""
+    if not can_edit_catalogue(user):
+        raise ValidationError(_("Only system administrators edit the national indicator catalogue."))
+    return _indicator_store(indicator)
+
+
+def _indicator_store(indicator: Indicator) -> Indicator:
     indicator.full_clean()
     indicator.save()
     return indicator
@@ -54,16 +61,16 @@ def indicator_save(*, indicator: Indicator) -> Indicator:
 
 @transaction.atomic
 def catalogue_seed() -> list[Indicator]:
-    """Create the indicators of CATALOGUE that do not exist yet. Safe to re-run: an indicator the Department has
-    since edited is left as it is."""
+    """Create the indicators of CATALOGUE that do not exist yet. Safe to re-run: an indicator a system administrator
+    has since edited is left as it is."""
     created = []
     for order, row in enumerate(CATALOGUE, start=1):
         code, name_vi, name_en, pillar, kind, field, denominator_code, aggregation, default, source = row
         if Indicator.objects.filter(code=code).exists():
             continue
         created.append(
-            indicator_save(
-                indicator=Indicator(
+            _indicator_store(
+                Indicator(
                     code=code, name_vi=name_vi, name_en=name_en, pillar=pillar, kind=kind, denominator_field=field,
                     denominator_indicator=Indicator.objects.get(code=denominator_code) if denominator_code else None,
                     aggregation=aggregation, default_target=default, source=source, order=order * 10,

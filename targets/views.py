@@ -26,6 +26,7 @@ from .models import AchievementThreshold, Indicator, Period
 from .selectors import (
     campaigns_editable_by,
     can_assign_targets,
+    can_edit_catalogue,
     effective_targets,
     indicators_active,
     periods_visible_to,
@@ -62,18 +63,31 @@ def department_required(view):
 def indicator_list(request):
     filterset = IndicatorFilter(request.GET, queryset=Indicator.objects.select_related("denominator_indicator"))
     page = paginate(request, filterset.qs, 50)
-    return render(request, "targets/indicator_list.html", {"filter": filterset, "page": page})
+    context = {"filter": filterset, "page": page, "can_edit_catalogue": can_edit_catalogue(request.user)}
+    return render(request, "targets/indicator_list.html", context)
 
 
 @department_required
 def indicator_edit(request, pk=None):
+    """System administrators add and edit indicators; the Department reads an indicator (the form, disabled)."""
+    can_edit = can_edit_catalogue(request.user)
+    if not can_edit and (pk is None or request.method == "POST"):
+        raise Http404
     indicator = get_object_or_404(Indicator, pk=pk) if pk else Indicator()
     form = IndicatorForm(request.POST or None, instance=indicator)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST" and form.is_valid():
-        indicator_save(indicator=form.instance)
-        messages.success(request, _("Indicator %(code)s saved.") % {"code": indicator.code})
-        return redirect("targets:indicator_list")
-    return render(request, "targets/indicator_form.html", {"form": form, "indicator": indicator})
+        try:
+            indicator_save(user=request.user, indicator=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Indicator %(code)s saved.") % {"code": indicator.code})
+            return redirect("targets:indicator_list")
+    context = {"form": form, "indicator": indicator, "can_edit_catalogue": can_edit}
+    return render(request, "targets/indicator_form.html", context)
 
 
 # --- periods and campaigns ------------------------------------------------------------------------------
@@ -349,6 +363,7 @@ def _render_grid(request, *, unit, period, periods, indicators, holders, form, p
             for message in errors
         ],
         import_form=import_form or TargetImportForm(),
+        can_edit_catalogue=can_edit_catalogue(request.user),
         **extra,
     )
     return render(request, "targets/assign.html", context)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,8 @@ class TotechAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_system_admin
+
+    def password_change(self, request, extra_context=None):
+        """The portal's password-change page, whose check of the current password is throttled (accounts.forms);
+        the admin's own form would let a stolen administrator session guess the password unhindered."""
+        return redirect("password_change")

@@ -6,6 +6,13 @@ class TotechConfig(AppConfig):
     default = True
     name = "totech"
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import start_activity_clock
+
+        user_logged_in.connect(start_activity_clock, dispatch_uid="totech.start_activity_clock")
+
 
 class TotechAdminConfig(admin_apps.AdminConfig):
     default = False

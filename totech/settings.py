@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "totech.middleware.SessionActivityMiddleware",
+    "totech.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -99,6 +102,14 @@ if "DATABASE_URL" in env.ENVIRON:
     # ?conn_health_checks= in the URL take precedence.
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# --- SQLite (the `make run` demo) ---
+# Writers queue instead of failing with "database is locked": a transaction takes the write lock when it begins
+# (a deferred one that read first cannot wait for it, SQLite refuses it at once), waits up to 20 s for it, and
+# with the WAL journal readers never wait for writers. Options in the URL take precedence.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    for option, value in {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(option, value)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -116,12 +127,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed-login throttling: 5 failures per username and address lock them out for 15 minutes.
+# Failed-password throttling (logins and the password-change form's current password, accounts.lockouts):
+# 5 failures per username and client address lock that pair out for 15 minutes, 30 from one address over any
+# usernames lock the address. Behind TRUSTED_PROXY_COUNT reverse proxies the client address is read from
+# X-Forwarded-For (accounts.lockouts.client_ip); without, the header is ignored.
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 30
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HANDLER = "accounts.lockouts.AddressAwareHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockouts.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -205,6 +223,19 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Sessions on shared office PCs ---
+# A session ends when the browser closes (its cookie has no expiry), and on the server after SESSION_IDLE_HOURS
+# without a request (a working day by default; totech.middleware.SessionActivityMiddleware restarts the clock at
+# most every SESSION_REFRESH_SECONDS, not with a write per request). Expired sessions are deleted nightly.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_HOURS = env.float("SESSION_IDLE_HOURS", default=9)
+if SESSION_IDLE_HOURS <= 0:
+    raise ImproperlyConfigured("SESSION_IDLE_HOURS must be a positive number of hours.")
+SESSION_COOKIE_AGE = round(SESSION_IDLE_HOURS * 3600)
+SESSION_REFRESH_SECONDS = min(5 * 60, SESSION_COOKIE_AGE // 10)
+CELERY_BEAT_SCHEDULE["sessions-clear-expired"] = {"task": "totech.tasks.clear_expired_sessions", "schedule": crontab(hour=2, minute=15)}
+
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

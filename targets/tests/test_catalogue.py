@@ -6,7 +6,7 @@ from django.utils import translation
 from targets.choices import IndicatorKind
 from targets import selectors
 from targets.models import Indicator
-from targets.services import CATALOGUE, catalogue_seed
+from targets.services import CATALOGUE, catalogue_seed, indicator_save
 
 from .factories import IndicatorFactory
 
@@ -63,12 +63,15 @@ def test_indicator_rules(db, fields, error_field):
     assert error_field in error.value.message_dict
 
 
-def test_the_department_adds_and_edits_an_indicator(personas, client):
-    client.force_login(personas["province"])
-    data = {
-        "code": "zalo_groups", "name_vi": "Nhóm Zalo thôn", "name_en": "Village Zalo groups", "pillar": "team_activity",
-        "kind": "count", "denominator_field": "", "aggregation": "stock", "default_target": "", "order": "5", "is_active": "on",
-    }
+INDICATOR_DATA = {
+    "code": "zalo_groups", "name_vi": "Nhóm Zalo thôn", "name_en": "Village Zalo groups", "pillar": "team_activity",
+    "kind": "count", "denominator_field": "", "aggregation": "stock", "default_target": "", "order": "5", "is_active": "on",
+}
+
+
+def test_a_system_administrator_adds_and_edits_an_indicator(personas, client):
+    client.force_login(personas["admin"])
+    data = dict(INDICATOR_DATA)
     assert client.post(reverse("targets:indicator_create"), data).status_code == 302
     indicator = Indicator.objects.get(code="zalo_groups")
     data["name_vi"] = "Nhóm Zalo của thôn"
@@ -81,9 +84,42 @@ def test_the_department_adds_and_edits_an_indicator(personas, client):
 
 
 def test_a_percentage_without_denominator_is_refused_on_the_page(personas, client):
-    client.force_login(personas["province"])
+    client.force_login(personas["admin"])
     data = {"code": "x", "name_vi": "X", "name_en": "X", "pillar": "digital_society", "kind": "percent",
             "denominator_field": "", "aggregation": "stock", "order": "0"}
     response = client.post(reverse("targets:indicator_create"), data)
     assert response.status_code == 200 and "denominator_field" in response.context["form"].errors
     assert not Indicator.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["province", "outsider"])
+def test_province_staff_read_the_national_catalogue_but_cannot_change_it(personas, client, persona):
+    indicator = IndicatorFactory(code="eid", name_vi="Định danh", is_active=True)
+    client.force_login(personas[persona])
+    listing = client.get(reverse("targets:indicator_list"))
+    assert listing.status_code == 200 and list(listing.context["page"]) == [indicator]
+    assert reverse("targets:indicator_create") not in listing.content.decode()
+    page = client.get(reverse("targets:indicator_edit", args=[indicator.pk]))
+    assert page.status_code == 200
+    assert all(field.disabled for field in page.context["form"].fields.values())
+    assert page.context["can_edit_catalogue"] is False  # no form to post, no save button
+
+    edit = {**INDICATOR_DATA, "code": "eid", "name_vi": "Đổi tên"}
+    deactivate = {key: value for key, value in edit.items() if key != "is_active"}
+    for data in (edit, deactivate):
+        assert client.post(reverse("targets:indicator_edit", args=[indicator.pk]), data).status_code == 404
+    assert client.post(reverse("targets:indicator_create"), INDICATOR_DATA).status_code == 404
+    indicator.refresh_from_db()
+    assert (indicator.name_vi, indicator.is_active) == ("Định danh", True)
+    assert list(Indicator.objects.all()) == [indicator] and indicator.history.count() == 1
+
+
+def test_the_service_refuses_catalogue_changes_from_anyone_but_a_system_administrator(personas):
+    indicator = IndicatorFactory(code="eid", is_active=True)
+    indicator.is_active = False
+    for persona in ("province", "district", "commune", "leader"):
+        with pytest.raises(ValidationError, match="system administrators"), translation.override("en"):
+            indicator_save(user=personas[persona], indicator=indicator)
+    assert Indicator.objects.get(pk=indicator.pk).is_active
+    indicator_save(user=personas["admin"], indicator=indicator)
+    assert not Indicator.objects.get(pk=indicator.pk).is_active
