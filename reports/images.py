@@ -25,7 +25,13 @@ MAX_PIXELS = {"JPEG": 50_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 JPEG_QUALITY = 82
+# Many phones write their JPEGs with a multi-picture (MPF) segment, which Pillow names MPO: a JPEG all the same.
+FORMAT_ALIASES = {"MPO": "JPEG"}
 UNREADABLE = (UnidentifiedImageError, OSError, EOFError, SyntaxError, ValueError, TypeError, KeyError, IndexError)
+
+
+def _format(picture) -> str:
+    return FORMAT_ALIASES.get(picture.format, picture.format)
 
 
 def _not_a_photo():
@@ -40,7 +46,7 @@ def _too_large(limit, picture=None):
     return ValidationError({"image": [message % {
         "width": formats.number_format(picture.width, force_grouping=True) if picture else "",
         "height": formats.number_format(picture.height, force_grouping=True) if picture else "",
-        "format": picture.format if picture else "", "limit": limit // 1_000_000,
+        "format": _format(picture) if picture else "", "limit": limit // 1_000_000,
     }]})
 
 
@@ -49,8 +55,9 @@ def photo_encode(upload) -> ContentFile:
     upload.seek(0)
     try:
         with Image.open(upload, formats=list(MAX_PIXELS)) as picture:
-            if picture.width * picture.height > MAX_PIXELS[picture.format]:
-                raise _too_large(MAX_PIXELS[picture.format], picture)
+            limit = MAX_PIXELS[_format(picture)]
+            if picture.width * picture.height > limit:
+                raise _too_large(limit, picture)
             ratio = MAX_PHOTO_EDGE / max(picture.size)
             if ratio < 1:
                 # A JPEG is decoded straight at the smallest 1/n scale still larger than the result.
@@ -80,7 +87,7 @@ def stored_photo_format(file) -> str | None:
     the type it is, whatever its name (photos stored before re-encoding kept the name their sender chose)."""
     try:
         with Image.open(file, formats=list(MAX_PIXELS)) as picture:
-            return picture.format
+            return _format(picture)
     except (Image.DecompressionBombError, *UNREADABLE):
         return None
     finally:

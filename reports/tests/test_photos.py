@@ -83,6 +83,15 @@ def test_the_photo_is_turned_upright_stripped_of_its_metadata_and_shrunk_for_wea
         assert not kept.getexif() and "exif" not in kept.info and "icc_profile" not in kept.info
 
 
+def test_a_phone_jpeg_with_several_pictures_is_kept_as_its_first(client, setup, draft, media):
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), "red").save(buffer, format="MPO", save_all=True, append_images=[Image.new("RGB", (30, 20), "blue")])
+    upload(client, setup, draft, "IMG_0002.jpg", buffer.getvalue(), content_type="image/jpeg")
+    [stored] = stored_files(media)
+    with Image.open(stored) as kept:
+        assert kept.format == "JPEG" and kept.size == (30, 20) and kept.getpixel((5, 5))[0] > 200
+
+
 def test_transparent_pictures_get_a_white_background(client, setup, draft, media):
     buffer = io.BytesIO()
     Image.new("RGBA", (10, 10), (255, 0, 0, 0)).save(buffer, format="PNG")
