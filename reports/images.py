@@ -27,6 +27,7 @@ EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 JPEG_QUALITY = 82
 # Many phones write their JPEGs with a multi-picture (MPF) segment, which Pillow names MPO: a JPEG all the same.
 FORMAT_ALIASES = {"MPO": "JPEG"}
+# What Pillow raises on a broken or hostile file (its decoders are not above a TypeError or an IndexError).
 UNREADABLE = (UnidentifiedImageError, OSError, EOFError, SyntaxError, ValueError, TypeError, KeyError, IndexError)
 
 
@@ -40,14 +41,14 @@ def _not_a_photo():
 
 def _too_large(limit, picture=None):
     if picture is None:
-        message = _("The photo is too large: at most %(limit)s megapixels are accepted.")
+        message = _("The photo is too large: at most %(limit)s megapixels are accepted.") % {"limit": limit // 1_000_000}
     else:
-        message = _("The photo is too large: %(width)s × %(height)s pixels; a %(format)s photo may have at most %(limit)s megapixels.")
-    return ValidationError({"image": [message % {
-        "width": formats.number_format(picture.width, force_grouping=True) if picture else "",
-        "height": formats.number_format(picture.height, force_grouping=True) if picture else "",
-        "format": _format(picture) if picture else "", "limit": limit // 1_000_000,
-    }]})
+        message = _("The photo is too large: %(width)s × %(height)s pixels; a %(format)s photo may have at most %(limit)s megapixels.") % {
+            "width": formats.number_format(picture.width, force_grouping=True),
+            "height": formats.number_format(picture.height, force_grouping=True),
+            "format": _format(picture), "limit": limit // 1_000_000,
+        }
+    return ValidationError({"image": [message]})
 
 
 def photo_encode(upload) -> ContentFile:

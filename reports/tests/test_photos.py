@@ -138,3 +138,10 @@ def test_photos_stored_before_the_fix_are_served_as_the_image_they_are_or_not_at
     not_a_picture = ReportPhoto(report=draft)
     not_a_picture.image.save("y.html", ContentFile(SCRIPT), save=True)
     assert client.get(reverse("reports:photo", args=[draft.pk, not_a_picture.pk])).status_code == 404
+
+
+def test_a_photo_whose_file_is_missing_answers_404(client, setup, draft, media):
+    upload(client, setup, draft, "anh.png", picture())
+    photo = ReportPhoto.objects.get()
+    photo.image.storage.delete(photo.image.name)
+    assert client.get(reverse("reports:photo", args=[draft.pk, photo.pk])).status_code == 404
