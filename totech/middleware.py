@@ -23,7 +23,8 @@ class RequestSizeLimitMiddleware:
     Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not uploaded files. The Content-Length is checked
     first; a multipart body is then parsed here, through CappedUploadHandler, which stops reading once the bytes
     received pass the cap whatever the length said (a server that passes on a chunked body, or one that does not
-    stop at the announced length). Placed before CsrfViewMiddleware, the first to read the body.
+    stop at the announced length). Nothing reads the body before: CsrfViewMiddleware does in process_view, which
+runs after every middleware's request part; placed after the authentication, the page shows the user's menu.
     """
 
     def __init__(self, get_response):

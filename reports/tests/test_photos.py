@@ -7,6 +7,7 @@ import struct
 import zlib
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -69,6 +70,7 @@ def test_a_png_carrying_a_script_is_kept_as_reencoded_pixels_and_served_as_an_im
     assert response["Content-Disposition"] == f'inline; filename="anh-{photo.pk}.jpg"'
     assert "script-src" not in response["Content-Security-Policy"] and "sandbox" in response["Content-Security-Policy"]
     assert body == data
+    assert client.get(f"/{settings.MEDIA_URL}{photo.image.name}").status_code == 404  # no public path to uploads
 
 
 def test_the_photo_is_turned_upright_stripped_of_its_metadata_and_shrunk_for_weak_connections(client, setup, draft, media):
