@@ -14,7 +14,7 @@ from totech.spreadsheets import check_upload, count_rows
 from units.models import Unit
 
 from .imports import import_job_run
-from .models_excel import RUNNING_STATUSES, ImportJob, ImportStatus
+from .models_excel import ImportJob, ImportStatus
 from .tasks import import_job_check, import_job_write
 
 INLINE_ROWS = 2000
@@ -29,22 +29,17 @@ def _enqueue(task, job_id: int) -> None:
         task.delay(job_id)
     except OperationalError:
         logger.exception("import job %s: the task queue is unavailable", job_id)
-        _fail(job_id, _("The task queue is unavailable: upload the file again in a few minutes."))
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            _fail(job, _("The task queue is unavailable: upload the file again in a few minutes."))
 
 
-@transaction.atomic
-def _fail(job_id: int, message: str, statuses=None) -> bool:
-    """Mark a job failed with `message` and release its file; only from `statuses` when given. Skips a job whose
-    row is locked (its import is running: import_job_run holds the lock)."""
-    jobs = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id)
-    job = (jobs.filter(status__in=statuses) if statuses else jobs).first()
-    if job is None:
-        return False
+def _fail(job: ImportJob, message: str) -> None:
+    """Mark a locked job failed with `message`; its file is released."""
     job.status, job.finished_at = ImportStatus.FAILED, timezone.now()
     job.errors = [{"row": 0, "column": "", "message": message}]
     job.release_file()
     job.save()
-    return True
 
 
 def _dispatch(job: ImportJob, *, dry_run: bool) -> None:
@@ -59,8 +54,8 @@ def import_job_start(*, kind: str, commune: Unit, user, upload, as_of: datetime.
     """Check the upload's safety, store it and start the dry run. Raises SpreadsheetError for unsafe files."""
     check_upload(upload, upload.name)
     job = ImportJob(kind=kind, commune=commune, user=user, file_name=upload.name[-255:], as_of=as_of, total_rows=count_rows(upload))
-    job.file.save("import.xlsx", upload, save=False)  # named by import_file_path
     job.full_clean()
+    job.file.save("import.xlsx", upload, save=False)  # named by import_file_path
     job.save()
     _dispatch(job, dry_run=True)
     job.refresh_from_db()
@@ -76,22 +71,23 @@ def import_job_confirm(*, job: ImportJob) -> ImportJob:
 
 
 def import_files_purge() -> int:
-    """Daily (beat): release the files kept past settings.IMPORT_FILE_RETENTION_DAYS. A job still waiting for
-    confirmation, or stuck in a run whose task was lost, fails saying so; returns how many files were released."""
+    """Daily (beat): release the files kept past settings.IMPORT_FILE_RETENTION_DAYS; returns how many. A job
+    never confirmed, or stuck in a run whose task was lost, fails saying so. Safe to run twice."""
     days = settings.IMPORT_FILE_RETENTION_DAYS
     old = ImportJob.objects.exclude(file="").filter(created_at__lt=timezone.now() - datetime.timedelta(days=days))
-    message = _("The file was deleted after %(days)s days without being imported: upload it again.") % {"days": days}
     released = 0
     for job_id in old.values_list("pk", flat=True):
-        if _fail(job_id, message, statuses=[ImportStatus.READY, *RUNNING_STATUSES]):
-            released += 1
-            continue
-        with transaction.atomic():  # a job over before files were released when it ended
-            job = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).exclude(status__in=RUNNING_STATUSES).first()
-            if job is not None and job.file:
+        with transaction.atomic():
+            # A running import holds its job's row (import_job_run) and releases the file itself when done.
+            job = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+            if job is None or not job.file:
+                continue
+            if job.status == ImportStatus.READY or job.is_running:
+                _fail(job, _("The file was deleted after %(days)s days without being imported: upload it again.") % {"days": days})
+            else:  # a job over before its file was released
                 job.release_file()
                 job.save(update_fields=["file"])
-                released += 1
+            released += 1
     return released
 
 

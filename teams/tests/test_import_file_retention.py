@@ -96,3 +96,14 @@ def test_files_waiting_past_the_retention_period_are_deleted_by_the_beat_task(cl
 def test_the_purge_runs_every_day_from_the_beat_schedule():
     [entry] = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == "teams.tasks.purge_import_files"]
     assert entry["task"] in app.tasks
+
+
+def test_files_of_jobs_over_before_this_change_are_deleted_too(client, world, personas, media, django_capture_on_commit_callbacks):
+    client.force_login(personas["commune"])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start(client, world)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, created_at=timezone.now() - datetime.timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_import_files() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and not job.errors and not job.file and not stored(media)
