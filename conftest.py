@@ -101,3 +101,18 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def context(context):
+    """Every browser test fails on a Content-Security-Policy violation the browser reports on any of its pages
+    (an inline script, handler or style the policy blocked: the page would silently lose that behaviour)."""
+    violations = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", watch)
+    yield context
+    assert not violations, "\n".join(violations)

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from targets.choices import Rating, TargetMode
 
 from .choices import EDITABLE_STATUSES, Action, Frequency, NotificationKind, ReportKind, ReportStatus
+from .images import EXTENSIONS
 
 DEFAULT_DEADLINE_DAY = 5
 DEFAULT_REMIND_DAYS_BEFORE = 3
@@ -184,7 +186,10 @@ class ReportValue(models.Model):
 
 
 def photo_path(photo, filename):
-    return f"reports/{photo.report_id}/{filename}"
+    """A name the server chooses: the sender's file name (x.html) is never used; the extension is the format
+    written (reports.images)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return f"reports/{photo.report_id}/{uuid.uuid4().hex}.{extension if extension in EXTENSIONS.values() else 'bin'}"
 
 
 class ReportPhoto(models.Model):

@@ -23,6 +23,7 @@ from . import services
 from .exports import OfficialReport, SummaryData, export_file_name
 from .filters import ReportFilter
 from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
+from .images import CONTENT_TYPES, EXTENSIONS, stored_photo_format
 from .models import Report, ReportingSchedule
 from .charts import children_chart, trend_chart
 from .presenters import dashboard_table
@@ -267,7 +268,20 @@ def photo_view(request, pk, photo_pk):
     """Photos are served through the report's scope, never from a public folder."""
     report = get_object_or_404(reports_visible_to(request.user), pk=pk)
     photo = get_object_or_404(report.photos, pk=photo_pk)
-    return FileResponse(photo.image.open("rb"))
+    try:
+        file = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    image_format = stored_photo_format(file)
+    if image_format is None:  # not a picture (stored before photos were re-encoded): nothing safe to show
+        file.close()
+        raise Http404
+    response = FileResponse(file, content_type=CONTENT_TYPES[image_format], filename=f"anh-{photo.pk}.{EXTENSIONS[image_format]}")
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened on its own, the photo is a document: it may show itself and nothing else, and run nothing (the
+    # browser's image viewer styles the page inline, hence style-src).
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
 
 
 @login_required

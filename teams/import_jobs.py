@@ -4,6 +4,7 @@ Celery (enqueued on commit) while the page polls the job's progress."""
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,10 +29,17 @@ def _enqueue(task, job_id: int) -> None:
         task.delay(job_id)
     except OperationalError:
         logger.exception("import job %s: the task queue is unavailable", job_id)
-        message = _("The task queue is unavailable: upload the file again in a few minutes.")
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now(), errors=[{"row": 0, "column": "", "message": message}]
-        )
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            _fail(job, _("The task queue is unavailable: upload the file again in a few minutes."))
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    """Mark a locked job failed with `message`; its file is released."""
+    job.status, job.finished_at = ImportStatus.FAILED, timezone.now()
+    job.errors = [{"row": 0, "column": "", "message": message}]
+    job.release_file()
+    job.save()
 
 
 def _dispatch(job: ImportJob, *, dry_run: bool) -> None:
@@ -46,8 +54,8 @@ def import_job_start(*, kind: str, commune: Unit, user, upload, as_of: datetime.
     """Check the upload's safety, store it and start the dry run. Raises SpreadsheetError for unsafe files."""
     check_upload(upload, upload.name)
     job = ImportJob(kind=kind, commune=commune, user=user, file_name=upload.name[-255:], as_of=as_of, total_rows=count_rows(upload))
-    job.file.save(upload.name[-100:], upload, save=False)
     job.full_clean()
+    job.file.save("import.xlsx", upload, save=False)  # named by import_file_path
     job.save()
     _dispatch(job, dry_run=True)
     job.refresh_from_db()
@@ -60,6 +68,27 @@ def import_job_confirm(*, job: ImportJob) -> ImportJob:
         _dispatch(job, dry_run=False)
     job.refresh_from_db()
     return job
+
+
+def import_files_purge() -> int:
+    """Daily (beat): release the files kept past settings.IMPORT_FILE_RETENTION_DAYS; returns how many. A job
+    never confirmed, or stuck in a run whose task was lost, fails saying so. Safe to run twice."""
+    days = settings.IMPORT_FILE_RETENTION_DAYS
+    old = ImportJob.objects.exclude(file="").filter(created_at__lt=timezone.now() - datetime.timedelta(days=days))
+    released = 0
+    for job_id in old.values_list("pk", flat=True):
+        with transaction.atomic():
+            # A running import holds its job's row (import_job_run) and releases the file itself when done.
+            job = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+            if job is None or not job.file:
+                continue
+            if job.status == ImportStatus.READY or job.is_running:
+                _fail(job, _("The file was deleted after %(days)s days without being imported: upload it again.") % {"days": days})
+            else:  # a job over before its file was released
+                job.release_file()
+                job.save(update_fields=["file"])
+            released += 1
+    return released
 
 
 def import_job_record(*, kind: str, commune: Unit, user, file_name: str, result, as_of=None) -> ImportJob:

@@ -925,5 +925,6 @@ def import_job_run(job_id: int, *, dry_run: bool) -> None:
             job.status = ImportStatus.READY if dry_run else ImportStatus.DONE
         if job.status != ImportStatus.READY:
             job.finished_at = timezone.now()
+            job.release_file()
         job.save()
         cache.delete(job.progress_cache_key)

@@ -4,8 +4,11 @@ It is also what the progress bar of a long import reads. Kept apart from models.
 TeamsConfig.ready) so the team model stays as the teams feature defines it.
 """
 
+import uuid
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +29,11 @@ class ImportStatus(models.TextChoices):
 RUNNING_STATUSES = {ImportStatus.VALIDATING, ImportStatus.IMPORTING}
 
 
+def import_file_path(job, filename):
+    """A name the server chooses (the sender's is kept in `file_name`, for the log)."""
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
 class ImportJob(models.Model):
     kind = models.CharField(_("what"), max_length=10, choices=ImportKind.choices)
     commune = models.ForeignKey("units.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="import_jobs")
@@ -33,7 +41,8 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="import_jobs", help_text=_("Empty when run from the command line."),
     )
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    # Emptied once the job is over or after settings.IMPORT_FILE_RETENTION_DAYS (release_file).
+    file = models.FileField(_("file"), upload_to=import_file_path, blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
     as_of = models.DateField(_("figures as of"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.VALIDATING)
@@ -60,3 +69,11 @@ class ImportJob(models.Model):
     @property
     def progress_cache_key(self):
         return f"import-job-{self.pk}-progress"
+
+    def release_file(self) -> None:
+        """Forget the uploaded file (it holds personal data) once the job needs it no more; the caller saves the
+        job. The file itself is deleted after the transaction commits, so a rollback keeps it."""
+        if self.file:
+            storage, name = self.file.storage, self.file.name
+            transaction.on_commit(lambda: storage.delete(name))
+            self.file = ""

@@ -13,3 +13,11 @@ def import_job_check(job_id: int) -> None:
 @shared_task(acks_late=True)
 def import_job_write(job_id: int) -> None:
     import_job_run(job_id, dry_run=False)
+
+
+@shared_task
+def purge_import_files() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): delete the uploaded files kept past the retention period."""
+    from .import_jobs import import_files_purge  # import_jobs queues this module's tasks
+
+    return import_files_purge()

@@ -2,7 +2,9 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
@@ -61,3 +63,56 @@ class PrivateResponseMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body over settings.MAX_REQUEST_BYTES with 413 and a page saying so, before it is read.
+
+    Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not uploaded files. The Content-Length is checked
+    first; a multipart body is then parsed here, through CappedUploadHandler, which stops reading once the bytes
+    received pass the cap whatever the length said (a server that passes on a chunked body, or one that does not
+    stop at the announced length). Nothing reads the body before: CsrfViewMiddleware does in process_view, which
+runs after every middleware's request part; placed after the authentication, the page shows the user's menu.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return self.too_large(request, limit)
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            handler = CappedUploadHandler(request, limit=limit)
+            request.upload_handlers.insert(0, handler)
+            request.FILES  # noqa: B018 (parsed now, through the cap)
+            if handler.exceeded:
+                return self.too_large(request, limit)
+        return self.get_response(request)
+
+    @staticmethod
+    def too_large(request, limit):
+        return render(request, "413.html", {"limit": limit}, status=413)
+
+
+class CappedUploadHandler(FileUploadHandler):
+    """Counts the bytes of every file in a request and stops the upload (without reading further) past `limit`."""
+
+    def __init__(self, request=None, *, limit):
+        super().__init__(request)
+        self.limit, self.received, self.exceeded = limit, 0, False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler (Django's own) keeps the file

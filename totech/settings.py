@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "totech.middleware.PortalLanguageMiddleware",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "totech.middleware.SessionActivityMiddleware",
     "totech.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "totech.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -167,7 +170,13 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
-# Uploads: a request body over 10 MB is refused before any view sees it.
+# Uploads. A request body over MAX_REQUEST_BYTES is answered 413 before it is read, by its Content-Length or
+# as it streams in (totech.middleware.RequestSizeLimitMiddleware): the largest upload is a 10 MB workbook
+# (totech.spreadsheets.MAX_UPLOAD_BYTES; photos take 5 MB) plus the form around it. Form fields alone are
+# capped by DATA_UPLOAD_MAX_MEMORY_SIZE (Django does not count files there); files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE wait in a temporary file rather than in memory. The reverse proxy caps bodies
+# a little above MAX_REQUEST_BYTES (README, Production) so the portal's own page explains the refusal.
+MAX_REQUEST_BYTES = 11 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -193,7 +202,11 @@ CELERY_BEAT_SCHEDULE = {
     # Roll-ups (reports.tasks): stale (commune, quarter) marks every 5 minutes; open quarters nightly.
     "rollups-drain-stale": {"task": "reports.tasks.drain_stale_rollups", "schedule": crontab(minute="*/5")},
     "rollups-open-quarters": {"task": "reports.tasks.recompute_open_quarters", "schedule": crontab(hour=1, minute=30)},
+    # Uploaded import files left waiting for confirmation past IMPORT_FILE_RETENTION_DAYS (teams.tasks).
+    "import-files-purge": {"task": "teams.tasks.purge_import_files", "schedule": crontab(hour=2, minute=15)},
 }
+# An import's uploaded file is deleted when the job is over, or after this many days waiting for confirmation.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=7)
 
 # Email: reminders and review notices. EMAIL_URL as django-environ reads it (smtp://user:pass@host:587, ...);
 # without it, mail is printed to the console. PORTAL_URL prefixes the links in emails.
@@ -237,6 +250,23 @@ SESSION_REFRESH_SECONDS = min(5 * 60, SESSION_COOKIE_AGE // 10)
 CELERY_BEAT_SCHEDULE["sessions-clear-expired"] = {"task": "totech.tasks.clear_expired_sessions", "schedule": crontab(hour=2, minute=15)}
 
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response (django-csp): scripts and styles only from the portal's own static
+# files, so no inline script, handler or style attribute runs (static/js/totech.js holds the page behaviours;
+# htmx is told not to inject styles or evaluate code, see base.html). Bootstrap's CSS draws its icons from
+# data: URIs. A served photo sets its own stricter policy (reports.views.photo_view).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ the first sheet with python-calamine (about 20 times faster than openpyxl) and e
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from django.http import HttpResponse
@@ -20,7 +21,15 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_EXPANSION_RATIO = 100  # uncompressed / compressed, over the whole archive
 MAX_EXPANDED_BYTES = 400 * 1024 * 1024
-XML_PROLOG_BYTES = 2048
+# check_upload reads every XML part whole, in chunks overlapping by a token's length less one (a token split
+# across two chunks is still found), and refuses a DOCTYPE anywhere (entity bombs and external entities are
+# declared in one). Excel writes UTF-8: a part in another encoding could spell its DOCTYPE in other bytes.
+XML_SCAN_CHUNK = 64 * 1024
+XML_FORBIDDEN = (b"<!doctype", b"<!entity")
+XML_OVERLAP = max(len(token) for token in XML_FORBIDDEN) - 1
+XML_ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
+XML_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)", re.IGNORECASE)
+UTF8_BOM = b"\xef\xbb\xbf"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -59,15 +68,34 @@ def check_upload(file, name: str) -> None:
             if expanded > MAX_EXPANDED_BYTES or expanded / compressed > MAX_EXPANSION_RATIO:
                 raise SpreadsheetError(_("The file expands to an unreasonable size when opened; it was refused."))
             for entry in entries:
-                if entry.filename.lower().endswith((".xml", ".rels")):
-                    with archive.open(entry) as part:
-                        prolog = part.read(XML_PROLOG_BYTES)
-                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                        raise SpreadsheetError(_("The file contains XML declarations that are not allowed."))
-    except zipfile.BadZipFile as error:
+                with archive.open(entry) as part:
+                    _check_xml_part(entry.filename, part)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error) as error:
+        # A damaged or encrypted part, or one compressed in a way zipfile cannot read.
         raise SpreadsheetError(_("This is not an Excel workbook (.xlsx).")) from error
     finally:
         file.seek(0)
+
+
+def _check_xml_part(name: str, part) -> None:
+    """Refuse a DOCTYPE anywhere in a part that is XML by its name or by its first bytes (a reader follows the
+    workbook's relationships, whatever a part is named), and an XML part that is not UTF-8."""
+    chunk = part.read(XML_SCAN_CHUNK)
+    start = chunk.removeprefix(UTF8_BOM).lstrip(b" \t\r\n")
+    if not name.lower().endswith((".xml", ".rels", ".vml")) and not start.lstrip(b"\xff\xfe\x00").startswith(b"<"):
+        return  # a picture or another binary part
+    declared = XML_DECLARED_ENCODING.match(start)
+    if not start.startswith(b"<") or (declared and declared.group(1).lower() not in XML_ENCODINGS):
+        raise SpreadsheetError(_("Part of the workbook is in an unexpected text encoding: open it in Excel and save it again as .xlsx."))
+    tail = b""
+    while chunk:
+        if b"\0" in chunk:  # UTF-16 or UTF-32 text, or not text at all
+            raise SpreadsheetError(_("Part of the workbook is in an unexpected text encoding: open it in Excel and save it again as .xlsx."))
+        window = tail + chunk.lower()
+        if any(token in window for token in XML_FORBIDDEN):
+            raise SpreadsheetError(_("The file contains XML declarations that are not allowed."))
+        tail = window[-XML_OVERLAP:]
+        chunk = part.read(XML_SCAN_CHUNK)
 
 
 def count_rows(file) -> int:

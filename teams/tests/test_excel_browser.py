@@ -56,3 +56,30 @@ def test_upload_preview_confirm(live_server, page, world, personas, settings, tm
     page.wait_for_selector("#job-errors")
     assert "Thôn Bản Giang" in page.inner_text("#job-errors")  # the suggestion
     page.screenshot(path=SCREENSHOTS / f"excel-import-errors-{width}.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_running_import_shows_its_progress_and_the_page_reloads_when_it_is_over(live_server, page, world, personas):
+    """The bar's width comes from static/js/totech.js (no inline style under the Content-Security-Policy)."""
+    from django.core.cache import cache
+
+    from teams.models_excel import ImportJob, ImportKind, ImportStatus
+
+    job = ImportJob.objects.create(kind=ImportKind.MEMBERS, commune=world["K1"], user=personas["commune"], file_name="lon.xlsx", total_rows=9000)
+    cache.set(job.progress_cache_key, 40, 60)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "commune")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/excel/imports/{job.pk}/")
+    bar = page.locator("#job-progress .progress-bar")
+    bar.wait_for()
+    ratio = page.evaluate("() => { const bar = document.querySelector('#job-progress .progress-bar'); return bar.offsetWidth / bar.parentNode.offsetWidth; }")
+    assert 0.35 < ratio < 0.45
+    cache.set(job.progress_cache_key, 80, 60)
+    page.wait_for_selector("#job-progress .progress-bar[data-progress='80']")  # the next poll, swapped in by htmx
+    ratio = page.evaluate("() => { const bar = document.querySelector('#job-progress .progress-bar'); return bar.offsetWidth / bar.parentNode.offsetWidth; }")
+    assert 0.75 < ratio < 0.85
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.INVALID)
+    page.wait_for_selector("#job-status")
