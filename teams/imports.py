@@ -168,9 +168,10 @@ def find_columns(rows: Iterator[tuple[int, list]], headers: dict[str, list[str]]
     return None
 
 
-def refuse_bad_text(values: list, columns: Columns, error) -> None:
+def refuse_bad_text(values: list, columns: Columns, error) -> set[str]:
     """Report, on its column, each text cell of a row that typed text may not be (control characters,
-    direction overrides, invisible-only: totech.text.clean_input_text, as in the forms)."""
+    direction overrides, invisible-only: totech.text.clean_input_text, as in the forms); return their fields."""
+    refused = set()
     for name, position in columns.index.items():
         value = values[position] if position < len(values) else ""
         if isinstance(value, str) and value:
@@ -178,6 +179,8 @@ def refuse_bad_text(values: list, columns: Columns, error) -> None:
                 clean_input_text(value, label=columns.header[name])
             except ValidationError as problem:
                 error(name, " ".join(problem.messages))
+                refused.add(name)
+    return refused
 
 
 def _is_total(texts: list[str], folded: str) -> bool:
@@ -472,9 +475,9 @@ class MemberPlanner:
         def error(name, message):
             result.add_error(number, columns.header.get(name, ""), message)
 
-        refuse_bad_text(values, columns, error)
+        refused = refuse_bad_text(values, columns, error)
         full_name = clean_text(columns.value(values, "full_name"))
-        if not full_name:
+        if not full_name and "full_name" not in refused:
             error("full_name", _("the name is missing."))
         elif len(full_name) > 150:
             error("full_name", _("the name is longer than 150 characters."))
@@ -855,8 +858,8 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
         def error(field_name, message):
             result.add_error(number, columns.header.get(field_name, ""), message)
 
-        refuse_bad_text(values, columns, error)
-        if not name:
+        refused = refuse_bad_text(values, columns, error)
+        if not name and "name" not in refused:
             error("name", _("the village name is missing."))
         figures_wanted = {field_name: _whole_number(value, field_name, error) for field_name, value in numbers.items()}
         if result.error_count > errors_before:
