@@ -160,3 +160,11 @@ def test_the_admin_reads_population_typed_the_vietnamese_way_and_cleans_names(cl
     assert person.full_name == "Triệu Thị Yến"
     response = client.post(url, {**data, "full_name": "Lò Văn \u2067Sơn"})
     assert response.status_code == 200 and "đảo chiều" in response.content.decode()
+
+
+def test_the_team_list_filters_read_member_counts_as_every_count_is_read(personas):
+    from teams.filters import TeamFilter
+
+    filters = TeamFilter({"size_min": "1.000", "size_max": "2 000"}, queryset=Team.objects.none(), user=personas["province"])
+    assert filters.form.is_valid() and (filters.form.cleaned_data["size_min"], filters.form.cleaned_data["size_max"]) == (1000, 2000)
+    assert not TeamFilter({"size_min": "1,5"}, queryset=Team.objects.none(), user=personas["province"]).form.is_valid()
