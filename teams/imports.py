@@ -168,12 +168,13 @@ def find_columns(rows: Iterator[tuple[int, list]], headers: dict[str, list[str]]
     return None
 
 
-def refuse_bad_text(values: list, columns: Columns, error) -> set[str]:
-    """Report, on its column, each text cell of a row that typed text may not be (control characters,
-    direction overrides, invisible-only: totech.text.clean_input_text, as in the forms); return their fields."""
+def refuse_bad_text(values: list, columns: Columns, error, names: Iterable[str]) -> set[str]:
+    """Report, on its column, each of the row's cells `names` (the texts an import stores; the others must
+    match a known value) that typed text may not be: control characters, direction overrides, invisible-only
+    (totech.text.clean_input_text, as in the forms). Returns the fields refused."""
     refused = set()
-    for name, position in columns.index.items():
-        value = values[position] if position < len(values) else ""
+    for name in names:
+        value = columns.value(values, name)
         if isinstance(value, str) and value:
             try:
                 clean_input_text(value, label=columns.header[name])
@@ -475,7 +476,7 @@ class MemberPlanner:
         def error(name, message):
             result.add_error(number, columns.header.get(name, ""), message)
 
-        refused = refuse_bad_text(values, columns, error)
+        refused = refuse_bad_text(values, columns, error, ("full_name", "notes", "team"))
         full_name = clean_text(columns.value(values, "full_name"))
         if not full_name and "full_name" not in refused:
             error("full_name", _("the name is missing."))
@@ -858,7 +859,7 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
         def error(field_name, message):
             result.add_error(number, columns.header.get(field_name, ""), message)
 
-        refused = refuse_bad_text(values, columns, error)
+        refused = refuse_bad_text(values, columns, error, ("name",))
         if not name and "name" not in refused:
             error("name", _("the village name is missing."))
         figures_wanted = {field_name: _whole_number(value, field_name, error) for field_name, value in numbers.items()}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 # Control characters (Unicode category Cc) except tab, line feed and carriage return, which are whitespace.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+FORBIDDEN = re.compile(f"{CONTROL.pattern}|{BIDI_OVERRIDES.pattern}")
 # Characters that show nothing: zero-width spaces and joiners, direction marks, the byte order mark, the soft
 # hyphen, and the "filler" letters that pass for a blank name.
 INVISIBLE = "".join(
@@ -49,20 +50,14 @@ def clean_input_text(value, *, label, multiline: bool = False) -> str:
     control character or a direction override, or only invisible characters."""
     text = "" if value is None else str(value)
     if text.isascii() and text.isprintable():
-        return " ".join(text.split()) if not multiline else text.strip()
-    if CONTROL.search(text):
-        raise ValidationError(
-            _("%(field)s contains a control character (a hidden code pasted with the text): type it again.") % {"field": label},
-            code="control_character",
-        )
-    if BIDI_OVERRIDES.search(text):
-        raise ValidationError(
-            _("%(field)s contains a character that reverses the direction of the text: type it again.") % {"field": label},
-            code="bidi_override",
-        )
+        return text.strip() if multiline else " ".join(text.split())
+    if forbidden := FORBIDDEN.search(text):
+        if BIDI_OVERRIDES.match(forbidden.group()):
+            message, code = _("%(field)s contains a character that reverses the direction of the text: type it again."), "bidi_override"
+        else:
+            message, code = _("%(field)s contains a control character (a hidden code pasted with the text): type it again."), "control_character"
+        raise ValidationError(message % {"field": label}, code=code)
     cleaned = normalize_text(text, multiline=multiline)
-    if text and not text.isspace() and INVISIBLE_ONLY.fullmatch(cleaned):
-        raise ValidationError(
-            _("%(field)s holds only invisible characters: type the text.") % {"field": label}, code="invisible",
-        )
+    if (not cleaned and not text.isspace()) or (cleaned and unicodedata.combining(cleaned[0]) and INVISIBLE_ONLY.fullmatch(cleaned)):
+        raise ValidationError(_("%(field)s holds only invisible characters: type the text.") % {"field": label}, code="invisible")
     return cleaned
