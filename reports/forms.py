@@ -2,20 +2,22 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from totech.forms import CleanCharField, CountField, text_formfield
+
 from .models import ReportingSchedule, ReportRequest
 from .services import TEXT_FIELDS, value_field
 
 
 class ReportForm(forms.Form):
-    """A value for each indicator, then activities, difficulties and proposals. Values are whole numbers
-    typed in a plain text box with a numeric keypad, so every mistake gets the portal's own message."""
+    """A value for each indicator, then activities, difficulties and proposals. Values are counts typed in a
+    plain text box with a numeric keypad (25000 or 25.000), so every mistake gets the portal's own message."""
 
-    activities = forms.CharField(
+    activities = CleanCharField(
         label=_("Activities done"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Door-to-door visits, guidance sessions, awareness events..."),
     )
-    difficulties = forms.CharField(label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    proposals = forms.CharField(label=_("Proposals"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    difficulties = CleanCharField(label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    proposals = CleanCharField(label=_("Proposals"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, indicators, denominators=None, **kwargs):
@@ -23,15 +25,10 @@ class ReportForm(forms.Form):
         self.indicators = indicators
         denominators = denominators or {}
         for indicator in indicators:
-            self.fields[value_field(indicator)] = forms.IntegerField(
-                label=indicator.name, required=False, min_value=0, max_value=10**9,
+            self.fields[value_field(indicator)] = CountField(
+                label=indicator.name, required=False, max_value=10**9,
                 help_text=self._help(indicator, denominators.get(indicator.pk)),
-                error_messages={
-                    "invalid": _("Enter a whole number, such as 12 (no letters, no decimal point)."),
-                    "min_value": _("A value cannot be negative."),
-                    "max_value": _("This number is too large: check the figure."),
-                },
-                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control form-control-lg value-input"}),
+                error_messages={"max_value": _("This number is too large: check the figure.")},
             )
         # Values first, texts after.
         order = [value_field(indicator) for indicator in indicators] + list(TEXT_FIELDS) + ["version"]
@@ -62,11 +59,11 @@ class PhotoForm(forms.Form):
         label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
-    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+    caption = CleanCharField(label=_("Caption"), max_length=200, required=False)
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(
+    comment = CleanCharField(
         label=_("Comment to the team"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when you return or reopen the report: say what to correct."),
     )
@@ -82,4 +79,5 @@ class ReportRequestForm(forms.ModelForm):
     class Meta:
         model = ReportRequest
         fields = ["title", "instructions", "covers_start", "covers_end", "deadline"]
+        formfield_callback = text_formfield
         widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}

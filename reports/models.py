@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from targets.choices import Rating, TargetMode
+from totech.models import CleanTextModel
 
 from .choices import EDITABLE_STATUSES, Action, Frequency, NotificationKind, ReportKind, ReportStatus
 from .images import EXTENSIONS
@@ -47,7 +48,7 @@ class ReportingSchedule(models.Model):
         return f"{self.province} · {self.get_frequency_display()}"
 
 
-class ReportRequest(models.Model):
+class ReportRequest(CleanTextModel, models.Model):
     """An ad-hoc report (báo cáo đột xuất) asked of every active team under a commune or province."""
 
     unit = models.ForeignKey("units.Unit", verbose_name=_("requested by unit"), on_delete=models.PROTECT, related_name="report_requests")
@@ -75,7 +76,7 @@ class ReportRequest(models.Model):
             raise ValidationError({"deadline": _("The deadline cannot be before the period covered starts.")})
 
 
-class Report(models.Model):
+class Report(CleanTextModel, models.Model):
     """One team's report for one period (or one ad-hoc request).
 
     The team's units are copied here when the report is created, so a later reorganisation (the 2025 reform
@@ -192,7 +193,7 @@ def photo_path(photo, filename):
     return f"reports/{photo.report_id}/{uuid.uuid4().hex}.{extension if extension in EXTENSIONS.values() else 'bin'}"
 
 
-class ReportPhoto(models.Model):
+class ReportPhoto(CleanTextModel, models.Model):
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=photo_path)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
@@ -204,7 +205,7 @@ class ReportPhoto(models.Model):
         ordering = ["uploaded_at"]
 
 
-class ReportTransition(models.Model):
+class ReportTransition(CleanTextModel, models.Model):
     """One step of the review, with who, when, from which state to which, and the comment: shown on the report."""
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="transitions")

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
@@ -197,14 +198,14 @@ def _check_values(
             if base is not None and value > base:
                 errors[key] = [
                     _("Larger than “%(base)s” (%(count)s) in this report: check the figure.")
-                    % {"base": indicator.denominator_indicator.name, "count": base}
+                    % {"base": indicator.denominator_indicator.name, "count": number_format(base)}
                 ]
         elif indicator.is_percent:
             denominator = denominators.get(indicator.pk)
             if denominator is not None and value > denominator:
                 errors[key] = [
                     _("Larger than the %(what)s of %(unit)s (%(count)s): check the figure.")
-                    % {"what": indicator.get_denominator_field_display().lower(), "unit": report.team.unit.name, "count": denominator}
+                    % {"what": indicator.get_denominator_field_display().lower(), "unit": report.team.unit.name, "count": number_format(denominator)}
                 ]
     if errors:
         raise ValidationError(errors)

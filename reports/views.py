@@ -228,6 +228,8 @@ def report_review(request, pk):
     }
     if action not in actions:
         return redirect("reports:detail", pk=report.pk)
+    if not form.is_valid():  # a comment with hidden characters is refused, not dropped
+        return render(request, "reports/report_detail.html", _detail_context(request, report, form), status=400)
     service, kwargs, done = actions[action]
     try:
         service(user=request.user, report=report, **kwargs)

@@ -11,6 +11,7 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -20,11 +21,12 @@ from openpyxl.utils import get_column_letter
 
 from teams.imports import RowError
 from teams.models import Team
+from totech.forms import parse_count
 from totech.spreadsheets import check_upload, clean_text, escape_formula, fold, read_rows
 from units.models import Unit
 from units.selectors import units_visible_to
 
-from .forms import NEGATIVE, PERCENT_RANGE, WHOLE_NUMBER
+from .forms import NEGATIVE, PERCENT_RANGE
 
 CODE_HEADER, NAME_HEADER, KIND_HEADER = "Mã đơn vị", "Tên đơn vị / Tổ", "Loại"
 FIXED_COLUMNS = 3
@@ -244,6 +246,12 @@ class GridImporter:
 
     @staticmethod
     def _value(value, indicator) -> Decimal | None:
+        if not indicator.is_percent:
+            try:
+                number = parse_count(value)
+            except ValidationError as problem:
+                raise ValueError(" ".join(problem.messages)) from None
+            return None if number is None else Decimal(number)
         try:
             number = _number(value)
         except (InvalidOperation, ValueError):
@@ -252,8 +260,6 @@ class GridImporter:
             return None
         if number < 0:
             raise ValueError(str(NEGATIVE))
-        if indicator.is_percent and number > 100:
+        if number > 100:
             raise ValueError(str(PERCENT_RANGE))
-        if not indicator.is_percent and number != number.to_integral_value():
-            raise ValueError(str(WHOLE_NUMBER))
-        return number.quantize(Decimal("0.01")) if indicator.is_percent else number.quantize(Decimal(1))
+        return number.quantize(Decimal("0.01"))

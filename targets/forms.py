@@ -1,8 +1,10 @@
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from totech.forms import CleanCharField, CountField, CountInput, text_formfield
 from units.forms import UnitChoiceField
 from units.selectors import units_to_pick
 
@@ -10,7 +12,8 @@ from .models import AchievementThreshold, Indicator, Period
 
 NEGATIVE = _("A target cannot be negative.")
 PERCENT_RANGE = _("A percentage must be between 0 and 100.")
-WHOLE_NUMBER = _("An absolute target is a whole number.")
+PERCENT_DECIMALS = _("A percentage has at most 2 decimals, such as 85,5.")
+MAX_TARGET = 10**10 - 1  # Target.value holds 12 digits, 2 of them decimals
 
 
 class IndicatorForm(forms.ModelForm):
@@ -21,6 +24,8 @@ class IndicatorForm(forms.ModelForm):
             "aggregation", "default_target", "source", "order", "is_active",
         ]
         localized_fields = ["default_target"]
+        field_classes = {"order": CountField}
+        formfield_callback = text_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,6 +43,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Period
         fields = ["name", "unit", "start", "end", "plan_number"]
+        formfield_callback = text_formfield
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +56,7 @@ class CampaignForm(forms.ModelForm):
 
 class DeadlineForm(forms.Form):
     due_on = forms.DateField(label=_("Due on"))
-    task = forms.CharField(label=_("What is due"), max_length=200)
+    task = CleanCharField(label=_("What is due"), max_length=200)
 
 
 DeadlineFormSet = forms.formset_factory(DeadlineForm, extra=3, can_delete=True)
@@ -70,7 +76,7 @@ def cell_name(kind: str, holder_id: int, indicator_id: int) -> str:
 class TargetGridForm(forms.Form):
     """One field per holder × indicator (blank: no own target, it inherits), plus the deciding document."""
 
-    decision_number = forms.CharField(label=_("Decision number"), max_length=50, required=False, help_text=_("For example 174/KH-UBND"))
+    decision_number = CleanCharField(label=_("Decision number"), max_length=50, required=False, help_text=_("For example 174/KH-UBND"))
     decision_date = forms.DateField(label=_("Decision date"), required=False)
 
     def __init__(self, *args, holders, indicators, **kwargs):
@@ -80,21 +86,19 @@ class TargetGridForm(forms.Form):
             for indicator in indicators:
                 name = cell_name(kind, holder_id, indicator.pk)
                 self.keys[name] = (kind, holder_id, indicator.pk)
-                self.fields[name] = forms.DecimalField(
-                    required=False,
-                    localize=True,
-                    min_value=0,
-                    max_value=100 if indicator.is_percent else None,
-                    max_digits=12,
-                    decimal_places=2 if indicator.is_percent else 0,
-                    error_messages={"min_value": NEGATIVE, "max_value": PERCENT_RANGE, "max_decimal_places": WHOLE_NUMBER},
-                    widget=forms.TextInput(
-                        attrs={"inputmode": "decimal", "class": "form-control-sm", "aria-label": f"{holder} · {indicator.name}"}
-                    ),
-                )
+                attrs = {"class": "form-control-sm", "aria-label": f"{holder} · {indicator.name}"}
+                if indicator.is_percent:
+                    self.fields[name] = forms.DecimalField(
+                        required=False, localize=True, min_value=0, max_value=100, max_digits=5, decimal_places=2,
+                        error_messages={"min_value": NEGATIVE, "max_value": PERCENT_RANGE, "max_decimal_places": PERCENT_DECIMALS},
+                        widget=forms.TextInput(attrs={"inputmode": "decimal", **attrs}),
+                    )
+                else:
+                    self.fields[name] = CountField(required=False, max_value=MAX_TARGET, widget=CountInput(attrs=attrs))
 
-    def cells(self):
-        return {key: self.cleaned_data.get(name) for name, key in self.keys.items()}
+    def cells(self) -> dict[tuple[str, int, int], Decimal | None]:
+        values = {key: self.cleaned_data.get(name) for name, key in self.keys.items()}
+        return {key: None if value is None else Decimal(value) for key, value in values.items()}
 
 
 class TargetImportForm(forms.Form):

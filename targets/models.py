@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from totech.models import CleanTextModel
 from units.choices import Level
 
 from .choices import Aggregation, IndicatorKind, PeriodKind, Pillar, PopulationField, TargetMode
@@ -19,7 +20,7 @@ DEFAULT_AMBER_FROM = Decimal("70")
 DEFAULT_GREEN_FROM = Decimal("90")
 
 
-class Indicator(models.Model):
+class Indicator(CleanTextModel, models.Model):
     """One KPI of the catalogue. It knows its denominator, never the actual results (those live in reports)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Short and stable, e.g. eid_level2."))
@@ -105,7 +106,7 @@ class Indicator(models.Model):
             raise ValidationError({"default_target": _("A percentage must be between 0 and 100.")})
 
 
-class Period(models.Model):
+class Period(CleanTextModel, models.Model):
     """A month, quarter or year (generated, shared by everyone) or a dated campaign run by one unit."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
@@ -172,7 +173,7 @@ def calendar_bounds(kind: str, year: int, number: int | None) -> tuple[datetime.
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-class PeriodDeadline(models.Model):
+class PeriodDeadline(CleanTextModel, models.Model):
     """A dated step of a campaign plan (seed 004: rosters by 20/09, plans by 25/09, review by 20/10)."""
 
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="deadlines")
@@ -188,7 +189,7 @@ class PeriodDeadline(models.Model):
         return self.task
 
 
-class Target(models.Model):
+class Target(CleanTextModel, models.Model):
     """The target of one unit or one team for one indicator and period, and the decision that set it."""
 
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets")

@@ -443,7 +443,7 @@ def _preview(form, *, unit, period, indicators, holders):
             form.add_error(None, str(error))
             return form, set(), None
         for child in children:
-            data[cell_name("unit", child.pk, indicator.pk)] = str(shares[child.pk])
+            data[cell_name("unit", child.pk, indicator.pk)] = formats.localize(shares[child.pk])
             previewed.add(("unit", child.pk, indicator.pk))
     rebound = TargetGridForm(data, holders=holders, indicators=indicators)
     rebound.is_valid()

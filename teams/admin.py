@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from totech.admin import NUMBER_FIELDS
+
 from .models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
 
 
@@ -36,6 +38,7 @@ class MembershipRequestAdmin(SimpleHistoryAdmin):
 
 @admin.register(CompositionRule)
 class CompositionRuleAdmin(SimpleHistoryAdmin):
+    formfield_overrides = NUMBER_FIELDS
     list_display = ["province", "team_level", "min_size", "max_size", "source"]
     raw_id_fields = ["province"]
 

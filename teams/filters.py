@@ -1,10 +1,10 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from totech.forms import CountField
 from units.filters import UnitFilter
 from units.models import Unit
 from units.selectors import units_to_pick, within_unit_q
@@ -12,6 +12,12 @@ from units.selectors import units_to_pick, within_unit_q
 from .choices import RequestKind, RequestStatus, TeamStatus
 from .models import TEAM_LEVELS
 from .selectors import breaking_rules_q
+
+
+class CountFilter(django_filters.NumberFilter):
+    """A number of people, typed as anywhere else in the portal (totech.forms.CountField)."""
+
+    field_class = CountField
 
 
 class TeamFilter(django_filters.FilterSet):
@@ -25,8 +31,8 @@ class TeamFilter(django_filters.FilterSet):
         label=capfirst(_("composition rules")), method="breaking_rules",
         choices=[("yes", _("breaks a rule")), ("no", _("meets the rules"))],
     )
-    size_min = django_filters.NumberFilter(label=capfirst(_("members from")), field_name="member_count", lookup_expr="gte", widget=forms.NumberInput(attrs={"min": 0}))
-    size_max = django_filters.NumberFilter(label=capfirst(_("members to")), field_name="member_count", lookup_expr="lte", widget=forms.NumberInput(attrs={"min": 0}))
+    size_min = CountFilter(label=capfirst(_("members from")), field_name="member_count", lookup_expr="gte")
+    size_max = CountFilter(label=capfirst(_("members to")), field_name="member_count", lookup_expr="lte")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from totech.forms import CleanCharField, CountField, text_formfield
 from units.forms import UnitChoiceField
 from units.models import Unit
 
@@ -45,6 +46,7 @@ class TeamForm(ServiceModelForm):
     class Meta:
         model = Team
         fields = ["unit", "name", "decision_number", "decision_date", "decision_signer", "zalo_link", "notes"]
+        formfield_callback = text_formfield
         widgets = {"decision_date": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, units, **kwargs):
@@ -66,16 +68,17 @@ class TeamForm(ServiceModelForm):
 
 class DissolveForm(forms.Form):
     dissolved_on = forms.DateField(label=capfirst(_("dissolved on")), widget=DateInput, initial=timezone.localdate)
-    reason = forms.CharField(label=capfirst(_("reason")), required=False, max_length=200)
+    reason = CleanCharField(label=capfirst(_("reason")), required=False, max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PersonForm(ServiceModelForm):
-    phone = forms.CharField(label=capfirst(_("phone")), max_length=20, required=False, help_text=_("10 digits starting with 0."))
+    phone = CleanCharField(label=capfirst(_("phone")), max_length=20, required=False, help_text=_("10 digits starting with 0."))
 
     class Meta:
         model = Person
         fields = ["full_name", "gender", "birth_date", "birth_year", "phone", "email", "national_id"]
+        formfield_callback = text_formfield
         widgets = {
             "birth_date": DateInput,
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
@@ -95,6 +98,7 @@ class MembershipForm(ServiceModelForm):
     class Meta:
         model = Membership
         fields = ["role", "affiliation", "start_date", "end_date", "end_reason", "notes"]
+        formfield_callback = text_formfield
         widgets = {"start_date": DateInput, "end_date": DateInput}
 
 
@@ -115,20 +119,21 @@ class MembershipAddForm(MembershipForm):
 
 class MembershipEndForm(forms.Form):
     end_date = forms.DateField(label=capfirst(_("last day in the team")), widget=DateInput, initial=timezone.localdate)
-    reason = forms.CharField(label=capfirst(_("reason for leaving")), required=False, max_length=200)
+    reason = CleanCharField(label=capfirst(_("reason for leaving")), required=False, max_length=200)
 
 
 class RequestForm(ServiceModelForm):
     existing_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=capfirst(_("person")))
-    new_full_name = forms.CharField(
+    new_full_name = CleanCharField(
         label=capfirst(_("or a new person's full name")), required=False, max_length=150,
         help_text=_("For someone not yet on record who asks to join."),
     )
-    new_phone = forms.CharField(label=capfirst(_("new person's phone")), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    new_phone = CleanCharField(label=capfirst(_("new person's phone")), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
 
     class Meta:
         model = MembershipRequest
         fields = ["kind", "existing_person", "new_full_name", "new_phone", "role", "affiliation", "effective_date", "reason"]
+        formfield_callback = text_formfield
         widgets = {"effective_date": DateInput, "kind": forms.RadioSelect}
 
     def __init__(self, *args, people, **kwargs):
@@ -151,10 +156,10 @@ class DecisionForm(forms.Form):
         label=capfirst(_("decision")), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect,
         coerce=lambda value: value == "approve",
     )
-    decider_name = forms.CharField(label=capfirst(_("decided by (name)")), max_length=150)
-    decider_title = forms.CharField(label=capfirst(_("decider's title")), max_length=150, required=False)
+    decider_name = CleanCharField(label=capfirst(_("decided by (name)")), max_length=150)
+    decider_title = CleanCharField(label=capfirst(_("decider's title")), max_length=150, required=False)
     decided_on = forms.DateField(label=capfirst(_("decided on")), widget=DateInput, initial=timezone.localdate)
-    note = forms.CharField(label=capfirst(_("decision note")), max_length=300, required=False)
+    note = CleanCharField(label=capfirst(_("decision note")), max_length=300, required=False)
 
 
 class PresetForm(forms.Form):
@@ -165,6 +170,8 @@ class RuleForm(ServiceModelForm):
     class Meta:
         model = CompositionRule
         fields = ["source", "min_size", "max_size", "requires_leader", "requires_deputy", "min_youth_union", "min_it_teachers", "preferred_max_age"]
+        formfield_callback = text_formfield
+        field_classes = {name: CountField for name in ["min_size", "max_size", "min_youth_union", "min_it_teachers", "preferred_max_age"]}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,6 +190,7 @@ class TrainingForm(ServiceModelForm):
     class Meta:
         model = Training
         fields = ["unit", "date", "topic", "organiser", "format", "attendees"]
+        formfield_callback = text_formfield
         widgets = {"date": DateInput, "format": forms.RadioSelect}
 
     def __init__(self, *args, units, candidates, **kwargs):

@@ -23,9 +23,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from totech.forms import parse_count
 from totech.spreadsheets import SpreadsheetError, clean_text, fold, read_rows
+from totech.text import clean_input_text
 from units.choices import DivisionType, Level
 from units.models import PopulationFigure, Unit
 from units.services import population_figure_set, village_create
@@ -163,6 +166,22 @@ def find_columns(rows: Iterator[tuple[int, list]], headers: dict[str, list[str]]
         if number >= HEADER_SEARCH_ROWS:
             return None
     return None
+
+
+def refuse_bad_text(values: list, columns: Columns, error, names: Iterable[str]) -> set[str]:
+    """Report, on its column, each of the row's cells `names` (the texts an import stores; the others must
+    match a known value) that typed text may not be: control characters, direction overrides, invisible-only
+    (totech.text.clean_input_text, as in the forms). Returns the fields refused."""
+    refused = set()
+    for name in names:
+        value = columns.value(values, name)
+        if isinstance(value, str) and value:
+            try:
+                clean_input_text(value, label=columns.header[name])
+            except ValidationError as problem:
+                error(name, " ".join(problem.messages))
+                refused.add(name)
+    return refused
 
 
 def _is_total(texts: list[str], folded: str) -> bool:
@@ -457,8 +476,9 @@ class MemberPlanner:
         def error(name, message):
             result.add_error(number, columns.header.get(name, ""), message)
 
+        refused = refuse_bad_text(values, columns, error, ("full_name", "notes", "team"))
         full_name = clean_text(columns.value(values, "full_name"))
-        if not full_name:
+        if not full_name and "full_name" not in refused:
             error("full_name", _("the name is missing."))
         elif len(full_name) > 150:
             error("full_name", _("the name is longer than 150 characters."))
@@ -779,18 +799,11 @@ def _history_insert(model, ids: list[int], history_type: str, user, reason: str)
 
 
 def _whole_number(value, name, error) -> int | None:
-    if value == "" or value is None:
+    try:
+        return parse_count(clean_text(value) if isinstance(value, str) else value)
+    except ValidationError as problem:
+        error(name, " ".join(problem.messages))
         return None
-    if isinstance(value, str):
-        text = clean_text(value).replace(".", "").replace(",", "").replace(" ", "")
-        if not text.isdigit():
-            error(name, _("“%(value)s” is not a whole number.") % {"value": clean_text(value)})
-            return None
-        return int(text)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) and value >= 0:
-        return int(value)
-    error(name, _("“%(value)s” is not a whole number.") % {"value": value})
-    return None
 
 
 DIVISION_OF_PREFIX = {
@@ -846,7 +859,8 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
         def error(field_name, message):
             result.add_error(number, columns.header.get(field_name, ""), message)
 
-        if not name:
+        refused = refuse_bad_text(values, columns, error, ("name",))
+        if not name and "name" not in refused:
             error("name", _("the village name is missing."))
         figures_wanted = {field_name: _whole_number(value, field_name, error) for field_name, value in numbers.items()}
         if result.error_count > errors_before:
@@ -918,7 +932,7 @@ def import_job_run(job_id: int, *, dry_run: bool) -> None:
         job.total_rows = result.total_rows
         job.errors = [error.as_dict() for error in result.errors]
         if result.error_count > len(result.errors):
-            job.errors.append({"row": 0, "column": "", "message": _("… and %(count)s more errors.") % {"count": result.error_count - len(result.errors)}})
+            job.errors.append({"row": 0, "column": "", "message": _("… and %(count)s more errors.") % {"count": number_format(result.error_count - len(result.errors))}})
         if not result.ok:
             job.status = ImportStatus.INVALID
         else:

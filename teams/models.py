@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from totech.models import CleanTextModel
 from units.choices import Level
 
 from .validators import normalize_phone, validate_birth, validate_national_id
@@ -18,7 +19,7 @@ TEAM_LEVELS = [(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COM
 DEFAULT_TEAM_NAME = "Tổ Công nghệ số cộng đồng %s"
 
 
-class Team(models.Model):
+class Team(CleanTextModel, models.Model):
     """A community digital technology team (Tổ Công nghệ số cộng đồng) serving one district, commune or village."""
 
     unit = models.ForeignKey("units.Unit", verbose_name=_("unit served"), on_delete=models.PROTECT, related_name="teams")
@@ -61,7 +62,7 @@ class Team(models.Model):
         super().save(*args, **kwargs)
 
 
-class Person(models.Model):
+class Person(CleanTextModel, models.Model):
     """Someone who is or was a team member. Phone and national ID are personal data (Law 91/2025/QH15)."""
 
     full_name = models.CharField(_("full name"), max_length=150)
@@ -116,7 +117,7 @@ class Person(models.Model):
         return self.birth_date.year if self.birth_date else self.birth_year
 
 
-class Membership(models.Model):
+class Membership(CleanTextModel, models.Model):
     """A person's time in a team, with their role and where they come from. end_date is the last day in it."""
 
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="memberships")
@@ -182,7 +183,7 @@ class Membership(models.Model):
         return self.start_date <= date and (self.end_date is None or self.end_date >= date)
 
 
-class MembershipRequest(models.Model):
+class MembershipRequest(CleanTextModel, models.Model):
     """A request to join or leave a team, decided by the commune chair (commune teams) or the team leader
     (village teams), as in seed 003."""
 
@@ -212,7 +213,7 @@ class MembershipRequest(models.Model):
         return f"{self.get_kind_display()} · {self.person} · {self.team}"
 
 
-class CompositionRule(models.Model):
+class CompositionRule(CleanTextModel, models.Model):
     """A province's rules for a team's make-up at one level; breaking them warns, it does not block saving."""
 
     province = models.ForeignKey("units.Unit", verbose_name=_("province"), on_delete=models.CASCADE, related_name="composition_rules")
@@ -240,7 +241,7 @@ class CompositionRule(models.Model):
             raise ValidationError({"max_size": _("The maximum cannot be below the minimum.")})
 
 
-class Training(models.Model):
+class Training(CleanTextModel, models.Model):
     """A training session for teams (often run with VNPT, Viettel, MobiFone, VNPost or FPT)."""
 
     unit = models.ForeignKey("units.Unit", verbose_name=_("organised for"), on_delete=models.PROTECT, related_name="trainings")

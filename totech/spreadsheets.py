@@ -17,6 +17,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from .text import normalize_text
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_EXPANSION_RATIO = 100  # uncompressed / compressed, over the whole archive
@@ -168,15 +170,16 @@ def fold(text) -> str:
 
 
 def clean_text(value) -> str:
-    """A cell as text: NFC, single spaces, a spreadsheet-escape quote removed."""
+    """A cell as text: normalised as typed text is (NFC, single spaces, see totech.text), a spreadsheet-escape
+    quote removed. Refusing what no text may hold is for the importer, per field (totech.text.clean_input_text)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFC", str(value))
+    text = str(value)
     if text.startswith("'") and text[1:2] in FORMULA_TRIGGERS:
         text = text[1:]
-    return " ".join(text.split())
+    return normalize_text(text)
 
 
 def escape_formula(value):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from totech.admin import NUMBER_FIELDS
+
 from .models import PopulationFigure, Unit
 
 
@@ -13,6 +15,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(PopulationFigure)
 class PopulationFigureAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELDS
     list_display = ["unit", "as_of", "households", "population", "working_age_population", "eid_eligible"]
     raw_id_fields = ["unit"]
     date_hierarchy = "as_of"

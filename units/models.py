@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from totech.models import CleanTextModel
+
 from .choices import LEVEL_OF_DIVISION_TYPE, DivisionType, Edition, Level
 
 REFORM_DATE = datetime.date(2025, 7, 1)
@@ -18,7 +20,7 @@ ALLOWED_PARENT_LEVELS = {
 }
 
 
-class Unit(models.Model):
+class Unit(CleanTextModel, models.Model):
     """One node of the administrative tree: province, district, commune or village.
 
     Each official edition of the map keeps its own rows, so history made under districts keeps pointing at

@@ -21,9 +21,11 @@ def new_url(setup):
 @pytest.mark.parametrize(
     "typed, message",
     [
-        ("-5", "Số liệu không được âm."),
-        ("mười", "Nhập một số nguyên"),
-        ("12,5", "Nhập một số nguyên"),
+        ("-5", "{field} không được là số âm."),
+        ("mười", "{field}: “mười” không phải là số nguyên."),
+        ("12,5", "{field}: “12,5” không phải là số nguyên."),
+        ("1.5", "{field}: “1.5” không phải là số nguyên."),
+        ("1.50", "{field}: “1.50” không phải là số nguyên."),
         ("301", "Lớn hơn số hộ của Thôn Bản Giang (300): đề nghị kiểm tra lại."),
     ],
 )
@@ -33,7 +35,7 @@ def test_bad_values_are_refused_on_their_field_and_the_input_is_kept(client, set
                                             "activities": "Đi từng ngõ, gõ từng nhà", "action": "save"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert message in page
+    assert message.format(field=setup.households.name) in page
     assert f'value="{typed}"' in page and "Đi từng ngõ, gõ từng nhà" in page
     assert not Report.objects.exists()
 

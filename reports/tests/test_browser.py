@@ -56,7 +56,7 @@ def test_report_survives_a_dropped_connection_and_goes_through_review(page, cont
 
     # The server refuses "abc" on its field; the login then expires: still nothing lost.
     page.get_by_role("button", name="Lưu nháp").click()
-    expect(page.locator(f"[data-error-for='value_{setup.visits.pk}']")).to_contain_text("Nhập một số nguyên")
+    expect(page.locator(f"[data-error-for='value_{setup.visits.pk}']")).to_contain_text("“abc” không phải là số nguyên")
     page.fill(visits, "14")
     context.clear_cookies(name="sessionid")
     page.get_by_role("button", name="Lưu nháp").click()

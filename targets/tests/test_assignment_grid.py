@@ -101,8 +101,10 @@ def test_preview_onto_units_without_figures_is_an_error(world, grid):
     "cells, message",
     [
         ({("K1", "percent"): "101"}, "Tỷ lệ phải nằm trong khoảng từ 0 đến 100."),
-        ({("K1", "count"): "-5"}, "Chỉ tiêu không được là số âm."),
-        ({("K1", "count"): "12,5"}, "Chỉ tiêu số tuyệt đối phải là số nguyên."),
+        ({("K1", "count"): "-5"}, "Số lượng không được là số âm."),
+        ({("K1", "count"): "12,5"}, "“12,5” không phải là số nguyên. Hãy ghi số không có phần thập phân, có hoặc không có dấu chấm ngăn cách hàng nghìn: 25000 hoặc 25.000."),
+        ({("K1", "count"): "1.5"}, "“1.5” không phải là số nguyên. Hãy ghi số không có phần thập phân, có hoặc không có dấu chấm ngăn cách hàng nghìn: 25000 hoặc 25.000."),
+        ({("K1", "percent"): "85,555"}, "Tỷ lệ phần trăm có tối đa 2 chữ số thập phân, ví dụ 85,5."),
     ],
 )
 def test_bad_values_are_refused_in_vietnamese_and_nothing_is_saved(world, grid, cells, message):

@@ -167,8 +167,8 @@ def test_a_percentage_outside_0_100_a_negative_count_a_fraction_and_text(world, 
     assert errors == [
         f"Dòng 6, {eid}: Tỷ lệ phải nằm trong khoảng từ 0 đến 100.",
         f"Dòng 8, {eid}: “nhiều” không phải là số.",
-        f"Dòng 8, {visits}: Chỉ tiêu số tuyệt đối phải là số nguyên.",
-        f"Dòng 9, {visits}: Chỉ tiêu không được là số âm.",
+        f"Dòng 8, {visits}: “10,5” không phải là số nguyên. Hãy ghi số không có phần thập phân, có hoặc không có dấu chấm ngăn cách hàng nghìn: 25000 hoặc 25.000.",
+        f"Dòng 9, {visits}: Số lượng không được là số âm.",
     ]
     assert len(Target.objects.all()) == 3
 
