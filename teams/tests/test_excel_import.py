@@ -14,7 +14,7 @@ from teams.models import Membership, Person, Team
 from teams.models_excel import ImportJob, ImportStatus
 from teams.samples import messy_member_workbook
 
-from .workbooks import MEMBER_HEADER, english, member_file, workbook_bytes  # noqa: F401 (fixture)
+from .workbooks import MEMBER_HEADER, calamine_forbidden, english, far_cell_workbook, member_file, workbook_bytes  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -281,3 +281,13 @@ def test_cli_refuses_unknown_commune_and_unsafe_files(world, tmp_path):
     macro.write_bytes(b"whatever")
     with pytest.raises(CommandError, match=".xlsm"):
         call_command("import_members", str(macro), "--commune", "02107")
+
+
+@pytest.mark.usefixtures("calamine_forbidden")
+@pytest.mark.parametrize("command", ["import_members", "import_villages"])
+def test_cli_refuses_a_sheet_reaching_column_xfd_before_it_is_read(world, tmp_path, command):
+    path = tmp_path / "danh-sach.xlsx"
+    path.write_bytes(far_cell_workbook("XFD100000"))
+    with pytest.raises(CommandError, match="Ô XFD100000 nằm quá xa về bên phải"):
+        call_command(command, str(path), "--commune", "02107")
+    assert not Person.objects.exists() and not ImportJob.objects.exists()
