@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from totech.spreadsheets import SpreadsheetError, check_upload
@@ -52,6 +53,8 @@ class ExcelCommand(BaseCommand):
         return file
 
     def report(self, result, dry_run: bool):
+        for warning in result.warnings:
+            self.stderr.write(_("Worth a look: %(warning)s") % {"warning": warning})
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
