@@ -369,7 +369,7 @@ def test_cli_dry_run_then_import(world, tmp_path, capsys):
 
 def test_cli_errors_exit_non_zero_with_the_error_lines(world, tmp_path, capsys):
     path = _save(tmp_path, member_file(row(phone="12345")))
-    with pytest.raises(CommandError, match="1 error"):
+    with pytest.raises(CommandError, match="^1 lỗi: chưa nhập gì.$"):
         call_command("import_members", path, "--commune", "02107")
     assert capsys.readouterr().err.strip().startswith("Dòng 2, Số điện thoại:")
     assert Person.objects.count() == 0
@@ -378,7 +378,7 @@ def test_cli_errors_exit_non_zero_with_the_error_lines(world, tmp_path, capsys):
 
 def test_cli_refuses_unknown_commune_and_unsafe_files(world, tmp_path):
     path = _save(tmp_path, member_file(row()))
-    with pytest.raises(CommandError, match="No commune"):
+    with pytest.raises(CommandError, match="^Không có xã/phường nào mã 99999.$"):
         call_command("import_members", path, "--commune", "99999")
     macro = tmp_path / "list.xlsm"
     macro.write_bytes(b"whatever")
@@ -394,3 +394,55 @@ def test_cli_refuses_a_sheet_reaching_column_xfd_before_it_is_read(world, tmp_pa
     with pytest.raises(CommandError, match="Ô XFD100000 nằm quá xa về bên phải"):
         call_command(command, str(path), "--commune", "02107")
     assert not Person.objects.exists() and not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize("command", ["import_members", "import_villages"])
+def test_cli_checks_the_path_first_and_says_what_is_wrong_in_vietnamese(world, tmp_path, monkeypatch, command):
+    """A folder printed a traceback; every path is checked before anything is read."""
+    def run_command(path):
+        with pytest.raises(CommandError) as error:
+            call_command(command, str(path), "--commune", "02107")
+        return str(error.value)
+
+    assert run_command(tmp_path) == f"{tmp_path} là một thư mục: hãy ghi đường dẫn tới một tệp Excel (.xlsx)."
+    assert run_command(tmp_path / "khong-co.xlsx") == f"Không có tệp {tmp_path / 'khong-co.xlsx'}."
+    csv = tmp_path / "danh-sach.csv"
+    csv.write_text("a,b")
+    assert run_command(csv) == "Chỉ nhận tệp Excel (.xlsx)."
+    locked = tmp_path / "khoa.xlsx"
+    locked.write_bytes(member_file(row()).getvalue())
+    real_open = type(locked).open
+    monkeypatch.setattr(type(locked), "open", lambda self, *args, **kwargs: (_ for _ in ()).throw(PermissionError(13, "Permission denied")) if self == locked else real_open(self, *args, **kwargs))
+    assert run_command(locked) == f"Không đọc được {locked}: không có quyền đọc tệp."
+    assert not Person.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_cli_export_checks_where_it_writes_first(world, personas, tmp_path, monkeypatch):
+    def run_command(output, *extra):
+        with pytest.raises(CommandError) as error:
+            call_command("export_members", "--commune", "02107", "-o", str(output), *extra)
+        return str(error.value)
+
+    assert run_command(tmp_path, "--user", "commune") == f"{tmp_path} là một thư mục: hãy ghi tên tệp .xlsx cần tạo."
+    assert run_command(tmp_path / "ds.csv", "--user", "commune") == f"Tệp cần ghi phải có đuôi .xlsx: {tmp_path / 'ds.csv'}."
+    assert run_command(tmp_path / "khong-co" / "ds.xlsx", "--user", "commune") == f"Không có thư mục {tmp_path / 'khong-co'} để ghi tệp vào."
+    assert run_command(tmp_path / "ds.xlsx") == (
+        "Hãy ghi --user TÊN_ĐĂNG_NHẬP: mỗi lần xuất dữ liệu cá nhân đều được ghi lại theo một tài khoản của cổng."
+    )
+    assert run_command(tmp_path / "ds.xlsx", "--user", "ai-do") == "Không có tài khoản ai-do."
+    monkeypatch.setattr(type(tmp_path), "write_bytes", lambda self, data: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    assert run_command(tmp_path / "ds.xlsx", "--user", "commune") == f"Không ghi được {tmp_path / 'ds.xlsx'}: không có quyền ghi."
+
+
+def test_cli_warns_of_a_shared_phone_and_a_bad_date_in_vietnamese(world, family, tmp_path, capsys):
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(member_file(row(name="Triệu Văn Bình", birth="1970", phone="0912000111")).getvalue())
+    call_command("import_members", str(path), "--commune", "02107")
+    output = capsys.readouterr()
+    assert output.out.strip() == "1 created, 0 updated, 0 unchanged"
+    assert output.err.strip() == (
+        "Cần xem lại: Dòng 2, Số điện thoại: Triệu Văn Bình dùng chung số điện thoại với Triệu Thị Yến (2004): đã ghi là "
+        "những người khác nhau vì họ tên hoặc ngày sinh khác nhau."
+    )
+    with translation.override("vi"), pytest.raises(CommandError, match="“31/02/2025” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy."):
+        call_command("import_villages", str(path), "--commune", "02107", "--as-of", "31/02/2025")
