@@ -216,8 +216,12 @@ def _scan_fast(part, max_rows: int) -> tuple[int, int]:
     """Upper bounds of the rows and columns of the sheet's cells, empty ones included."""
     rows = columns = 0
     carry = b""
+    first = True
     while True:
         chunk = part.read(SCAN_CHUNK)
+        if first and (chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" in chunk[:4096]):
+            raise _Unusual  # UTF-16, which these byte patterns cannot read (calamine 0.37 reads it as empty)
+        first = False
         data = carry + chunk
         end = data.rfind(b"<") if chunk else len(data)  # every tag before the last "<" is whole
         if end < 0:

@@ -120,6 +120,13 @@ def test_cells_without_a_reference_are_placed_as_calamine_counts_them():
 
 
 @pytest.mark.usefixtures("calamine_forbidden")
+def test_a_sheet_in_utf16_is_scanned_too():
+    file = raw_workbook(f'<row r="1">{text_cell("A1", "a")}</row><row r="9">{text_cell("XFD9", "b")}</row>', encoding="utf-16")
+    with pytest.raises(SpreadsheetError, match="Cell XFD9"):
+        sheet_extent(io.BytesIO(file))
+
+
+@pytest.mark.usefixtures("calamine_forbidden")
 def test_the_first_sheet_is_found_through_the_workbook_not_by_its_name():
     """The second sheet is the one called sheet1.xml: a far cell in the first sheet is found all the same."""
     file = raw_workbook(f'<row r="5">{text_cell("XFD5", "x")}</row>', second_sheet=f'<row r="1">{text_cell("A1", "a")}</row>')

@@ -69,7 +69,7 @@ def text_cell(reference: str, value: str) -> str:
     return f'<c r="{reference}" t="inlineStr"><is><t>{value}</t></is></c>'
 
 
-def raw_workbook(sheet_data: str, *, dimension: str = "", second_sheet: str = "", merges=()) -> bytes:
+def raw_workbook(sheet_data: str, *, dimension: str = "", second_sheet: str = "", merges=(), encoding="utf-8") -> bytes:
     """An .xlsx written as raw XML, for cell layouts no library writes. Its first sheet is
     xl/worksheets/danh-sach.xml, reached through the workbook's relationships (its second, sheet1.xml, holds
     `second_sheet`)."""
@@ -85,7 +85,8 @@ def raw_workbook(sheet_data: str, *, dimension: str = "", second_sheet: str = ""
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in RAW_PACKAGE.items():
             archive.writestr(name, content)
-        archive.writestr("xl/worksheets/danh-sach.xml", worksheet(sheet_data, dimension, merges))
+        first = worksheet(sheet_data, dimension, merges).replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"')
+        archive.writestr("xl/worksheets/danh-sach.xml", first.encode(encoding))
         archive.writestr("xl/worksheets/sheet1.xml", worksheet(second_sheet))
     return buffer.getvalue()
 
