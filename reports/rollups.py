@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from targets.choices import Aggregation, PeriodKind
 from targets.models import AchievementThreshold, Indicator, Period
@@ -47,7 +48,7 @@ def parse_quarter(text: str) -> tuple[int, int]:
     """'2026Q3' → (2026, 3)."""
     year, _sep, quarter = text.upper().partition("Q")
     if not (year.isdigit() and quarter in {"1", "2", "3", "4"}):
-        raise ValueError(f"not a quarter like 2026Q3: {text!r}")
+        raise ValueError(_("“%(value)s” is not a quarter: write it like 2026Q3.") % {"value": text})
     return int(year), int(quarter)
 
 

@@ -97,5 +97,6 @@ def import_job_record(*, kind: str, commune: Unit, user, file_name: str, result,
         kind=kind, commune=commune, user=user, file_name=file_name[-255:], as_of=as_of,
         status=ImportStatus.DONE if result.ok else ImportStatus.INVALID, total_rows=result.total_rows,
         created=result.created, updated=result.updated, unchanged=result.unchanged,
-        errors=[error.as_dict() for error in result.errors], finished_at=timezone.now(),
+        errors=[error.as_dict() for error in result.errors], warnings=[warning.as_dict() for warning in result.warnings],
+        finished_at=timezone.now(),
     )

@@ -47,7 +47,7 @@ from .spreadsheet_layout import (
     role_from_text,
     strip_prefix,
 )
-from .validators import normalize_phone, validate_birth
+from .validators import CONFLICT, SAME, births_agree, name_key, normalize_phone, same_person, validate_birth, validate_national_id
 
 HEADER_SEARCH_ROWS = 30
 MAX_KEPT_ERRORS = 500
@@ -90,6 +90,7 @@ class ImportResult:
     total_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    warnings: list[RowError] = field(default_factory=list)  # rows written as they are, worth a look
     written: bool = False
 
     @property
@@ -100,6 +101,10 @@ class ImportResult:
         self.error_count += 1
         if len(self.errors) < MAX_KEPT_ERRORS:
             self.errors.append(RowError(row, column, str(message)))
+
+    def add_warning(self, row: int, column: str, message: str):
+        if len(self.warnings) < MAX_KEPT_ERRORS:
+            self.warnings.append(RowError(row, column, str(message)))
 
     def summary(self) -> str:
         return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
@@ -276,11 +281,6 @@ def _affiliation_cell(value) -> str:
     return affiliation_from_text(clean_text(value))
 
 
-def _name_key(text: str) -> str:
-    """People match on their name with its accents (Ân is not An), whatever the case, spaces or NFD."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
 def _place_keys(name: str, prefixes: list[str]) -> tuple[set[str], set[str]]:
     """Keys a place name is known by: with accents and without, each with and without its prefix
     ('Thôn 01' → 'thôn 01', '1', 'thon 1', '1')."""
@@ -348,13 +348,14 @@ class NewPerson:
     """A person the file adds: the fields an import sets, carried to the writer without building a model
     instance per row (which cost a tenth of a 50,000-row import). pk is set once written."""
 
-    COLUMNS = ("full_name", "gender", "birth_date", "birth_year", "phone", "commune_id")  # as the writer inserts them
+    COLUMNS = ("full_name", "gender", "birth_date", "birth_year", "phone", "national_id", "commune_id")  # as the writer inserts them
 
     full_name: str
     gender: str = ""
     birth_date: datetime.date | None = None
     birth_year: int | None = None
     phone: str = ""
+    national_id: str = ""
     pk: int | None = None
 
     @property
@@ -397,9 +398,10 @@ class MemberPlanner:
         for team in Team.objects.filter(unit__path__startswith=commune.path).select_related("unit").order_by("name"):
             self.teams_by_unit[team.unit_id].append(team)
         self.people_by_name = defaultdict(list)
-        self.people_by_phone = {}
+        self.people_by_phone = defaultdict(list)
+        self.people_by_national_id = {}
         for person in Person.objects.filter(commune=commune).only(
-            "id", "full_name", "gender", "birth_date", "birth_year", "phone", "commune_id"
+            "id", "full_name", "gender", "birth_date", "birth_year", "phone", "national_id", "commune_id"
         ):
             self._remember(person)
         self.open_memberships = {
@@ -408,11 +410,11 @@ class MemberPlanner:
         }
 
     def _remember(self, person: Person | NewPerson, name: str = ""):
-        name = name or _name_key(person.full_name)
-        self.people_by_name[(name, person.year_of_birth)].append(person)
-        self.people_by_name[(name, None)].append(person)
+        self.people_by_name[name or name_key(person.full_name)].append(person)
         if person.phone:
-            self.people_by_phone[person.phone] = person
+            self.people_by_phone[person.phone].append(person)
+        if person.national_id:
+            self.people_by_national_id.setdefault(person.national_id, person)
 
     def plan(self, rows: Iterator[tuple[int, list]]) -> MemberPlan:
         result = ImportResult()
@@ -492,6 +494,11 @@ class MemberPlanner:
             phone = normalize_phone(clean_text(columns.value(values, "phone")))
         except ValidationError as problem:
             error("phone", " ".join(problem.messages))
+        national_id = _national_id(columns.value(values, "national_id"))
+        try:
+            validate_national_id(national_id)
+        except ValidationError as problem:
+            error("national_id", " ".join(problem.messages))
         gender_text, gender = _gender_cell(columns.value(values, "gender"))
         if gender_text and not gender:
             error("gender", _("“%(value)s” is not a gender: write Nam or Nữ.") % {"value": clean_text(columns.value(values, "gender"))})
@@ -509,25 +516,38 @@ class MemberPlanner:
         if result.error_count > errors_before:
             return
 
-        name_key = _name_key(full_name)
-        person = self._find_person(name_key, birth_date, birth_year, phone)
+        key = name_key(full_name)
+        identity = NewPerson(full_name, birth_date=birth_date, birth_year=birth_year, national_id=national_id)
+        person = self._find_person(key, identity, error)
+        if person is CONFLICT:
+            return
         wanted = {"full_name": full_name}
         if gender:
             wanted["gender"] = gender
         if phone:
             wanted["phone"] = phone
+        if national_id:
+            wanted["national_id"] = national_id
         if birth_date:
             wanted.update(birth_date=birth_date, birth_year=None)
         elif birth_year and not (person and person.birth_date and person.birth_date.year == birth_year):
             wanted.update(birth_year=birth_year, birth_date=None)
         if person is None:
             person = NewPerson(**wanted)
-            self._remember(person, name_key)
+            self._remember(person, key)
             person_changed = []
+            self._warn_of_namesakes(plan, number, person, key, wanted)
         else:
             person_changed = [name for name, value in wanted.items() if getattr(person, name) != value]
+            if "phone" in person_changed and person.phone:
+                self.people_by_phone[person.phone].remove(person)
             for name in person_changed:
                 setattr(person, name, wanted[name])
+            if "phone" in person_changed:
+                self.people_by_phone[phone].append(person)
+            if "national_id" in person_changed:
+                self.people_by_national_id.setdefault(national_id, person)
+            self._warn_of_namesakes(plan, number, person, key, person_changed)
 
         membership_key = (team_key, id(person))
         if membership_key in self.seen_memberships:
@@ -549,20 +569,56 @@ class MemberPlanner:
         else:
             result.unchanged += 1
 
-    def _find_person(self, name_key, birth_date, birth_year, phone) -> Person | NewPerson | None:
-        """The same person: same name and birth year (an exact date preferred), or else the same phone."""
-        year = birth_date.year if birth_date else birth_year
-        candidates = self.people_by_name.get((name_key, year), [])
-        if year is None and len(candidates) > 1:
-            candidates = []  # a name alone identifies someone only when it is unique in the commune
-        if birth_date:
-            exact = [person for person in candidates if person.birth_date == birth_date]
-            candidates = exact or [person for person in candidates if person.birth_date is None]
-        if candidates:
-            return candidates[0]
-        if phone and phone in self.people_by_phone:
-            return self.people_by_phone[phone]
-        return None
+    def _find_person(self, key: str, identity: NewPerson, error) -> Person | NewPerson | str | None:
+        """The person on record (or earlier in the file) that a row is, by the one rule of
+        teams.validators.same_person: the national ID, else the name with birth data that do not disagree.
+        None for someone new; CONFLICT (reported on the row) when the file contradicts the record."""
+        if identity.national_id and (holder := self.people_by_national_id.get(identity.national_id)):
+            if same_person(holder, identity) == SAME:
+                return holder
+            error("national_id", _(
+                "this national ID is recorded for %(person)s: a national ID is one person. Check the name, the birth "
+                "date and the ID; a person's name is corrected on their page, not by an import."
+            ) % {"person": _described(holder)})
+            return CONFLICT
+        candidates = [person for person in self.people_by_name.get(key, ()) if same_person(person, identity) == SAME]
+        if len(candidates) > 1:  # the most precise agreement wins: the same date, then the same year
+            for agrees in (
+                lambda person: identity.birth_date and person.birth_date == identity.birth_date,
+                lambda person: identity.year_of_birth and person.year_of_birth == identity.year_of_birth,
+            ):
+                if closer := [person for person in candidates if agrees(person)]:
+                    candidates = closer
+                    break
+        if len(candidates) > 1:
+            error("full_name", _(
+                "%(count)s people called %(name)s on record could be this one: add the full birth date or the national "
+                "ID (CCCD) to tell them apart."
+            ) % {"count": len(candidates), "name": identity.full_name})
+            return CONFLICT
+        return candidates[0] if candidates else None
+
+    def _warn_of_namesakes(self, plan: MemberPlan, number: int, person, key: str, fields_set):
+        """Rows written as they are but worth a look, when the row sets the phone or the national ID: a phone
+        shared with other people (a family's phone); the name and birth of someone on record with another ID."""
+        columns = self.columns
+        sharing = [other for other in self.people_by_phone.get(person.phone, ()) if other is not person] if "phone" in fields_set else []
+        if sharing:
+            plan.result.add_warning(number, columns.header.get("phone", ""), _(
+                "%(person)s shares the phone with %(others)s: recorded as different people, since their names or "
+                "births differ."
+            ) % {"person": person.full_name, "others": ", ".join(_described(other) for other in sharing[:3])})
+        if "national_id" in fields_set and person.year_of_birth:
+            twins = [
+                other for other in self.people_by_name.get(key, ())
+                if other is not person and other.national_id and other.year_of_birth and same_person(other, person) != SAME
+                and births_agree(other, person)
+            ]
+            if twins:
+                plan.result.add_warning(number, columns.header.get("national_id", ""), _(
+                    "%(person)s has the name and birth of %(other)s on record but another national ID: recorded as a "
+                    "different person."
+                ) % {"person": person.full_name, "other": _described(twins[0])})
 
     def _team_for(self, plan: MemberPlan, values: list, error) -> tuple[Team | None, object]:
         village_text = clean_text(self.columns.value(values, "village"))
@@ -643,6 +699,22 @@ class MemberPlanner:
                 )
 
 
+def _described(person) -> str:
+    """"Triệu Thị Yến (2004)", "… (05/03/1990)": who a message is about."""
+    if person.birth_date:
+        return f"{person.full_name} ({person.birth_date:%d/%m/%Y})"
+    return f"{person.full_name} ({person.birth_year})" if person.birth_year else person.full_name
+
+
+def _national_id(value) -> str:
+    """A CCCD number as typed, or as Excel keeps a number it took for one (without its leading zeros)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**12:
+        return str(value).zfill(12)
+    return "".join(clean_text(value).split()).replace(".", "")
+
+
 def plan_members(file, *, commune: Unit, progress=None) -> MemberPlan:
     return MemberPlanner(commune, timezone.localdate(), progress).plan(read_rows(file))
 
@@ -688,7 +760,7 @@ def _write_members(plan: MemberPlan, *, user, reason: str):
     commune_id = plan.commune.pk
     person_ids = _insert_rows(
         Person, NewPerson.COLUMNS,
-        [(person.full_name, person.gender, person.birth_date, person.birth_year, person.phone, commune_id) for person in new_people],
+        [(person.full_name, person.gender, person.birth_date, person.birth_year, person.phone, person.national_id, commune_id) for person in new_people],
     )
     for person, pk in zip(new_people, person_ids):
         person.pk = pk
@@ -931,6 +1003,7 @@ def import_job_run(job_id: int, *, dry_run: bool) -> None:
         job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
         job.total_rows = result.total_rows
         job.errors = [error.as_dict() for error in result.errors]
+        job.warnings = [warning.as_dict() for warning in result.warnings]
         if result.error_count > len(result.errors):
             job.errors.append({"row": 0, "column": "", "message": _("… and %(count)s more errors.") % {"count": number_format(result.error_count - len(result.errors))}})
         if not result.ok:

@@ -141,6 +141,14 @@ def _person_validate(person: Person) -> None:
         person.full_clean(exclude=list(errors))
     except ValidationError as error:
         errors.update(error.message_dict)
+    # A national ID is one person (teams.validators.same_person): entering it again makes a second record.
+    if person.national_id and "national_id" not in errors and person.commune_id:
+        holders = Person.objects.filter(commune_id=person.commune_id, national_id=person.national_id).exclude(pk=person.pk)
+        if holders.exists():
+            errors["national_id"] = [_(
+                "This national ID (CCCD) is already recorded for another person of the commune: choose that person "
+                "instead of entering them again, or check the number."
+            )]
     if errors:
         raise ValidationError(errors)
 

@@ -25,6 +25,7 @@ MEMBER_HEADERS = {
     "team": ["Tổ", "Tên Tổ", "Tổ CNSCĐ", "Tổ Công nghệ số cộng đồng"],
     "commune": ["Xã/Phường", "Xã", "Phường", "Xã, phường, thị trấn"],
     "notes": ["Ghi chú"],
+    "national_id": ["Số CCCD", "CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh cá nhân", "Số CCCD/CMND", "CCCD/CMND"],
 }
 MEMBER_EXPORT_FIELDS = ["number", "full_name", "birth", "gender", "phone", "role", "affiliation", "village", "team", "commune", "notes"]
 

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -50,3 +51,37 @@ def validate_birth(birth_date: datetime.date | None, birth_year: int | None, tod
         raise ValidationError(
             {"birth_year": _("The birth year must be between %(first)s and %(last)s.") % {"first": today.year - 100, "last": today.year - 10}}
         )
+
+
+# --- who is who ---------------------------------------------------------------------------------------------
+# One rule, for the member import and the person forms: a national ID is one person; otherwise the same name
+# with birth data that do not disagree. A phone says nothing (a family shares one), so it never identifies.
+
+SAME, OTHER, CONFLICT = "same", "other", "conflict"
+
+
+def name_key(text: str) -> str:
+    """People match on their name with its accents (Ân is not An), whatever the case, spaces or NFD."""
+    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
+
+
+def births_agree(first, second) -> bool:
+    """Birth data that do not disagree: the same date, or the same year where one side has only the year, or
+    nothing known on one side. `first` and `second` have birth_date and birth_year."""
+    if first.birth_date and second.birth_date:
+        return first.birth_date == second.birth_date
+    first_year = first.birth_date.year if first.birth_date else first.birth_year
+    second_year = second.birth_date.year if second.birth_date else second.birth_year
+    return not (first_year and second_year) or first_year == second_year
+
+
+def same_person(known, other) -> str:
+    """SAME when two records may be one person; OTHER when they are two; CONFLICT when one national ID is
+    given to records whose names or births disagree (a typo in the ID, or two people: only a person can say).
+    Both have full_name, birth_date, birth_year and national_id."""
+    alike = name_key(known.full_name) == name_key(other.full_name) and births_agree(known, other)
+    if known.national_id and other.national_id:
+        if known.national_id != other.national_id:
+            return OTHER
+        return SAME if alike else CONFLICT
+    return SAME if alike else OTHER

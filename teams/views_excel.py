@@ -3,8 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -24,8 +23,9 @@ JOBS_PER_PAGE = 30
 
 
 def _require_importer(user):
+    """Imports are out of a team leader's scope: their pages answer 404, as everything out of scope does."""
     if not can_import(user):
-        raise PermissionDenied
+        raise Http404
 
 
 def _import_page(request, kind, form_class, template):

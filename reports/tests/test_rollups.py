@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.core.management import call_command
-from django.utils import timezone
+from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
 
 from reports.choices import ReportKind, ReportStatus
 from reports.models import IndicatorSummary, Report, ReportValue, StaleRollup, UnitSummary
@@ -483,6 +483,15 @@ def test_rollup_command(generated, capsys):
 def test_rollup_command_refuses_a_bad_quarter(text):
     with pytest.raises(ValueError):
         parse_quarter(text)
+
+
+@pytest.mark.django_db
+def test_rollup_command_errors_are_vietnamese():
+    with translation.override("vi"):
+        with pytest.raises(CommandError, match="^“2026-Q3” không phải là một quý: hãy ghi theo dạng 2026Q3.$"):
+            call_command("rollup", quarter="2026-Q3")
+        with pytest.raises(CommandError, match="^Không có tỉnh/thành phố nào mã 99.$"):
+            call_command("rollup", quarter="2026Q3", province="99")
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL): CI sets it")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from targets.models import Target
+from teams.tests.workbooks import calamine_forbidden, far_cell_workbook  # noqa: F401 (fixture)
 
 from .factories import CountIndicatorFactory, IndicatorFactory, QuarterFactory, TargetFactory, TeamFactory
 
@@ -194,6 +195,13 @@ def test_unsafe_uploads_are_refused_by_the_shared_checks(world, grid):
     response = upload(grid, entity.getvalue())
     assert response.context["import_errors"] == ["Tệp chứa khai báo XML không được phép."]
     assert len(Target.objects.all()) == 3
+
+
+@pytest.mark.usefixtures("calamine_forbidden")
+def test_a_sheet_reaching_column_xfd_is_refused_before_it_is_read(world, grid):
+    response = upload(grid, far_cell_workbook("XFD100000"))
+    assert response.context["import_errors"][0].startswith("Ô XFD100000 nằm quá xa về bên phải")
+    assert not response.context.get("previewed") and len(Target.objects.all()) == 3
 
 
 def test_import_is_for_the_department_and_export_is_scoped(world, grid, personas, client):

@@ -12,10 +12,10 @@ def job_in_thanh_thinh(world):
 THANH_THINH = frozenset({"admin", "province", "commune"})
 
 CASES = [
-    Case("excel:members_import", allowed=IMPORTERS, denied_status=403),
-    Case("excel:villages_import", allowed=IMPORTERS, denied_status=403),
-    Case("excel:job_list", allowed=IMPORTERS, denied_status=403),
-    Case("excel:members_sample", allowed=IMPORTERS, denied_status=403),
+    Case("excel:members_import", allowed=IMPORTERS),
+    Case("excel:villages_import", allowed=IMPORTERS),
+    Case("excel:job_list", allowed=IMPORTERS),
+    Case("excel:members_sample", allowed=IMPORTERS),
     Case("excel:members_export", allowed=ALL),
     Case("excel:members_template", allowed=ALL),
     Case("excel:job_detail", kwargs=job_in_thanh_thinh, allowed=THANH_THINH),

@@ -83,3 +83,29 @@ def test_a_running_import_shows_its_progress_and_the_page_reloads_when_it_is_ove
     assert 0.75 < ratio < 0.85
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.INVALID)
     page.wait_for_selector("#job-status")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_shared_phone_shows_as_a_row_worth_a_look(live_server, page, world, personas, settings, tmp_path, width):
+    from teams.tests.factories import PersonFactory
+    from teams.tests.workbooks import member_file
+
+    settings.MEDIA_ROOT = tmp_path
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    PersonFactory(commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, phone="0912000111", national_id="001304012345")
+    upload = tmp_path / "danh-sach.xlsx"
+    upload.write_bytes(member_file([1, "Triệu Văn Bình", "1970", "Nam", "0912000111", "Thành viên", "", "Thôn Bản Giang", None]).getvalue())
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "commune")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/excel/members/import/")
+    page.set_input_files("input[name=file]", str(upload))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#job-warnings")
+    assert page.inner_text("#count-created") == "1"
+    assert "Triệu Văn Bình dùng chung số điện thoại với Triệu Thị Yến (2004)" in page.inner_text("#job-warnings")
+    page.screenshot(path=SCREENSHOTS / f"excel-import-warnings-{width}.png", full_page=True)

@@ -5,7 +5,9 @@ import io
 import unicodedata
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from teams.choices import Affiliation, Gender, TeamRole
@@ -14,7 +16,8 @@ from teams.models import Membership, Person, Team
 from teams.models_excel import ImportJob, ImportStatus
 from teams.samples import messy_member_workbook
 
-from .workbooks import MEMBER_HEADER, english, member_file, workbook_bytes  # noqa: F401 (fixture)
+from .factories import MembershipFactory, PersonFactory, TeamFactory
+from .workbooks import MEMBER_HEADER, calamine_forbidden, english, far_cell_workbook, member_file, workbook_bytes  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -194,16 +197,116 @@ def test_reimport_of_an_edited_file_updates_instead_of_duplicating(world):
     edited = member_file(
         row(phone="0988888888", role="Tổ phó"),  # same name and birth date: phone and role change
         row(name="Lê Thị Hoa", birth="12/07/1992", phone="0900000002"),  # the year becomes a full date
-        row(name="Lê Thi Hoa Mới", birth="1993", phone="0900000002", village="Na Lay"),  # same phone, other team
+        row(name="Lê Thi Hoa Mới", birth="1993", phone="0900000002", village="Na Lay"),  # same phone: someone else
     )
     result = run(edited, world)
     assert errors_of(result) == []
     assert (result.created, result.updated, result.unchanged) == (1, 2, 0)
-    assert Person.objects.count() == 2
+    assert Person.objects.count() == 3
     an = Person.objects.get(full_name="Nguyễn Văn An")
     assert an.phone == "0988888888" and an.memberships.get().role == TeamRole.DEPUTY
-    assert Person.objects.get(phone="0900000002").memberships.count() == 2
+    hoa = Person.objects.get(full_name="Lê Thị Hoa")
+    assert (hoa.birth_date, hoa.memberships.count()) == (datetime.date(1992, 7, 12), 1)
+    assert [str(warning) for warning in result.warnings] == [
+        "Row 4, Số điện thoại: Lê Thi Hoa Mới shares the phone with Lê Thị Hoa (12/07/1992): recorded as different people, since their names or births differ."
+    ]
     assert an.history.first().history_change_reason.startswith("Import of")
+
+
+# --- who is who: the family sharing a phone, national IDs, namesakes
+
+
+@pytest.fixture
+def family(world):
+    """Triệu Thị Yến (2004), with her national ID, in Bản Giang's team; her father will be listed with her phone."""
+    team = TeamFactory(unit=world["W1"], name="Tổ Công nghệ số cộng đồng Thôn Bản Giang")
+    yen = PersonFactory(commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, phone="0912000111", national_id="001304012345")
+    MembershipFactory(team=team, person=yen)
+    return yen
+
+
+ID_HEADER = [*MEMBER_HEADER, "Số CCCD"]
+
+
+def test_a_phone_shared_in_a_family_never_merges_two_people(world, family):
+    """Importing “Triệu Văn Bình, 1970” with his daughter's phone renamed her and kept her national ID."""
+    file = member_file(row(name="Triệu Văn Bình", birth="1970", phone="0912000111", gender="Nam"))
+    preview = run(file, world, dry_run=True)
+    assert (preview.created, preview.updated, preview.unchanged, errors_of(preview)) == (1, 0, 0, [])
+    assert [str(warning) for warning in preview.warnings] == [
+        "Row 2, Số điện thoại: Triệu Văn Bình shares the phone with Triệu Thị Yến (2004): recorded as different people, since their names or births differ."
+    ]
+    result = run(file, world)
+    assert result.written and len(result.warnings) == 1
+    family.refresh_from_db()
+    assert (family.full_name, family.birth_year, family.national_id, family.phone) == ("Triệu Thị Yến", 2004, "001304012345", "0912000111")
+    binh = Person.objects.get(full_name="Triệu Văn Bình")
+    assert (binh.birth_year, binh.phone, binh.national_id) == (1970, "0912000111", "")
+    assert family.memberships.count() == 1 and binh.memberships.count() == 1
+
+
+def test_a_national_id_given_to_another_name_is_an_error_not_a_rename(world, family):
+    file = member_file(row(name="Triệu Văn Bình", birth="1970", phone="") + ["001304012345"], header=ID_HEADER)
+    result = run(file, world)
+    assert errors_of(result) == [
+        "Row 2, Số CCCD: this national ID is recorded for Triệu Thị Yến (2004): a national ID is one person. Check the "
+        "name, the birth date and the ID; a person's name is corrected on their page, not by an import."
+    ]
+    assert not result.written and Person.objects.count() == 1
+    family.refresh_from_db()
+    assert family.full_name == "Triệu Thị Yến"
+
+
+def test_a_national_id_finds_its_person_and_is_recorded_for_a_person_found_by_name(world, family):
+    an = PersonFactory(commune=world["K1"], full_name="Nguyễn Văn An", birth_year=None, birth_date=datetime.date(1990, 3, 5), phone="")
+    file = member_file(
+        row(name="TRIỆU THỊ YẾN", birth="2004", phone="0912000222") + [1304012345],  # Excel dropped the leading zeros
+        row(name="Nguyễn Văn An", phone="") + ["001090000001"],
+        header=ID_HEADER,
+    )
+    result = run(file, world)
+    assert errors_of(result) == [] and result.warnings == []
+    assert (result.created, result.updated) == (1, 1)  # An joins the team; Yến's phone changes
+    assert Person.objects.count() == 2
+    family.refresh_from_db(), an.refresh_from_db()
+    assert (family.full_name, family.phone, an.national_id) == ("TRIỆU THỊ YẾN", "0912000222", "001090000001")
+
+
+def test_namesakes_are_told_apart_by_birth_and_national_id_or_the_row_asks_for_them(world):
+    for day in (5, 9):
+        PersonFactory(commune=world["K1"], full_name="Nguyễn Văn An", birth_year=None, birth_date=datetime.date(1990, 3, day), national_id=f"00109000000{day}")
+    assert errors_of(run(member_file(row(birth="1990", phone="")), world)) == [
+        "Row 2, Họ và tên: 2 people called Nguyễn Văn An on record could be this one: add the full birth date or the "
+        "national ID (CCCD) to tell them apart."
+    ]
+    same_day_other_id = run(member_file(row(birth="05/03/1990", phone="") + ["001090000077"], header=ID_HEADER), world)
+    assert same_day_other_id.created == 1 and Person.objects.count() == 3
+    assert [str(warning) for warning in same_day_other_id.warnings] == [
+        "Row 2, Số CCCD: Nguyễn Văn An has the name and birth of Nguyễn Văn An (05/03/1990) on record but another "
+        "national ID: recorded as a different person."
+    ]
+    by_date = run(member_file(row(birth="09/03/1990", phone="0911222333")), world)
+    assert (by_date.created, errors_of(by_date)) == (1, [])
+    assert Person.objects.get(national_id="001090000009").phone == "0911222333"
+
+
+def test_the_job_keeps_and_shows_the_warnings(world, family, personas, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(personas["commune"])
+    content = member_file(row(name="Triệu Văn Bình", birth="1970", phone="0912000111")).getvalue()
+    client.post(reverse("excel:members_import"), {"commune": world["K1"].pk, "file": SimpleUploadedFile("ds.xlsx", content)})
+    job = ImportJob.objects.get()
+    assert (job.status, job.created, job.updated) == (ImportStatus.READY, 1, 0)
+    assert job.warnings == [{"row": 2, "column": "Số điện thoại", "message": (
+        "Triệu Văn Bình dùng chung số điện thoại với Triệu Thị Yến (2004): đã ghi là những người khác nhau vì họ tên "
+        "hoặc ngày sinh khác nhau."
+    )}]
+    page = client.get(reverse("excel:job_detail", args=[job.pk])).content.decode()
+    assert "Cần xem lại" in page and "Triệu Văn Bình dùng chung số điện thoại" in page
+    client.post(reverse("excel:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and len(job.warnings) == 1
+    assert Person.objects.get(pk=family.pk).full_name == "Triệu Thị Yến"
 
 
 def test_written_rows_keep_every_character_defaults_and_one_history_row_each(world, personas):
@@ -266,7 +369,7 @@ def test_cli_dry_run_then_import(world, tmp_path, capsys):
 
 def test_cli_errors_exit_non_zero_with_the_error_lines(world, tmp_path, capsys):
     path = _save(tmp_path, member_file(row(phone="12345")))
-    with pytest.raises(CommandError, match="1 error"):
+    with pytest.raises(CommandError, match="^1 lỗi: chưa nhập gì.$"):
         call_command("import_members", path, "--commune", "02107")
     assert capsys.readouterr().err.strip().startswith("Dòng 2, Số điện thoại:")
     assert Person.objects.count() == 0
@@ -275,9 +378,71 @@ def test_cli_errors_exit_non_zero_with_the_error_lines(world, tmp_path, capsys):
 
 def test_cli_refuses_unknown_commune_and_unsafe_files(world, tmp_path):
     path = _save(tmp_path, member_file(row()))
-    with pytest.raises(CommandError, match="No commune"):
+    with pytest.raises(CommandError, match="^Không có xã/phường nào mã 99999.$"):
         call_command("import_members", path, "--commune", "99999")
     macro = tmp_path / "list.xlsm"
     macro.write_bytes(b"whatever")
     with pytest.raises(CommandError, match=".xlsm"):
         call_command("import_members", str(macro), "--commune", "02107")
+
+
+@pytest.mark.usefixtures("calamine_forbidden")
+@pytest.mark.parametrize("command", ["import_members", "import_villages"])
+def test_cli_refuses_a_sheet_reaching_column_xfd_before_it_is_read(world, tmp_path, command):
+    path = tmp_path / "danh-sach.xlsx"
+    path.write_bytes(far_cell_workbook("XFD100000"))
+    with pytest.raises(CommandError, match="Ô XFD100000 nằm quá xa về bên phải"):
+        call_command(command, str(path), "--commune", "02107")
+    assert not Person.objects.exists() and not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize("command", ["import_members", "import_villages"])
+def test_cli_checks_the_path_first_and_says_what_is_wrong_in_vietnamese(world, tmp_path, monkeypatch, command):
+    """A folder printed a traceback; every path is checked before anything is read."""
+    def run_command(path):
+        with pytest.raises(CommandError) as error:
+            call_command(command, str(path), "--commune", "02107")
+        return str(error.value)
+
+    assert run_command(tmp_path) == f"{tmp_path} là một thư mục: hãy ghi đường dẫn tới một tệp Excel (.xlsx)."
+    assert run_command(tmp_path / "khong-co.xlsx") == f"Không có tệp {tmp_path / 'khong-co.xlsx'}."
+    csv = tmp_path / "danh-sach.csv"
+    csv.write_text("a,b")
+    assert run_command(csv) == "Chỉ nhận tệp Excel (.xlsx)."
+    locked = tmp_path / "khoa.xlsx"
+    locked.write_bytes(member_file(row()).getvalue())
+    real_open = type(locked).open
+    monkeypatch.setattr(type(locked), "open", lambda self, *args, **kwargs: (_ for _ in ()).throw(PermissionError(13, "Permission denied")) if self == locked else real_open(self, *args, **kwargs))
+    assert run_command(locked) == f"Không đọc được {locked}: không có quyền đọc tệp."
+    assert not Person.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_cli_export_checks_where_it_writes_first(world, personas, tmp_path, monkeypatch):
+    def run_command(output, *extra):
+        with pytest.raises(CommandError) as error:
+            call_command("export_members", "--commune", "02107", "-o", str(output), *extra)
+        return str(error.value)
+
+    assert run_command(tmp_path, "--user", "commune") == f"{tmp_path} là một thư mục: hãy ghi tên tệp .xlsx cần tạo."
+    assert run_command(tmp_path / "ds.csv", "--user", "commune") == f"Tệp cần ghi phải có đuôi .xlsx: {tmp_path / 'ds.csv'}."
+    assert run_command(tmp_path / "khong-co" / "ds.xlsx", "--user", "commune") == f"Không có thư mục {tmp_path / 'khong-co'} để ghi tệp vào."
+    assert run_command(tmp_path / "ds.xlsx") == (
+        "Hãy ghi --user TÊN_ĐĂNG_NHẬP: mỗi lần xuất dữ liệu cá nhân đều được ghi lại theo một tài khoản của cổng."
+    )
+    assert run_command(tmp_path / "ds.xlsx", "--user", "ai-do") == "Không có tài khoản ai-do."
+    monkeypatch.setattr(type(tmp_path), "write_bytes", lambda self, data: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    assert run_command(tmp_path / "ds.xlsx", "--user", "commune") == f"Không ghi được {tmp_path / 'ds.xlsx'}: không có quyền ghi."
+
+
+def test_cli_warns_of_a_shared_phone_and_a_bad_date_in_vietnamese(world, family, tmp_path, capsys):
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(member_file(row(name="Triệu Văn Bình", birth="1970", phone="0912000111")).getvalue())
+    call_command("import_members", str(path), "--commune", "02107")
+    output = capsys.readouterr()
+    assert output.out.strip() == "1 created, 0 updated, 0 unchanged"
+    assert output.err.strip() == (
+        "Cần xem lại: Dòng 2, Số điện thoại: Triệu Văn Bình dùng chung số điện thoại với Triệu Thị Yến (2004): đã ghi là "
+        "những người khác nhau vì họ tên hoặc ngày sinh khác nhau."
+    )
+    with translation.override("vi"), pytest.raises(CommandError, match="“31/02/2025” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy."):
+        call_command("import_villages", str(path), "--commune", "02107", "--as-of", "31/02/2025")

@@ -11,7 +11,7 @@ from teams.models import Membership, Person
 from teams.models_excel import ImportJob, ImportKind, ImportStatus
 from units.models import PopulationFigure, Unit
 
-from .workbooks import english, member_file, workbook_bytes  # noqa: F401 (fixture)
+from .workbooks import calamine_forbidden, english, far_cell_workbook, member_file, workbook_bytes  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -67,6 +67,27 @@ def test_unsafe_uploads_are_refused_on_the_form(client, world, personas):
     response = client.post(reverse("excel:members_import"), {"commune": world["K1"].pk, "file": upload(members(1), "ds.xlsm")})
     assert response.status_code == 200 and ".xlsm" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+@pytest.mark.usefixtures("calamine_forbidden")
+@pytest.mark.parametrize("url, data", [("excel:members_import", {}), ("excel:villages_import", {"as_of": "01/01/2025"})])
+def test_a_sheet_reaching_column_xfd_is_refused_on_the_form_before_it_is_read(client, world, personas, url, data):
+    client.force_login(personas["commune"])
+    response = client.post(reverse(url), {"commune": world["K1"].pk, "file": upload(far_cell_workbook("XFD100000")), **data})
+    assert response.status_code == 200
+    assert "Ô XFD100000 nằm quá xa về bên phải" in response.content.decode()
+    assert not ImportJob.objects.exists() and not Person.objects.exists() and not PopulationFigure.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["excel:members_import", "excel:villages_import"])
+def test_posting_an_import_out_of_scope_answers_404_not_403(client, world, personas, url):
+    """A team leader imports nothing: the import pages do not exist for them, whatever the method."""
+    client.force_login(personas["leader"])
+    response = client.post(reverse(url), {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(members(1))})
+    assert response.status_code == 404
+    job = ImportJob.objects.create(kind=ImportKind.MEMBERS, commune=world["K1"], file_name="ds.xlsx", status=ImportStatus.READY)
+    assert client.post(reverse("excel:job_confirm", args=[job.pk])).status_code == 404
+    assert ImportJob.objects.get().status == ImportStatus.READY and not Person.objects.exists()
 
 
 def test_a_commune_outside_the_scope_cannot_be_chosen(client, world, personas):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from teams.choices import Affiliation, TeamRole
 from teams.models import Membership, Person
 from teams.services import membership_create, membership_end, membership_update, person_create, person_update
+from teams.validators import CONFLICT, OTHER, SAME, same_person
 
 from .factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -48,6 +49,40 @@ def test_person_update_validates_too(world):
     assert "phone" in error.value.message_dict
     assert Person.objects.get(pk=person.pk).phone == ""
     assert person_update(person=Person.objects.get(pk=person.pk), phone="0987654321").phone == "0987654321"
+
+
+def test_a_national_id_is_one_person_of_the_commune(world):
+    """The import's rule (teams.validators.same_person) on the forms: the ID already on record is a second record."""
+    yen = person_create(commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, national_id="001304012345")
+    for name in ("Triệu Thị Yến", "Triệu Văn Bình"):
+        with pytest.raises(ValidationError) as error:
+            person_create(commune=world["K1"], full_name=name, national_id="001304012345")
+        assert list(error.value.message_dict) == ["national_id"]
+    binh = person_create(commune=world["K1"], full_name="Triệu Văn Bình", birth_year=1970)
+    with pytest.raises(ValidationError) as error:
+        person_update(person=binh, national_id="001304012345")
+    assert error.value.message_dict["national_id"][0].startswith("Số CCCD này đã được ghi cho một người khác của xã")
+    assert person_update(person=yen, phone="0912000111").national_id == "001304012345"  # her own ID is no clash
+    assert person_create(commune=world["K2"], full_name="Triệu Thị Yến", national_id="001304012345").commune == world["K2"]
+    assert Person.objects.filter(national_id="001304012345").count() == 2
+
+
+@pytest.mark.parametrize("first, second, verdict", [
+    (("Triệu Thị Yến", None, 2004, ""), ("Triệu Văn Bình", None, 1970, ""), OTHER),  # the family's shared phone is no link
+    (("Nguyễn Văn An", datetime.date(1990, 3, 5), None, ""), ("nguyễn  văn AN", None, 1990, ""), SAME),
+    (("Nguyễn Văn An", datetime.date(1990, 3, 5), None, ""), ("Nguyễn Văn An", datetime.date(1990, 3, 9), None, ""), OTHER),
+    (("Nguyễn Văn An", None, None, ""), ("Nguyễn Văn An", None, 1990, ""), SAME),  # nothing known disagrees with nothing
+    (("Nguyễn Văn Ân", None, 1990, ""), ("Nguyễn Văn An", None, 1990, ""), OTHER),
+    (("Triệu Thị Yến", None, 2004, "001304012345"), ("Triệu Văn Bình", None, 1970, "001304012345"), CONFLICT),
+    (("Triệu Thị Yến", None, 2004, "001304012345"), ("Triệu Thị Yến", None, None, "001304012345"), SAME),
+    (("Nguyễn Văn An", None, 1990, "001090000001"), ("Nguyễn Văn An", None, 1990, "001090000002"), OTHER),
+])
+def test_one_rule_says_who_is_who(first, second, verdict):
+    def record(name, birth_date, birth_year, national_id):
+        return Person(full_name=name, birth_date=birth_date, birth_year=birth_year, national_id=national_id)
+
+    assert same_person(record(*first), record(*second)) == verdict
+    assert same_person(record(*second), record(*first)) == verdict
 
 
 def test_national_id_is_masked(world):

@@ -97,6 +97,17 @@ def test_add_member_bad_input_is_shown_on_its_field_and_nothing_saved(client, wo
     assert not Person.objects.filter(full_name="Lê Thị Hoa").exists()
 
 
+def test_adding_someone_whose_national_id_is_on_record_points_to_them(client, world, personas, village_team):
+    PersonFactory(commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, national_id="001304012345")
+    response = login(client, personas, "commune").post(reverse("teams:membership_add", args=[village_team.pk]), {
+        "membership-role": TeamRole.MEMBER, "membership-affiliation": Affiliation.CITIZEN, "membership-start_date": "01/08/2025",
+        "person-full_name": "Triệu Văn Bình", "person-national_id": "001304012345", "save": "",
+    })
+    assert response.status_code == 200
+    assert "already recorded for another person of the commune" in str(response.context["person_form"].errors["national_id"])
+    assert not Person.objects.filter(full_name="Triệu Văn Bình").exists()
+
+
 def test_add_an_existing_person(client, world, personas, village_team):
     person = PersonFactory(commune=world["K1"], full_name="Hà Thị Lan")
     response = login(client, personas, "commune").post(reverse("teams:membership_add", args=[village_team.pk]), {

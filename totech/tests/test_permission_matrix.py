@@ -31,6 +31,11 @@ def test_every_named_url_is_in_the_matrix():
     assert not missing, f"URLs without a permission-matrix case: {missing}"
 
 
+def test_out_of_scope_answers_404_never_403():
+    """403 would tell a persona that the page exists for others: no case of the matrix expects one."""
+    assert [case.id for case in CASES if 403 in (case.denied_status, case.allowed_status)] == []
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_anonymous_is_sent_to_login(client, world, case):
     response = client.get(reverse(case.url_name, kwargs=case.kwargs(world)))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from reports.rollups import parse_quarter, rollup_national, rollup_province
 from units.choices import Level
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             return
         provinces = Unit.objects.filter(level=Level.PROVINCE, code=province).order_by("edition")
         if not provinces.exists():
-            raise CommandError(f"No province with code {province}.")
+            raise CommandError(_("No province with code %(code)s.") % {"code": province})
         for unit in provinces:
             written = rollup_province(province=unit, year=year, quarter=number)
             self.stdout.write(f"{unit}: {written} summary row(s) written.")

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from teams.exports import export_roster
 from teams.management.excel_command import ExcelCommand
 from teams.selectors_excel import memberships_visible_to
@@ -14,8 +12,9 @@ class Command(ExcelCommand):
         parser.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
 
     def handle(self, *args, **options):
+        output = self.output_checked(options["output"])
         commune, user = self.commune(options), self.user(options, required=True)
         memberships = memberships_visible_to(user).filter(within_unit_q(commune, "team__unit"))
         content, count = export_roster(memberships, user=user, scope_label=commune.name, filters=f"--commune {commune.code}")
-        Path(options["output"]).write_bytes(content)
+        self.write(output, content)
         self.stdout.write(f"{count} members written to {options['output']}")

@@ -1,7 +1,9 @@
+import argparse
 import datetime
 
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from teams.import_jobs import import_job_record
 from teams.imports import import_villages
@@ -11,7 +13,10 @@ from totech.spreadsheets import SpreadsheetError
 
 
 def day(text):
-    return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+    try:
+        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("“%(value)s” is not a date: write dd/mm/yyyy.") % {"value": text}) from None
 
 
 class Command(ExcelCommand):
