@@ -2,6 +2,7 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from targets.choices import Aggregation
 from totech.forms import CleanCharField, CountField, text_formfield
 
 from .models import ReportingSchedule, ReportRequest
@@ -45,7 +46,7 @@ class ReportForm(forms.Form):
             return text
         if indicator.denominator_indicator_id:
             return _("Enter the number, at most the figure for “%(base)s”.") % {"base": indicator.denominator_indicator.name}
-        return _("Count for the period.") if indicator.aggregation == "flow" else _("Total to date.")
+        return _("Count for the period.") if indicator.aggregation == Aggregation.FLOW else _("Total to date.")
 
     def values(self) -> dict[int, int | None]:
         return {indicator.pk: self.cleaned_data.get(value_field(indicator)) for indicator in self.indicators}

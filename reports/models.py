@@ -237,12 +237,13 @@ class StaleRollup(models.Model):
 
 
 class Notification(models.Model):
-    """A message in the portal (the bell in the navbar). `key` makes reminders idempotent: one per user and key."""
+    """A message in the portal (the bell in the navbar). `key` makes reminders idempotent: one per user and key.
+    `emailed` once its e-mail has left (services.notifications_email, after the commit)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=12, choices=NotificationKind.choices)
     key = models.CharField(max_length=100)
-    message = models.CharField(_("message"), max_length=300)
+    message = models.TextField(_("message"))
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -71,10 +71,6 @@ def can_edit_report(user, report: Report) -> bool:
     return report.is_editable and teams_led_by(user).filter(pk=report.team_id).exists()
 
 
-def can_start_report(user, team: Team) -> bool:
-    return team.status == TeamStatus.ACTIVE and teams_led_by(user).filter(pk=team.pk).exists()
-
-
 def reviewer_scope_q(user) -> Q:
     """Reports this user reviews: commune officers the village teams of their commune; a commune team's report
     goes to district staff where its unit had a district, else to province staff (who also review district
@@ -196,10 +192,6 @@ class Slot:
 
     def is_overdue(self, today: datetime.date) -> bool:
         return not self.received and self.deadline < today
-
-    @property
-    def ends(self) -> datetime.date:
-        return self.request.covers_end if self.request else self.period.end
 
     @property
     def ids(self) -> tuple[int | None, int | None]:

@@ -12,9 +12,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from accounts.choices import Role
 from accounts.models import User
@@ -459,36 +460,73 @@ def _notify_leaders(report: Report, kind: str, template: str, comment: str = "")
 
 
 def notify(*, user: User, kind: str, key: str, message: str, url: str = "", new_key: bool = False) -> Notification | None:
-    """Put a message in the user's portal inbox, and email it where an address is known; once per user and
-    key, so a reminder run twice sends nothing the second time. Returns the notification when it is new.
-    `new_key`: the key cannot have been used yet (it names a transition just recorded), no need to look."""
-    fields = {"kind": kind, "message": message[:300], "url": url}
+    """Put a message in the user's portal inbox and, once the transaction commits, e-mail it where an address is
+    known (the task email_notifications): no mail server is waited for while the caller holds its locks, and a
+    rollback sends nothing. Once per user and key, so a reminder run twice sends nothing the second time. Returns
+    the notification when it is new. `new_key`: the key cannot have been used yet (it names a transition just
+    recorded), no need to look."""
+    fields = {"kind": kind, "message": message, "url": url}
     if new_key:
         notification = Notification.objects.create(user=user, key=key, **fields)
     else:
         notification, created = Notification.objects.get_or_create(user=user, key=key, defaults=fields)
         if not created:
             return None
-    if _email(user, notification, message):
-        Notification.objects.filter(pk=notification.pk).update(emailed=True)
+    if email_address(user):
+        _email_on_commit([notification.pk])
     return notification
 
 
-def _email(user: User, notification: Notification, message: str) -> bool:
-    """E-mail a new notification (its whole message) where an address is known: the account's, else its
-    person's. True when sent."""
-    address = user.email or getattr(getattr(user, "person", None), "email", "")
-    if not address:
-        return False
-    try:
-        send_mail(
-            subject=f"[Totech] {NotificationKind(notification.kind).label}",
-            message=f"{message}\n\n{settings.PORTAL_URL}{notification.url}", from_email=None, recipient_list=[address],
-        )
-    except OSError:
-        logger.exception("Could not email notification %s", notification.pk)
-        return False
-    return True
+def email_address(user: User) -> str:
+    """Where a user's notifications are e-mailed: the account's address, else its person's ("" for none)."""
+    return user.email or getattr(getattr(user, "person", None), "email", "")
+
+
+def _email_on_commit(ids: list[int]) -> None:
+    """Queue the e-mailing of these notifications once the transaction commits, in the active language (the
+    subject is translated when sending). With the task queue (Redis) down they stay not e-mailed, logged."""
+    from .tasks import email_notifications  # tasks import this module
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+
+    def enqueue():
+        try:
+            email_notifications.delay(ids, language)
+        except OperationalError:
+            logger.exception("Notifications %s not e-mailed: the task queue is unavailable", ids)
+
+    transaction.on_commit(enqueue)
+
+
+def notifications_email(*, ids: list[int]) -> list[int]:
+    """E-mail the notifications of `ids` that have not been e-mailed yet (run by the task email_notifications
+    once their transaction has committed; a run after one that sent them sends nothing). Returns the ids a mail
+    server refused."""
+    return _email(Notification.objects.filter(pk__in=ids, emailed=False).select_related("user__person"))
+
+
+def _email(notifications) -> list[int]:
+    """The one sending of notification e-mails (review notices and reminders): each to its user's address, its
+    whole message and link; those sent are marked `emailed` (one query). A mail server's refusal is logged and
+    leaves the notification not e-mailed. Returns the ids refused."""
+    sent, refused = [], []
+    for notification in notifications:
+        address = email_address(notification.user)
+        if not address:
+            continue
+        try:
+            send_mail(
+                subject=f"[Totech] {NotificationKind(notification.kind).label}",
+                message=f"{notification.message}\n\n{settings.PORTAL_URL}{notification.url}", from_email=None,
+                recipient_list=[address],
+            )
+        except OSError:  # smtplib's errors, refused connections, timeouts
+            logger.exception("Could not email notification %s", notification.pk)
+            refused.append(notification.pk)
+        else:
+            sent.append(notification.pk)
+    Notification.objects.filter(pk__in=sent).update(emailed=True)
+    return refused
 
 
 # First key of pg_advisory_xact_lock(int, int) for a province's reminder run; the second is the province id.
@@ -503,7 +541,7 @@ def reminders_send(*, province: Unit, today: datetime.date | None = None) -> int
     periods_generate(year=today.year)
     schedule = ReportingSchedule.objects.filter(province=province).first()
     remind_before = datetime.timedelta(days=schedule.remind_days_before if schedule else 3)
-    wanted = {}  # (user id, key) → (notification, its whole message)
+    wanted = {}  # (user id, key) → notification
     for slot, leaders in reminder_slots(province, schedule, today, remind_before):
         if slot.deadline < today:
             kind = NotificationKind.OVERDUE
@@ -516,15 +554,17 @@ def reminders_send(*, province: Unit, today: datetime.date | None = None) -> int
         url = slot.report and report_url(slot.report) or reverse("home")
         for leader in leaders:
             key = f"{kind}:{slot.team.pk}:{slot_key}"
-            notification = Notification(user=leader, kind=kind, key=key, message=text[:300], url=url)
-            wanted.setdefault((leader.pk, key), (notification, text))
+            wanted.setdefault((leader.pk, key), Notification(user=leader, kind=kind, key=key, message=text, url=url))
     created = _reminders_create(province, wanted)
-    emailed = [notification.pk for notification, text in created if _email(notification.user, notification, text)]
-    Notification.objects.filter(pk__in=emailed).update(emailed=True)
+    # This runs in its own task, outside any transaction: the rows are committed, so the e-mails leave now; those
+    # a mail server refused are tried again by the review notices' task.
+    refused = _email(created)
+    if refused:
+        _email_on_commit(refused)
     return len(created)
 
 
-def _reminders_create(province: Unit, wanted: dict) -> list[tuple[Notification, str]]:
+def _reminders_create(province: Unit, wanted: dict) -> list[Notification]:
     """Create the notifications of `wanted` that do not exist yet; return those created, with their ids.
 
     bulk_create(ignore_conflicts=True) cannot tell which rows it inserted (Django asks for no RETURNING with ON
@@ -541,10 +581,10 @@ def _reminders_create(province: Unit, wanted: dict) -> list[tuple[Notification, 
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REMINDER_LOCK_NAMESPACE, province.pk])
         existing = notifications_keyed(set(wanted))
-        created = [entry for pair, entry in wanted.items() if pair not in existing]
-        Notification.objects.bulk_create([notification for notification, _text in created], ignore_conflicts=True)
+        created = [notification for pair, notification in wanted.items() if pair not in existing]
+        Notification.objects.bulk_create(created, ignore_conflicts=True)
         ids = notifications_keyed({pair for pair in wanted if pair not in existing})
-    for notification, _text in created:
+    for notification in created:
         notification.pk = ids[notification.user_id, notification.key]
     return created
 

@@ -1,15 +1,16 @@
 """Celery tasks: thin wrappers that take ids and call the services (schedules: CELERY_BEAT_SCHEDULE in settings)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from units.choices import Level
 from units.models import Unit
 
 from .rankings import warm_team_scores
 from .rollups import open_quarters, rollup_province, stale_province_quarters
-from .services import reminders_send
+from .services import notifications_email, reminders_send
 
 
 @shared_task
@@ -25,6 +26,23 @@ def send_report_reminders() -> int:
 def remind_province(province_id: int) -> int:
     """Remind one province's team leaders; notifications are keyed, so a rerun sends nothing twice."""
     return reminders_send(province=Unit.objects.get(pk=province_id))
+
+
+EMAIL_RETRY_SECONDS = 60  # then twice as long each time
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def email_notifications(self, notification_ids: list[int], language: str = settings.LANGUAGE_CODE):
+    """E-mail notifications once the change they tell of has committed (services.notify), in the language it was
+    made in. A notification already e-mailed is not sent again; those a mail server refused are tried again 1, 2
+    and 4 minutes later, then left not e-mailed (each refusal is logged)."""
+    with translation.override(language):
+        refused = notifications_email(ids=notification_ids)
+    if refused and self.request.retries < self.max_retries:
+        # Queued without raising (throw=False), and returned so that an in-process run (tests, `make run` without
+        # Redis) tries again too: a refusal never reaches the request whose change was committed.
+        return self.retry(args=[refused, language], countdown=EMAIL_RETRY_SECONDS * 2**self.request.retries, throw=False)
+    return None
 
 
 # --- roll-ups (reports.rollups): every task recomputes from source and upserts, so a redelivery is harmless --

@@ -193,6 +193,10 @@ class EffectiveTarget:
         return self.target.mode
 
     @property
+    def is_percent(self) -> bool:
+        return self.target.mode == TargetMode.PERCENT
+
+    @property
     def value(self) -> Decimal | None:
         return None if self.awaiting_split else self.target.value
 

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from accounts.models import ExportLog
 from totech.spreadsheets import escape_formula
+from units.choices import Level
 
 from .choices import TeamRole
 from .spreadsheet_layout import AFFILIATION_LABELS, GENDER_LABELS, MEMBER_EXPORT_FIELDS, MEMBER_HEADERS, ROLE_LABELS
@@ -46,8 +47,8 @@ def roster_rows(memberships):
     """One list of cell values per membership, in MEMBER_EXPORT_FIELDS order."""
     for number, membership in enumerate(memberships, start=1):
         person, team = membership.person, membership.team
-        village = team.unit.name if team.level == "village" else ""
-        commune = team.unit.parent.name if team.level == "village" else team.unit.name
+        village = team.unit.name if team.level == Level.VILLAGE else ""
+        commune = team.unit.parent.name if team.level == Level.VILLAGE else team.unit.name
         yield [
             number, person.full_name, person.birth_date or person.birth_year, GENDER_LABELS.get(person.gender, ""),
             person.phone, ROLE_LABELS[membership.role], AFFILIATION_LABELS[membership.affiliation], village,

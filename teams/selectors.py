@@ -341,10 +341,6 @@ def team_counts(teams: QuerySet[Team], on: datetime.date) -> dict:
     return {"total": sum(by_level.values()), "by_level": by_level, "members": members.count()}
 
 
-def pending_requests_for(user) -> QuerySet[MembershipRequest]:
-    return requests_visible_to(user).filter(status=RequestStatus.PENDING)
-
-
 # --- change history (django-simple-history) --------------------------------------------------------------
 
 

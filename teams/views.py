@@ -18,7 +18,7 @@ from units.models import Unit
 from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_visible_to
 
 from . import services
-from .choices import RequestKind, RequestStatus, TeamStatus
+from .choices import RequestKind, RequestStatus, TeamRole, TeamStatus
 from .filters import RequestFilter, TeamFilter
 from .forms import (
     DecisionForm,
@@ -350,7 +350,7 @@ def request_decide(request, pk):
 def _decider_initial(user, team):
     """Seed 003: the commune chair decides for commune teams, the team leader for village teams."""
     if team.level == Level.VILLAGE:
-        leader = members_on(team, timezone.localdate()).filter(role="leader").first()
+        leader = members_on(team, timezone.localdate()).filter(role=TeamRole.LEADER).first()
         return {"decider_name": leader.person.full_name if leader else "", "decider_title": _("Team leader")}
     return {"decider_title": _("Chair of the commune People's Committee")}
 

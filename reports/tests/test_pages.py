@@ -1,6 +1,7 @@
 """The reports' panels on other pages and the report pages themselves."""
 
 import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from reports.models import Notification, Report
-from reports.services import report_approve, report_return
+from reports.services import report_approve, report_reopen, report_return
 from reports.tests.helpers import save
 from targets.choices import PopulationField, TargetMode
 from targets.models import Period
@@ -142,3 +143,23 @@ def test_the_reports_list_filters_by_unit_and_names_each_teams_commune(client, s
     assert "Tổ CNSCĐ Thôn Khe Thầu" in one_commune and "Thôn Bản Giang" not in one_commune
     elsewhere = client.get(reverse("reports:list"), {"unit": world["O"].pk})  # another province: not a choice
     assert elsewhere.context["filter"].errors["unit"]  # refused (the list stays the user's own reports)
+
+
+def test_the_report_pages_tell_returned_reopened_and_percentage_targets(client, setup):
+    """Their templates compare the status and the last step with the choices (totech.context_processors) and ask
+    the target whether it is a percentage."""
+    leader, officer, world = setup.personas["leader"], setup.personas["commune"], setup.world
+    TargetFactory(indicator=setup.households, period=setup.period(1), unit=world["W1"], mode=TargetMode.PERCENT, value=Decimal("20"))
+    TargetFactory(indicator=setup.visits, period=setup.period(1), unit=world["W1"], mode=TargetMode.ABSOLUTE, value=Decimal("40"))
+    values = {setup.households.pk: 3, setup.visits.pk: 1}
+    report = report_return(user=officer, report=save(leader, setup.team, setup.period(1), values, submit=True), comment="Thiếu số liệu")
+    client.force_login(leader)
+    detail = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Chỉnh sửa và gửi lại" in detail and "Trả lại để chỉnh sửa:" in detail
+    assert "20%</td>" in detail and "40</td>" in detail
+    assert "Cần chỉnh sửa:" in client.get(reverse("reports:edit", args=[report.pk])).content.decode()
+
+    report = report_approve(user=officer, report=save(leader, setup.team, setup.period(1), values, submit=True))
+    report_reopen(user=setup.personas["province"], report=report, reason="Sở rà soát lại")
+    detail = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Mở lại:" in detail and "Trả lại để chỉnh sửa:" not in detail

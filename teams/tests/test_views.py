@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from teams.choices import Affiliation, RequestStatus, TeamRole, TeamStatus
+from teams.choices import Affiliation, RequestKind, RequestStatus, TeamRole, TeamStatus
 from teams.models import CompositionRule, MembershipRequest, Person, Team, Training
 
 from .factories import CompositionRuleFactory, MembershipFactory, MembershipRequestFactory, PersonFactory, TeamFactory
@@ -327,3 +327,27 @@ def test_the_add_member_page_warns_what_the_team_still_lacks(client, world, pers
     response = login(client, personas, "commune").get(reverse("teams:membership_add", args=[village_team.pk]))
     assert [v.code for v in response.context["violations"]] == ["deputy"]
     assert "The team has no deputy." in response.content.decode()
+
+
+def test_the_pages_tell_active_teams_pending_requests_and_who_decides(client, world, personas, village_team):
+    """Their templates compare statuses, kinds and levels with the choices (totech.context_processors)."""
+    dissolved = TeamFactory(unit=world["W2"], status=TeamStatus.DISSOLVED, dissolved_on=datetime.date(2025, 9, 30))
+    join = MembershipRequestFactory(team=village_team)
+    MembershipRequestFactory(team=village_team, kind=RequestKind.LEAVE, status=RequestStatus.APPROVED)
+    commune_team = TeamFactory(unit=world["K1"])
+    MembershipFactory(team=commune_team, role=TeamRole.LEADER, person=PersonFactory(commune=world["K1"], user=personas["leader"]))
+    waiting = MembershipRequestFactory(team=commune_team)
+
+    client = login(client, personas, "commune")
+    active = client.get(reverse("teams:detail", args=[village_team.pk])).content.decode()
+    assert '<span class="badge text-bg-success">Active</span>' in active and "Add a member" in active and "Dissolve the team" in active
+    gone = client.get(reverse("teams:detail", args=[dissolved.pk])).content.decode()
+    assert '<span class="badge text-bg-secondary">Dissolved ' in gone and "Add a member" not in gone
+    assert '<span class="badge text-bg-success">Active</span>' in client.get(reverse("teams:list")).content.decode()
+    requests = client.get(reverse("teams:requests"), {"status": ""}).content.decode()  # every status
+    assert reverse("teams:request_decide", args=[join.pk]) in requests and '<span class="badge text-bg-success">Approved</span>' in requests
+    decide = client.get(reverse("teams:request_decide", args=[join.pk])).content.decode()
+    assert "Role in the team" in decide and "The team leader decides for a village team." in decide
+
+    client = login(client, personas, "leader")
+    assert "This request waits for the decision" in client.get(reverse("teams:request_decide", args=[waiting.pk])).content.decode()

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from units.choices import DivisionType, Level
@@ -69,3 +70,18 @@ def test_population_figures_are_checked_and_replaced(world):
     population_figure_set(unit=world["W1"], as_of=datetime.date(2024, 1, 1), population=100, households=30)
     population_figure_set(unit=world["W1"], as_of=datetime.date(2024, 1, 1), population=110, households=31)
     assert world["W1"].population_figures.get().population == 110
+
+
+def test_the_unit_page_follows_the_units_level(client, world, personas):
+    """Its template compares the level with the choices (totech.context_processors)."""
+    client.force_login(personas["admin"])
+
+    def page(key):
+        return client.get(reverse("units:detail", args=[world[key].pk])).content.decode()
+
+    column = '<th class="text-end">Đơn vị trực thuộc</th>'  # how many units each child holds
+    assert column in page("P")
+    commune = page("K1")
+    assert "Thôn Bản Giang" in commune and column not in commune
+    assert "Xã chưa nhập danh sách thôn" in page("C2")
+    assert "Thôn là cấp thấp nhất của danh mục." in page("W1")
