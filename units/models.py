@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from totech.spreadsheets import fold
+
 from .choices import LEVEL_OF_DIVISION_TYPE, DivisionType, Edition, Level
 
 REFORM_DATE = datetime.date(2025, 7, 1)
@@ -33,6 +35,9 @@ class Unit(models.Model):
         _("GSO code"), max_length=10, blank=True, help_text=_("Official code; villages have none.")
     )
     name = models.CharField(_("name"), max_length=150)
+    # fold(name), what the unit picker's search matches ("phuong ben thanh"). Kept by save() and by the loaders
+    # that write in bulk (units.services); trigram-indexed on PostgreSQL (migration 0002).
+    search_name = models.CharField(max_length=150, editable=False, default="")
     parent = models.ForeignKey(
         "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -76,6 +81,9 @@ class Unit(models.Model):
                 raise ValidationError({"parent": _("The parent belongs to another edition of the map.")})
 
     def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
         super().save(*args, **kwargs)
         path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
         if path != self.path:

@@ -2,12 +2,14 @@ import datetime
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 
-from totech.spreadsheets import ACCENTS, fold
+from totech.spreadsheets import fold
 
 from .choices import PICKER_LEVELS, Level
 from .models import PopulationFigure, Unit
 
 SEARCH_LIMIT = 30
+MAX_SEARCH_LENGTH = 100  # characters typed in a unit search; longer is refused (units.views.unit_search)
+MAX_SEARCH_WORDS = 6
 
 
 def within_unit_q(unit: Unit, unit_field: str | None = "unit") -> Q:
@@ -69,41 +71,28 @@ def unit_ancestors_visible_to(user, unit: Unit) -> list[Unit]:
     return [ancestor for ancestor in ancestors if ancestor.is_within(user.scope_unit)]
 
 
-def _letter_classes() -> dict[str, str]:
-    """Each bare letter → a regular-expression class of it with every accent, in both cases ("d" → "[dDđĐ]")."""
-    variants = {chr(code): chr(code) + chr(code).upper() for code in range(ord("a"), ord("z") + 1)}
-    for code, bare in ACCENTS.items():
-        if bare and bare.lower() in variants:
-            variants[bare.lower()] += chr(code)
-    return {letter: f"[{chars}]" for letter, chars in variants.items()}
-
-
-LETTER_CLASSES = _letter_classes()
-
-
 def units_matching(user, text: str, levels, limit: int = SEARCH_LIMIT) -> list[Unit]:
     """The first `limit` units in the user's scope at `levels` that match what was typed: digits are the start
-    of a GSO code; words must each appear in the unit's name or its parent's ("thon 5 tan dinh"), with or
-    without accents, in either case. Units whose own name has every word first, then higher levels, then in
-    map order.
+    of a GSO code; words (at most MAX_SEARCH_WORDS) must each appear in the unit's name or its parent's
+    ("thon 5 tan dinh"), with or without accents, in either case. Units whose own name has every word first,
+    then higher levels, then in map order.
 
-    Matching is one SQL query with a LIMIT: a regular expression per word, the scope a prefix match on the
-    indexed path, so a province's search reads its few thousand rows in PostgreSQL and returns 30; the whole
-    map (a system administrator) is one pass over its 73,000 names per word.
+    Words are matched in the stored accent-free name (Unit.search_name) with LIKE '%word%', which PostgreSQL
+    answers from a trigram index: a system administrator's search over the 73,000 units of the map reads the
+    few hundred that match, not every name (bench/README.md).
     """
     visible = units_visible_to(user)
     units = visible.filter(level__in=levels)
     text = text.strip()
     own = Q()  # every word in the unit's own name: those come first ("ben thanh" finds Phường Bến Thành first)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         units = units.filter(code__startswith=text)
     else:
-        for word in fold(text).split():
-            pattern = "".join(LETTER_CLASSES.get(char, char) for char in word)
+        for word in fold(text).split()[:MAX_SEARCH_WORDS]:
             # The parents matching the word are looked up once (villages are nobody's parent), not per row.
-            parents = visible.exclude(level=Level.VILLAGE).filter(name__regex=pattern).values("pk")
-            units = units.filter(Q(name__regex=pattern) | Q(parent__in=parents))
-            own &= Q(name__regex=pattern)
+            parents = visible.exclude(level=Level.VILLAGE).filter(search_name__contains=word).values("pk")
+            units = units.filter(Q(search_name__contains=word) | Q(parent__in=parents))
+            own &= Q(search_name__contains=word)
     by_own_name = Case(When(own, then=0), default=1) if own else Value(0)
     by_level = Case(*(When(level=level, then=index) for index, level in enumerate(Level.values)))
     return list(units.order_by(by_own_name, by_level, "path")[:limit])
