@@ -71,15 +71,21 @@ def unit_ancestors_visible_to(user, unit: Unit) -> list[Unit]:
     return [ancestor for ancestor in ancestors if ancestor.is_within(user.scope_unit)]
 
 
+def word_start_q(word: str, field: str = "search_name") -> Q:
+    """`word` starts a word of the folded name in `field`: the LIKE patterns the trigram index answers."""
+    return Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
+
+
 def units_matching(user, text: str, levels, limit: int = SEARCH_LIMIT) -> list[Unit]:
     """The first `limit` units in the user's scope at `levels` that match what was typed: digits are the start
-    of a GSO code; words (at most MAX_SEARCH_WORDS) must each appear in the unit's name or its parent's
-    ("thon 5 tan dinh"), with or without accents, in either case. Units whose own name has every word first,
-    then higher levels, then in map order.
+    of a GSO code; words (at most MAX_SEARCH_WORDS) must each start a word of the unit's name or its parent's
+    ("thon 5 tan dinh", "ben tha"), with or without accents, in either case. Units whose own name has every
+    word first, then higher levels, then in map order.
 
-    Words are matched in the stored accent-free name (Unit.search_name) with LIKE '%word%', which PostgreSQL
-    answers from a trigram index: a system administrator's search over the 73,000 units of the map reads the
-    few hundred that match, not every name (bench/README.md).
+    Words are matched in the stored accent-free name (Unit.search_name) with LIKE 'word%' OR LIKE '% word%',
+    which PostgreSQL answers from a trigram index (even for a word of one or two letters, whose start of word
+    makes a trigram): a system administrator's search over the 73,000 units of the map reads the units that
+    match, not every name (bench/README.md).
     """
     visible = units_visible_to(user)
     units = visible.filter(level__in=levels)
@@ -89,10 +95,12 @@ def units_matching(user, text: str, levels, limit: int = SEARCH_LIMIT) -> list[U
         units = units.filter(code__startswith=text)
     else:
         for word in fold(text).split()[:MAX_SEARCH_WORDS]:
-            # The parents matching the word are looked up once (villages are nobody's parent), not per row.
-            parents = visible.exclude(level=Level.VILLAGE).filter(search_name__contains=word).values("pk")
-            units = units.filter(Q(search_name__contains=word) | Q(parent__in=parents))
-            own &= Q(search_name__contains=word)
+            starts_a_word = word_start_q(word)
+            # The parents matching the word are read first (villages are nobody's parent), so that "its name or
+            # its parent's" is two index lookups (trigrams, parent_id) rather than a subquery run per row.
+            parents = list(visible.exclude(level=Level.VILLAGE).filter(starts_a_word).values_list("pk", flat=True))
+            units = units.filter(starts_a_word | Q(parent_id__in=parents))
+            own &= starts_a_word
     by_own_name = Case(When(own, then=0), default=1) if own else Value(0)
     by_level = Case(*(When(level=level, then=index) for index, level in enumerate(Level.values)))
     return list(units.order_by(by_own_name, by_level, "path")[:limit])
