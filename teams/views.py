@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from totech.dates import years_from
 from totech.pagination import paginate, query_without_page
 from totech.params import id_param, parse_id
 from units.choices import Level
@@ -440,7 +441,7 @@ def _training_form(request, training, units):
     unit_pk = posted or id_param(request, "unit") or training.unit_id or request.user.scope_unit_id
     unit = units.filter(pk=unit_pk or 0).first() or units.first()
     today = timezone.localdate()
-    recent = active_during_q(today.replace(year=today.year - 1), today, "memberships__")
+    recent = active_during_q(years_from(today, -1), today, "memberships__")
     candidates = Q(recent, memberships__team__unit__path__startswith=unit.path) if unit else Q(pk__in=[])
     if training.pk:
         candidates |= Q(pk__in=training.attendees.values("pk"))
