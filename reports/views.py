@@ -233,7 +233,11 @@ def report_review(request, pk):
         service(user=request.user, report=report, **kwargs)
     except ValidationError as error:
         _add_errors(form, error)
-        return render(request, "reports/report_detail.html", _detail_context(request, report, form), status=400)
+        context = _detail_context(request, report, form)
+        if not (context["can_review"] or context["can_reopen"]):  # no review card to show the refusal in
+            for message in form.non_field_errors():
+                messages.error(request, message)
+        return render(request, "reports/report_detail.html", context, status=400)
     messages.success(request, done)
     return redirect("reports:detail", pk=report.pk)
 
