@@ -63,7 +63,11 @@ class Unit(models.Model):
                 name="unit_valid_to_after_valid_from",
             ),
         ]
-        indexes = [models.Index(fields=["level", "edition"])]
+        indexes = [
+            models.Index(fields=["level", "edition"]),
+            # One level in map order: the unit search reads each level's first matches (units.selectors).
+            models.Index(fields=["level", "path"], name="unit_level_path_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,6 +1,7 @@
 """Unit.search_name: the accent-free name the unit picker searches (fold(name)), filled for every unit, with a
 trigram index on PostgreSQL so that `search_name LIKE '%word%'` is an index lookup over the 73,000 units of
-the map (SQLite keeps the column without the index: the extension and the index are PostgreSQL only)."""
+the map (SQLite keeps the column without the index: the extension and the index are PostgreSQL only); and an
+index on (level, path), from which the search reads each level's first matches in map order."""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
@@ -40,4 +41,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.RunPython(create_index, drop_index),
+        migrations.AddIndex(model_name="unit", index=models.Index(fields=["level", "path"], name="unit_level_path_idx")),
     ]
