@@ -1,9 +1,11 @@
 import datetime
+import functools
+import operator
 from collections.abc import Iterator
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Func, Q, QuerySet, When
+from django.db.models.expressions import RawSQL
 
 from totech.spreadsheets import fold
 
@@ -88,15 +90,27 @@ def units_matching(user, text: str, levels, limit: int = SEARCH_LIMIT) -> list[U
 
     Words are matched in the stored accent-free name (Unit.search_name) with LIKE 'word%' OR LIKE '% word%',
     which PostgreSQL answers from a trigram index (even for a word of one or two letters, whose start of word
-    makes a trigram). The results are read group by group in that order (own name or not × level), each
-    group in map order and cut at what is still missing, so a search matching most of the map ("thon") stops
-    after the first rows of the path index instead of sorting 55,000 units: a system administrator's search
-    over the 73,000 units of the map stays in milliseconds (bench/README.md).
+    makes a trigram). The results are read group by group in that order, each group cut at what is still
+    missing: own name or not, and in each the units above villages (3,400 on the map, sorted by level) before
+    the villages, read in map order from the (level, path) index, so a word found in most village names
+    ("thon") stops after a few rows instead of sorting 55,000: a system administrator's search over the
+    73,000 units of the map stays in milliseconds (bench/README.md).
     """
+    text = text.strip()
+    levels = [level for level in Level.values if level in levels]
+    if text.isascii() and text.isdigit():  # a GSO code: villages have none (and would be read for nothing)
+        levels = [level for level in levels if level != Level.VILLAGE]
+    above_villages = [level for level in levels if level != Level.VILLAGE]
+    by_level = Case(*(When(level=level, then=rank) for rank, level in enumerate(Level.values)))
     found = []
-    for group in _matching_groups(units_visible_to(user), text.strip()):
-        for level in (level for level in Level.values if level in levels):
-            found += group.filter(level=level).order_by("path")[: limit - len(found)]
+    for group in _matching_groups(units_visible_to(user), text):
+        batches = []
+        if above_villages:
+            batches.append(group.filter(level__in=above_villages).order_by(by_level, "path"))
+        if Level.VILLAGE in levels:
+            batches.append(group.filter(level=Level.VILLAGE).order_by("path"))
+        for batch in batches:
+            found += batch[: limit - len(found)]
             if len(found) == limit:
                 return found
     return found
@@ -113,21 +127,26 @@ def _matching_groups(visible: QuerySet[Unit], text: str) -> Iterator[QuerySet[Un
         return
     own = Q(*(word_start_q(word) for word in words))
     yield visible.filter(own)
+    # The parents that match a word are read first, in one query over the 3,400 units above villages (by their
+    # level's index), so that "its name or its parent's" is then two index lookups per word (trigrams,
+    # parent_id) rather than a subquery run for every row of the map.
+    flags = {f"word{index}": ExpressionWrapper(word_start_q(word), output_field=BooleanField()) for index, word in enumerate(words)}
+    parents = list(
+        visible.filter(functools.reduce(operator.or_, (word_start_q(word) for word in words)), level__in=PARENT_LEVELS)
+        .annotate(**flags).values_list("pk", *flags)
+    )
     by_parent = visible.exclude(own)
-    for word in words:
-        parents = visible.filter(word_start_q(word), level__in=PARENT_LEVELS).values("pk")
-        by_parent = by_parent.filter(word_start_q(word) | _parent_among(parents))
+    for index, word in enumerate(words, start=1):
+        by_parent = by_parent.filter(word_start_q(word) | _parent_among([row[0] for row in parents if row[index]]))
     yield by_parent
 
 
-def _parent_among(parents: QuerySet[Unit]) -> Q:
-    """Units whose parent is one of `parents`. On PostgreSQL `parent_id = ANY(ARRAY(subquery))`: the parents
-    (read from the 3,400 units above villages, by their level's index) are looked up once, and the rest is
-    an index lookup on parent_id that ORs with the name's trigram lookup; `parent_id IN (subquery)` in an OR
-    is run for every row of the map instead."""
-    if connection.vendor != "postgresql":
-        return Q(parent__in=parents)
-    return Q(_EqualsAny(F("parent_id"), ArraySubquery(parents)))
+def _parent_among(ids: list[int]) -> Q:
+    """Units whose parent is one of `ids`: on PostgreSQL `parent_id = ANY(%s)`, one array parameter (a word
+    like "xa" names 2,000 communes: as many placeholders took longer to build and plan than to run)."""
+    if not ids or connection.vendor != "postgresql":
+        return Q(parent_id__in=ids)
+    return Q(_EqualsAny(F("parent_id"), RawSQL("%s", [ids])))  # the driver sends the list as an array
 
 
 class _EqualsAny(Func):
