@@ -142,7 +142,7 @@ def test_a_job_whose_file_is_gone_fails_with_a_message(client, world, personas):
     response = client.post(reverse("excel:job_confirm", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
-    assert job.status == ImportStatus.INVALID and job.errors[0]["message"] == "The uploaded file is no longer kept: upload it again."
+    assert job.status == ImportStatus.INVALID and job.errors[0]["message"] == "Tệp đã tải lên không còn được lưu: hãy tải tệp lên lại."
     assert Person.objects.count() == 0
 
 
