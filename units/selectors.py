@@ -77,9 +77,9 @@ def unit_ancestors_visible_to(user, unit: Unit) -> list[Unit]:
     return [ancestor for ancestor in ancestors if ancestor.is_within(user.scope_unit)]
 
 
-def word_start_q(word: str, field: str = "search_name") -> Q:
-    """`word` starts a word of the folded name in `field`: the LIKE patterns the trigram index answers."""
-    return Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
+def word_start_q(word: str) -> Q:
+    """`word` (folded) starts a word of the unit's folded name: the LIKE patterns the trigram index answers."""
+    return Q(search_name__startswith=word) | Q(search_name__contains=f" {word}")
 
 
 def units_matching(user, text: str, levels, limit: int = SEARCH_LIMIT) -> list[Unit]:
