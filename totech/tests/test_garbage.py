@@ -15,8 +15,8 @@ The values rotate over the personas, so that all of them reach every parameter w
 product. A URL's other cases (the same view on other objects) get one GET with every parameter and one POST
 per form, for each persona.
 
-Every answer must be below 500. Select it with `-m garbage` (or leave it out with `-m "not garbage"`): about
-6,000 requests, 55 s of CPU on SQLite (75 s on the shared 2-core machine at load 5, 04/12/2026).
+Every answer must be below 500. Select it with `-m garbage` (or leave it out with `-m "not garbage"`): 3,500
+requests, 52 s on SQLite (on the shared 2-core machine at load 4, 04/12/2026).
 """
 
 import logging
