@@ -115,12 +115,14 @@ def villages(cursor):
     count = sql(
         cursor,
         f"""
-        INSERT INTO units_unit (id, edition, level, division_type, code, name, parent_id, path, valid_from, valid_to)
-        SELECT id, '2025', 'village', kind, '', prefix || ' ' || number, commune_id, commune_path || id || '/', valid_from, NULL
+        INSERT INTO units_unit (id, edition, level, division_type, code, name, search_name, parent_id, path, valid_from, valid_to)
+        SELECT id, '2025', 'village', kind, '', prefix || ' ' || number, folded || ' ' || number, commune_id,
+               commune_path || id || '/', valid_from, NULL
         FROM (
             SELECT nextval({seq('units_unit')}) AS id, c.id AS commune_id, c.path AS commune_path, c.valid_from, g AS number,
                    CASE WHEN c.division_type = 'phuong' THEN 'to_dan_pho' ELSE 'thon' END AS kind,
-                   CASE WHEN c.division_type = 'phuong' THEN 'Tổ dân phố' ELSE 'Thôn' END AS prefix
+                   CASE WHEN c.division_type = 'phuong' THEN 'Tổ dân phố' ELSE 'Thôn' END AS prefix,
+                   CASE WHEN c.division_type = 'phuong' THEN 'to dan pho' ELSE 'thon' END AS folded  -- fold(prefix)
             FROM units_unit c CROSS JOIN LATERAL generate_series(1, 15 + (c.id * 7919 % 13)::int) AS g
             WHERE c.level = 'commune' AND c.edition = '2025'
             ORDER BY c.id, g
@@ -305,14 +307,13 @@ def teams(cursor):
     return f"{communes + village_teams:,} teams ({communes:,} commune), {people:,} people, {memberships:,} memberships"
 
 
-def accounts(cursor):
+def staff_accounts(cursor):
     """A province staff account per province (`province_<code>`), a commune officer per commune (`commune_<code>`:
-    they review the village teams' reports), a leader account per team; the first BENCH_LEADERS village
-    teams in distinct communes (spread over the provinces) are the submission benchmark's."""
+    they review the village teams' reports)."""
     from django.contrib.auth.hashers import make_password
 
     password = make_password(PASSWORD)
-    staff, officers = (
+    return tuple(
         sql(
             cursor,
             f"""
@@ -325,6 +326,15 @@ def accounts(cursor):
         )
         for level, first_name, role in (("province", "Sở KH&CN", "province_staff"), ("commune", "UBND", "commune_officer"))
     )
+
+
+def accounts(cursor):
+    """The staff accounts, and a leader account per team; the first BENCH_LEADERS village teams in distinct
+    communes (spread over the provinces) are the submission benchmark's."""
+    from django.contrib.auth.hashers import make_password
+
+    password = make_password(PASSWORD)
+    staff, officers = staff_accounts(cursor)
     sql(
         cursor,
         """
@@ -598,6 +608,7 @@ def main():
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--force", action="store_true", help="drop and rebuild the database if it exists")
     parser.add_argument("--check", action="store_true", help="only check an existing database as the app sees it")
+    parser.add_argument("--units-only", action="store_true", help="only the map, its villages and the staff accounts (bench/unit_picker.py)")
     args = parser.parse_args()
     steps = Steps()
     if args.check:
@@ -614,6 +625,13 @@ def main():
         cursor.execute("SET work_mem = '256MB'")
         with transaction.atomic():
             steps.run("villages and population figures", villages, cursor)
+            if args.units_only:
+                steps.run("staff accounts", staff_accounts, cursor)
+        if args.units_only:
+            steps.run("vacuum analyze", lambda: cursor.execute("VACUUM ANALYZE"))
+            print(f"total {time.perf_counter() - steps.started:.0f} s")
+            return
+        with transaction.atomic():
             steps.run("periods, schedules, province targets", periods_schedules_targets, cursor)
             steps.run("absolute targets split among communes", split_absolute_targets, cursor)
         big = ["teams_person", "teams_membership", "reports_report", "reports_reportvalue"]

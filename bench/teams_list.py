@@ -27,10 +27,10 @@ from units.models import Unit  # noqa: E402
 N = int(sys.argv[1])
 if not Team.objects.exists():
     prov = Unit.objects.create(edition="2025", level="province", division_type="tinh", code="99", name="Tỉnh Bench")
-    communes = Unit.objects.bulk_create([Unit(edition="2025", level="commune", division_type="xa", code=f"9{i:04d}", name=f"Xã {i}", parent=prov, path="") for i in range(N // 10)])
+    communes = Unit.objects.bulk_create([Unit(edition="2025", level="commune", division_type="xa", code=f"9{i:04d}", name=f"Xã {i}", search_name=f"xa {i}", parent=prov, path="") for i in range(N // 10)])
     for c in communes: c.path = f"{prov.path}{c.pk}/"
     Unit.objects.bulk_update(communes, ["path"])
-    villages = Unit.objects.bulk_create([Unit(edition="2025", level="village", division_type="thon", name=f"Thôn {j}", parent=c, path="") for c in communes for j in range(10)])
+    villages = Unit.objects.bulk_create([Unit(edition="2025", level="village", division_type="thon", name=f"Thôn {j}", search_name=f"thon {j}", parent=c, path="") for c in communes for j in range(10)])
     for v in villages: v.path = f"{v.parent.path}{v.pk}/"
     Unit.objects.bulk_update(villages, ["path"], batch_size=5000)
     teams = Team.objects.bulk_create([Team(unit=v, level="village", name=f"Tổ {v.pk}") for v in villages], batch_size=5000)

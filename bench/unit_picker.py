@@ -25,7 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from member_import import setup_django  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/totech_national"
-SEARCHES = [("team", "ben thanh"), ("team", "tan"), ("team", "to dan pho 12 tan"), ("team", "267"), ("area", "phuong")]
+SEARCHES = [
+    ("team", "ben thanh"), ("team", "tan"), ("team", "to dan pho 12 tan"), ("team", "267"), ("area", "phuong"),
+    # a word of most of the map, two words of thousands each, and what issue 12 sent (refused at once)
+    ("team", "thon"), ("team", "xa 5"), ("team", "ab " * 3000),
+]
 
 
 def backend_cpu(pid):
@@ -71,7 +75,7 @@ def main():
             client.force_login(user)
             pages = [(f"{user.username}: teams:create", reverse("teams:create"), None)]
             try:
-                pages += [(f"{user.username}: search {levels} {q!r}", reverse("units:search", kwargs={"levels": levels}), {"q": q})
+                pages += [(f"{user.username}: search {levels} {q[:20]!r}", reverse("units:search", kwargs={"levels": levels}), {"q": q})
                           for levels, q in SEARCHES]
             except NoReverseMatch:
                 pass  # before the picker

@@ -87,8 +87,13 @@ def reviewer_scope_q(user) -> Q:
     return Q(pk__in=[])
 
 
+def reviews_report(user, report: Report) -> bool:
+    """The user is one of the report's reviewers, whatever its status."""
+    return Report.objects.filter(reviewer_scope_q(user), pk=report.pk).exists()
+
+
 def can_review_report(user, report: Report) -> bool:
-    return report.status in AWAITING_REVIEW and Report.objects.filter(reviewer_scope_q(user), pk=report.pk).exists()
+    return report.status in AWAITING_REVIEW and reviews_report(user, report)
 
 
 def can_reopen_report(user, report: Report) -> bool:

@@ -45,6 +45,7 @@ from .selectors import (
     can_request_reports,
     can_review_report,
     can_set_schedule,
+    reviews_report,
     Slot,
     indicators_for,
     notifications_keyed,
@@ -334,8 +335,8 @@ def _lock(report: Report) -> Report:
 def report_approve(*, user, report: Report, comment: str = "") -> Report:
     """Approve a submitted report: its values lock and count in progress and the roll-ups."""
     report = _lock(report)
-    if report.status == ReportStatus.APPROVED:
-        return report  # approved twice (double tap): once is enough
+    if report.status == ReportStatus.APPROVED and reviews_report(user, report):
+        return report  # a reviewer's double tap: once is enough (anyone else is refused below, not told "approved")
     if not can_review_report(user, report):
         raise ValidationError({NON_FIELD_ERRORS: [_("This report is not waiting for your review.")]})
     report.approved_at = timezone.now()
@@ -350,10 +351,10 @@ def report_approve(*, user, report: Report, comment: str = "") -> Report:
 def report_return(*, user, report: Report, comment: str) -> Report:
     """Send a submitted report back to the team with what to correct."""
     report = _lock(report)
-    if not comment.strip():
-        raise ValidationError({"comment": [_("Say what the team should correct.")]})
     if not can_review_report(user, report):
         raise ValidationError({NON_FIELD_ERRORS: [_("This report is not waiting for your review.")]})
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Say what the team should correct.")]})
     _transition(report=report, user=user, action=Action.RETURN, to_status=ReportStatus.RETURNED, comment=comment.strip())
     _notify_leaders(report, NotificationKind.RETURNED, _("Your report for %(subject)s was returned: %(comment)s"), comment=comment.strip())
     return report
@@ -363,10 +364,10 @@ def report_return(*, user, report: Report, comment: str) -> Report:
 def report_reopen(*, user, report: Report, reason: str) -> Report:
     """Unlock an approved report (district or province staff) so the team can correct and resend it."""
     report = _lock(report)
-    if not reason.strip():
-        raise ValidationError({"comment": [_("Give the reason for reopening the report.")]})
     if not can_reopen_report(user, report):
         raise ValidationError({NON_FIELD_ERRORS: [_("Only district or province staff can reopen an approved report.")]})
+    if not reason.strip():
+        raise ValidationError({"comment": [_("Give the reason for reopening the report.")]})
     report.approved_at = None
     _transition(report=report, user=user, action=Action.REOPEN, to_status=ReportStatus.RETURNED, comment=reason.strip())
     report.values.update(approved=False)

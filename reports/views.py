@@ -15,6 +15,7 @@ from targets.selectors import denominators_as_of, periods_visible_to
 from teams.models import Team
 from teams.selectors import team_led_by, teams_led_by, teams_visible_to
 from totech.pagination import paginate, query_without_page
+from totech.params import id_param
 from totech.spreadsheets import xlsx_response
 from units.choices import Level
 from units.selectors import units_visible_to
@@ -235,7 +236,11 @@ def report_review(request, pk):
         service(user=request.user, report=report, **kwargs)
     except ValidationError as error:
         _add_errors(form, error)
-        return render(request, "reports/report_detail.html", _detail_context(request, report, form), status=400)
+        context = _detail_context(request, report, form)
+        if not (context["can_review"] or context["can_reopen"]):  # no review card to show the refusal in
+            for message in form.non_field_errors():
+                messages.error(request, message)
+        return render(request, "reports/report_detail.html", context, status=400)
     messages.success(request, done)
     return redirect("reports:detail", pk=report.pk)
 
@@ -311,13 +316,13 @@ def progress_view(request):
     user = request.user
     periods = periods_visible_to(user).order_by("-start")
     today = timezone.localdate()
-    period = periods.filter(pk=request.GET.get("period")).first() if request.GET.get("period", "").isdigit() else None
+    period = periods.filter(pk=period_id).first() if (period_id := id_param(request, "period")) else None
     period = period or periods.filter(kind=PeriodKind.QUARTER, start__lte=today).first()
     team = unit = None
-    if request.GET.get("team", "").isdigit():
-        team = get_object_or_404(teams_visible_to(user), pk=request.GET["team"])
-    elif request.GET.get("unit", "").isdigit():
-        unit = get_object_or_404(units_visible_to(user), pk=request.GET["unit"])
+    if team_id := id_param(request, "team"):
+        team = get_object_or_404(teams_visible_to(user), pk=team_id)
+    elif unit_id := id_param(request, "unit"):
+        unit = get_object_or_404(units_visible_to(user), pk=unit_id)
     else:
         unit = user.scope_unit or units_visible_to(user).filter(level=Level.PROVINCE).order_by("name").first()
     rows = progress(period=period, unit=unit, team=team) if period and (unit or team) else []
@@ -390,7 +395,7 @@ def dashboard_teams(request, unit_pk):
 def _summary_period(request, unit):
     """The periods the unit has summaries for, and the one asked for in ?period= (else the latest quarter)."""
     periods = summary_periods(unit)
-    period = periods.filter(pk=request.GET.get("period")).first() if request.GET.get("period", "").isdigit() else None
+    period = periods.filter(pk=period_id).first() if (period_id := id_param(request, "period")) else None
     return periods, period or periods.filter(kind=PeriodKind.QUARTER).first() or periods.first()
 
 

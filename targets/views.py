@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from totech.pagination import paginate
+from totech.params import id_param
 from totech.spreadsheets import SpreadsheetError, fold, xlsx_response
 from units.choices import Level
 from units.selectors import unit_ancestors_visible_to, units_visible_to
@@ -198,18 +199,15 @@ def _grid_choice(request):
     """The unit and period the grid is for, both from the user's scope (404 otherwise)."""
     user = request.user
     units = units_visible_to(user)
-    unit_id = request.GET.get("unit") or user.scope_unit_id
+    unit_id = id_param(request, "unit") or user.scope_unit_id
     if unit_id:
-        unit = get_object_or_404(units, pk=unit_id) if str(unit_id).isdigit() else None
+        unit = get_object_or_404(units, pk=unit_id)
     else:
         unit = units.filter(level=Level.PROVINCE).order_by("-edition", "code").first()
     if unit is None:
         raise Http404
     periods = periods_visible_to(user)
-    period_id = request.GET.get("period")
-    if period_id:
-        if not period_id.isdigit():
-            raise Http404
+    if period_id := id_param(request, "period"):
         period = get_object_or_404(periods, pk=period_id)
     else:
         period = _default_period(periods)

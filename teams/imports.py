@@ -285,7 +285,7 @@ def _place_keys(name: str, prefixes: list[str]) -> tuple[set[str], set[str]]:
     """Keys a place name is known by: with accents and without, each with and without its prefix
     ('Thôn 01' → 'thôn 01', '1', 'thon 1', '1')."""
     def numbers_plain(text):
-        return " ".join(str(int(word)) if word.isdigit() else word for word in text.split())
+        return " ".join(str(int(word)) if word.isdecimal() else word for word in text.split())  # not "²"
 
     accented = numbers_plain(" ".join("".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFC", name).casefold()).split()))
     plain = numbers_plain(fold(name))
@@ -992,6 +992,8 @@ def import_job_run(job_id: int, *, dry_run: bool) -> None:
             cache.set(job.progress_cache_key, min(99, row_number * 100 // max(job.total_rows, 1)), 3600)
 
         try:
+            if not job.file or not job.file.storage.exists(job.file.name):
+                raise SpreadsheetError(_("The uploaded file is no longer kept: upload it again."))
             with job.file.open("rb") as file:
                 if job.kind == ImportKind.MEMBERS:
                     result = import_members(file, commune=job.commune, user=job.user, file_name=job.file_name, dry_run=dry_run, progress=progress)

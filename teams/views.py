@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from totech.dates import years_from
 from totech.pagination import paginate, query_without_page
+from totech.params import id_param, parse_id
 from units.choices import Level
 from units.models import Unit
 from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_visible_to
@@ -154,7 +156,7 @@ def team_create(request):
         raise Http404
     units = units_for_new_teams(request.user)
     initial = {}
-    if unit := units.filter(pk=request.GET.get("unit") or 0).first():
+    if (unit_id := id_param(request, "unit")) and (unit := units.filter(pk=unit_id).first()):
         initial = {"unit": unit}
     form = TeamForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -435,10 +437,11 @@ def training_list(request):
 def _training_form(request, training, units):
     """The training form; the attendees to tick are the people in a team under the chosen unit in the last
     year, plus anyone already ticked."""
-    unit_pk = request.POST.get("unit") or request.GET.get("unit") or training.unit_id or request.user.scope_unit_id
+    posted = parse_id(request.POST.get("unit")) if request.method == "POST" else None  # a bad one: the form says so
+    unit_pk = posted or id_param(request, "unit") or training.unit_id or request.user.scope_unit_id
     unit = units.filter(pk=unit_pk or 0).first() or units.first()
     today = timezone.localdate()
-    recent = active_during_q(today.replace(year=today.year - 1), today, "memberships__")
+    recent = active_during_q(years_from(today, -1), today, "memberships__")
     candidates = Q(recent, memberships__team__unit__path__startswith=unit.path) if unit else Q(pk__in=[])
     if training.pk:
         candidates |= Q(pk__in=training.attendees.values("pk"))

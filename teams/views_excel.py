@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from totech.pagination import paginate
+from totech.params import id_param
 from totech.spreadsheets import SpreadsheetError, xlsx_response
 from units.choices import Level
 
@@ -126,7 +127,7 @@ def members_sample(request):
     """A messy but valid sample list for one of the user's communes, to try the import with."""
     _require_importer(request.user)
     communes = communes_importable_by(request.user)
-    commune = get_object_or_404(communes, pk=request.GET["commune"]) if request.GET.get("commune") else None
+    commune = get_object_or_404(communes, pk=commune_id) if (commune_id := id_param(request, "commune")) else None
     commune = commune or communes.filter(children__level=Level.VILLAGE).distinct().first()
     if commune is None:
         messages.info(request, _("Enter your commune's villages first (village import): a member list names them."))

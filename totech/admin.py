@@ -13,6 +13,18 @@ NUMBER_FIELDS = {
     models.DecimalField: {"localize": True},
 }
 
+ADMIN_SEARCH_MAX_LENGTH = 100
+
+
+class BoundedSearch:
+    """Django admin turns each word searched into an OR over the search fields: 5,000 characters made SQLite
+    give up ("Expression tree is too large", a 500) and PostgreSQL refuses a NUL character. A search reads
+    its first ADMIN_SEARCH_MAX_LENGTH characters, NULs left out."""
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = search_term.replace("\x00", "")[:ADMIN_SEARCH_MAX_LENGTH]
+        return super().get_search_results(request, queryset, search_term)
+
 
 class TotechAdminSite(admin.AdminSite):
     """Django admin is for system administrators only, whatever other flags a user carries."""
@@ -27,3 +39,9 @@ class TotechAdminSite(admin.AdminSite):
         """The portal's password-change page, whose check of the current password is throttled (accounts.forms);
         the admin's own form would let a stolen administrator session guess the password unhindered."""
         return redirect("password_change")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model admin, the installed apps' too, searches within BoundedSearch's bounds."""
+        admin_class = admin_class or admin.ModelAdmin
+        bounded = type(admin_class.__name__, (BoundedSearch, admin_class), {"__module__": admin_class.__module__})
+        super().register(model_or_iterable, bounded, **options)

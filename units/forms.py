@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 
+from totech.params import parse_id
+
 from .selectors import unit_labels
 
 
@@ -31,7 +33,7 @@ class UnitPicker(forms.Select):
     def optgroups(self, name, value, attrs=None):
         if not self.searching:
             return super().optgroups(name, value, attrs)
-        chosen = list(self.choices.queryset.filter(pk__in=[pk for pk in value if pk.isdigit()]))
+        chosen = list(self.choices.queryset.filter(pk__in=[pk for pk in map(parse_id, value) if pk is not None]))
         labels = unit_labels(chosen)
         choices = [(unit.pk, labels[unit.pk]) for unit in chosen]
         if self.choices.field.empty_label is not None:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from totech.models import CleanTextModel
+from totech.spreadsheets import fold
 
 from .choices import LEVEL_OF_DIVISION_TYPE, DivisionType, Edition, Level
 
@@ -35,6 +36,9 @@ class Unit(CleanTextModel, models.Model):
         _("GSO code"), max_length=10, blank=True, help_text=_("Official code; villages have none.")
     )
     name = models.CharField(_("name"), max_length=150)
+    # fold(name), what the unit picker's search matches ("phuong ben thanh"). Kept by save() and by the loaders
+    # that write in bulk (units.services); trigram-indexed on PostgreSQL (migration 0002).
+    search_name = models.CharField(max_length=150, editable=False, default="")
     parent = models.ForeignKey(
         "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -60,7 +64,11 @@ class Unit(CleanTextModel, models.Model):
                 name="unit_valid_to_after_valid_from",
             ),
         ]
-        indexes = [models.Index(fields=["level", "edition"])]
+        indexes = [
+            models.Index(fields=["level", "edition"]),
+            # One level in map order: the unit search reads each level's first matches (units.selectors).
+            models.Index(fields=["level", "path"], name="unit_level_path_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -78,6 +86,9 @@ class Unit(CleanTextModel, models.Model):
                 raise ValidationError({"parent": _("The parent belongs to another edition of the map.")})
 
     def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
         super().save(*args, **kwargs)
         path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
         if path != self.path:

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from totech.spreadsheets import fold
+
 from .choices import LEVEL_OF_DIVISION_TYPE, Edition, Level
 from .models import REFORM_DATE, PopulationFigure, Unit
 from .official_lists import read_edition
@@ -58,6 +60,7 @@ def admin_units_load(*, edition: str, province_codes: list[str] | None = None) -
             unit = existing.get((level, official.code))
             wanted = {
                 "name": official.name,
+                "search_name": fold(official.name),  # bulk writes skip Unit.save()
                 "division_type": official.division_type,
                 "parent_id": parent.pk if parent else None,
                 "valid_from": valid_from,
@@ -76,7 +79,7 @@ def admin_units_load(*, edition: str, province_codes: list[str] | None = None) -
                 result.unchanged[level] += 1
             existing[(level, official.code)] = unit
         Unit.objects.bulk_create(to_create, batch_size=2000)
-        Unit.objects.bulk_update(to_update, ["name", "division_type", "parent", "valid_from", "valid_to"], 2000)
+        Unit.objects.bulk_update(to_update, ["name", "search_name", "division_type", "parent", "valid_from", "valid_to"], 2000)
 
     upsert_level([(province, None) for province in provinces], {})
     province_level = [(child, (Level.PROVINCE, province.code)) for province in provinces for child in province.children]

@@ -8,6 +8,8 @@ from totech.spreadsheets import fold
 
 from .choices import PICKER_LEVELS, Edition, Level
 from .selectors import (
+    MAX_SEARCH_LENGTH,
+    MAX_SEARCH_WORDS,
     population_as_of,
     unit_ancestors_visible_to,
     unit_children,
@@ -50,7 +52,12 @@ def unit_search(request, levels):
     if levels not in PICKER_LEVELS:
         raise Http404
     text = request.GET.get("q", "")
-    if len(fold(text).replace(" ", "")) < 2:
+    words = fold(text).split()
+    if len(text) > MAX_SEARCH_LENGTH or len(words) > MAX_SEARCH_WORDS:
+        units, empty = [], _("Type at most %(words)s words and %(length)s characters.") % {
+            "words": MAX_SEARCH_WORDS, "length": MAX_SEARCH_LENGTH,
+        }
+    elif len("".join(words)) < 2:
         units, empty = [], _("Type at least two letters or digits.")
     else:
         current = request.GET.get("current", "")

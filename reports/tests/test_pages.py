@@ -67,6 +67,16 @@ def test_team_page_and_report_show_progress(client, setup):
     assert "60,0%" in progress_page
 
 
+def test_the_page_does_not_tell_a_leader_an_approved_report_was_approved_again(client, setup):
+    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 3, setup.visits.pk: 1}, submit=True)
+    report_approve(user=setup.personas["commune"], report=report)
+    client.force_login(setup.personas["leader"])
+    response = client.post(reverse("reports:review", args=[report.pk]), {"action": "approve"}, follow=True)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Báo cáo này không chờ đồng chí duyệt." in page and "Báo cáo đã được duyệt." not in page
+
+
 def test_expired_login_answers_a_redirect_to_the_login_page(client, setup):
     response = client.post(reverse("reports:new", args=[setup.team.pk, setup.period(1).pk]), {"version": "0"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 302 and "/accounts/login/" in response.url

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from accounts.choices import Role
 from accounts.tests.factories import UserFactory
@@ -89,6 +89,32 @@ def test_only_the_right_reviewer_reviews_a_village_teams_report(setup):
     with pytest.raises(ValidationError):
         report_approve(user=other_commune_officer, report=report)
     assert report_approve(user=setup.personas["admin"], report=report).status == ReportStatus.APPROVED
+
+
+def test_approving_an_approved_report_needs_a_reviewer(setup):
+    """Issue 12: approving it again answered "approved" to anyone who could see it; only its reviewers' double
+    tap is a quiet no-op, everyone else is refused as for any report they do not review."""
+    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True)
+    report = report_approve(user=setup.personas["commune"], report=report)
+    for key in ("leader", "province", "district", "outsider"):
+        with pytest.raises(ValidationError) as refused:
+            report_approve(user=setup.personas[key], report=report)
+        assert NON_FIELD_ERRORS in refused.value.message_dict, key
+    for key in ("commune", "admin"):
+        assert report_approve(user=setup.personas[key], report=report).status == ReportStatus.APPROVED
+    assert ReportTransition.objects.filter(report=report, action=Action.APPROVE).count() == 1
+
+
+def test_returning_or_reopening_checks_the_reviewer_before_the_comment(setup):
+    """Someone who may not return or reopen a report is told so, not asked for a better comment."""
+    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True)
+    with pytest.raises(ValidationError) as refused:
+        report_return(user=setup.personas["leader"], report=report, comment="")
+    assert list(refused.value.message_dict) == [NON_FIELD_ERRORS]
+    report = report_approve(user=setup.personas["commune"], report=report)
+    with pytest.raises(ValidationError) as refused:
+        report_reopen(user=setup.personas["commune"], report=report, reason="")
+    assert list(refused.value.message_dict) == [NON_FIELD_ERRORS]
 
 
 def test_a_draft_cannot_be_reviewed(setup):

@@ -145,6 +145,28 @@ def test_village_import_creates_villages_and_figures_then_updates(client, world,
     assert job.errors[0]["row"] == 5 and job.errors[0]["column"] == "Dân số trong độ tuổi lao động"
 
 
+def test_a_superscript_digit_is_a_row_error_not_a_crash(client, world, personas):
+    """Issue 12: "²" passes str.isdigit() but not int(): in a count or a village's number it crashed the import."""
+    rows = [["Tên thôn", "Số hộ", "Số nhân khẩu"], ["Thôn ²", 10, 40], ["Bản Giang", "²", 40]]
+    client.force_login(personas["commune"])
+    client.post(reverse("excel:villages_import"), {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(workbook_bytes(rows))})
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.INVALID
+    assert [(error["row"], error["column"]) for error in job.errors] == [(3, "Số hộ")] and "“²”" in job.errors[0]["message"]
+
+
+def test_a_job_whose_file_is_gone_fails_with_a_message(client, world, personas):
+    client.force_login(personas["commune"])
+    client.post(reverse("excel:members_import"), {"commune": world["K1"].pk, "file": upload(members(3))})
+    job = ImportJob.objects.get()
+    job.file.storage.delete(job.file.name)
+    response = client.post(reverse("excel:job_confirm", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.INVALID and job.errors[0]["message"] == "Tệp đã tải lên không còn được lưu: hãy tải tệp lên lại."
+    assert Person.objects.count() == 0
+
+
 def test_village_import_cli(world, tmp_path, capsys):
     from django.core.management import call_command
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from teams.choices import Affiliation, RequestKind, RequestStatus, TeamRole, TeamStatus
@@ -284,6 +285,17 @@ def test_training_records_attendees_from_the_units_teams(client, world, personas
     assert list(training.attendees.all()) == [member]
     detail = client.get(reverse("teams:detail", args=[village_team.pk])).content.decode()
     assert "Kỹ năng số" in detail
+
+
+@pytest.mark.parametrize("url_name", ["teams:training_create", "teams:training_edit"])
+def test_the_training_form_opens_on_29_february(client, world, personas, village_team, url_name):
+    """Issue 12: the form lists the people in a team during the last year, and 29/02/2028 minus a year crashed."""
+    training = Training.objects.create(unit=world["K1"], date=datetime.date(2028, 2, 20), topic="VNeID", organiser="VNPT")
+    url = reverse(url_name, **({"args": [training.pk]} if url_name == "teams:training_edit" else {}))
+    with time_machine.travel(datetime.datetime(2028, 2, 29, 9, 0, tzinfo=datetime.timezone.utc), tick=False):
+        response = login(client, personas, "commune").get(url, {"unit": world["K1"].pk})
+    assert response.status_code == 200
+    assert list(response.context["form"].fields["attendees"].queryset) == [village_team.memberships.get().person]
 
 
 def test_history_names_who_changed_what(client, world, personas, village_team):

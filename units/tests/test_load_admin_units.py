@@ -56,6 +56,17 @@ def test_rename_in_a_new_list_updates_in_place():
 
 
 @pytest.mark.django_db
+def test_the_loader_fills_and_keeps_the_search_name():
+    """The loader writes in bulk (no Unit.save()): it sets the accent-free name the picker searches itself."""
+    admin_units_load(edition=Edition.REFORMED, province_codes=["19"])
+    assert Unit.objects.get(edition=Edition.REFORMED, code="02107", level=Level.COMMUNE).search_name == "xa thanh thinh"
+    assert not Unit.objects.filter(search_name="").exists()
+    Unit.objects.filter(code="02107").update(search_name="stale")
+    admin_units_load(edition=Edition.REFORMED, province_codes=["19"])
+    assert Unit.objects.get(edition=Edition.REFORMED, code="02107", level=Level.COMMUNE).search_name == "xa thanh thinh"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "args, message",
     [
