@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "totech.middleware.SessionActivityMiddleware",
     "totech.middleware.PrivateResponseMiddleware",
+    "totech.middleware.ScopeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "totech.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
