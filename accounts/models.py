@@ -1,9 +1,20 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import SCOPE_LEVELS, Role
+
+
+class UserManager(BaseUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`createsuperuser` makes a system administrator: the role that sees everything and may use Django admin
+        (the field's default, a commune officer, would have no unit and no admin)."""
+        extra_fields.setdefault("role", Role.SYSTEM_ADMIN)
+        if extra_fields["role"] != Role.SYSTEM_ADMIN:
+            raise ValueError("A superuser must have role=system_admin.")
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -21,28 +32,38 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=15, blank=True)
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def clean(self):
         super().clean()
-        levels = SCOPE_LEVELS[self.role]
-        if self.role == Role.SYSTEM_ADMIN:
-            if self.scope_unit_id:
-                raise ValidationError({"scope_unit": _("A system administrator has no scope unit.")})
-        elif self.scope_unit is None:
-            raise ValidationError({"scope_unit": _("This role needs a scope unit.")})
-        elif self.scope_unit.level not in levels:
-            raise ValidationError(
-                {
-                    "scope_unit": _("A %(role)s's scope unit must be a %(levels)s.")
-                    % {
-                        "role": self.get_role_display(),
-                        "levels": ", ".join(str(level.label).lower() for level in sorted(levels)),
-                    }
-                }
-            )
+        error = self.scope_error()
+        if error:
+            raise ValidationError({"scope_unit": error})
+
+    def scope_error(self):
+        """What is wrong with the scope unit for the role, or None when it fits (SCOPE_LEVELS)."""
+        levels = SCOPE_LEVELS.get(self.role, set())  # an unknown role is refused by the role field itself
+        if not levels:
+            return _("A system administrator has no scope unit.") if self.scope_unit_id else None
+        if self.scope_unit is None:
+            return _("This role needs a scope unit.")
+        if self.scope_unit.level not in levels:
+            return _("A %(role)s's scope unit must be a %(levels)s.") % {
+                "role": self.get_role_display(),
+                "levels": ", ".join(str(level.label).lower() for level in sorted(levels)),
+            }
+        return None
+
+    @property
+    def has_working_scope(self):
+        """Whether the portal can serve this account: a system administrator, or a role whose scope unit fits it.
+        Forms and admin refuse anything else (clean); an account saved around them (the shell, a script) is shown
+        only a page saying so (totech.middleware.ScopeRequiredMiddleware), never a half-scoped portal."""
+        return self.sees_everything or (self.role in SCOPE_LEVELS and self.scope_error() is None)
 
     def get_full_name(self):
         """Vietnamese order: family and middle names first ("Hoàng Văn Nam")."""

@@ -9,8 +9,10 @@ from .forms import ThrottledPasswordChangeForm
 
 @login_required
 def home(request):
-    """Each role lands on its own home page."""
+    """Each role lands on its own home page; an account without a unit that fits its role, on a page saying so."""
     user = request.user
+    if not user.has_working_scope:
+        return render(request, "accounts/home_no_scope.html")
     context = {"descendant_counts": unit_descendant_counts(user.scope_unit) if user.scope_unit_id else {}}
     return render(request, f"accounts/home_{user.role}.html", context)
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
@@ -64,6 +64,26 @@ class PrivateResponseMiddleware:
             patch_cache_control(response, no_store=True, private=True)
         return response
 
+
+class ScopeRequiredMiddleware:
+    """An account whose role has no unit that fits it (saved around the forms: the shell, a script, an early
+    `createsuperuser`) is served only its home page, which says so and whom to ask, and the pages to change its
+    password, language or sign out: every other page redirects there, rather than serve a portal scoped to no unit
+    (or to a unit the role was never meant to see) that its code does not expect."""
+
+    ALLOWED = {"home", "login", "logout", "password_change", "password_change_done", "set_language"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if user.is_authenticated and request.resolver_match.view_name not in self.ALLOWED and not user.has_working_scope:
+            return redirect("home")
+        return None
 
 
 class RequestSizeLimitMiddleware:
