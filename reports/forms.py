@@ -74,6 +74,7 @@ class ScheduleForm(forms.ModelForm):
     class Meta:
         model = ReportingSchedule
         fields = ["frequency", "deadline_day", "remind_days_before", "starts_on"]
+        formfield_callback = text_formfield
 
 
 class ReportRequestForm(forms.ModelForm):

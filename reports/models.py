@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from targets.choices import Rating, TargetMode
+from targets.models import FIRST_YEAR
 from totech.models import CleanTextModel
 
 from .choices import EDITABLE_STATUSES, Action, Frequency, NotificationKind, ReportKind, ReportStatus
@@ -46,6 +47,11 @@ class ReportingSchedule(models.Model):
 
     def __str__(self):
         return f"{self.province} · {self.get_frequency_display()}"
+
+    def clean(self):
+        """Its periods are generated from its first year on: none before the portal's first (targets.FIRST_YEAR)."""
+        if self.starts_on and self.starts_on.year < FIRST_YEAR:
+            raise ValidationError({"starts_on": _("Reports can be expected from %(year)s at the earliest.") % {"year": FIRST_YEAR}})
 
 
 class ReportRequest(CleanTextModel, models.Model):

@@ -47,7 +47,7 @@ ROLLUP_LOCK_NAMESPACE = 7007  # first key of pg_advisory_xact_lock(int, int); th
 def parse_quarter(text: str) -> tuple[int, int]:
     """'2026Q3' → (2026, 3)."""
     year, _sep, quarter = text.upper().partition("Q")
-    if not (year.isdigit() and quarter in {"1", "2", "3", "4"}):
+    if not (year.isascii() and year.isdigit() and quarter in {"1", "2", "3", "4"}):  # not ² (isdigit, but int() refuses)
         raise ValueError(_("“%(value)s” is not a quarter: write it like 2026Q3.") % {"value": text})
     return int(year), int(quarter)
 

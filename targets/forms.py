@@ -4,11 +4,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from totech.forms import CleanCharField, CountField, CountInput, text_formfield
+from totech.forms import LAST_DATE, CleanCharField, CountField, CountInput, PlausibleDateField, text_formfield
 from units.forms import UnitChoiceField
 from units.selectors import units_to_pick
 
-from .models import AchievementThreshold, Indicator, Period
+from .models import FIRST_YEAR, AchievementThreshold, Indicator, Period
 
 NEGATIVE = _("A target cannot be negative.")
 PERCENT_RANGE = _("A percentage must be between 0 and 100.")
@@ -36,7 +36,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 class PeriodGenerateForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100, initial=lambda: datetime.date.today().year)
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_DATE.year, initial=lambda: datetime.date.today().year)
 
 
 class CampaignForm(forms.ModelForm):
@@ -55,7 +55,7 @@ class CampaignForm(forms.ModelForm):
 
 
 class DeadlineForm(forms.Form):
-    due_on = forms.DateField(label=_("Due on"))
+    due_on = PlausibleDateField(label=_("Due on"))
     task = CleanCharField(label=_("What is due"), max_length=200)
 
 
@@ -77,7 +77,7 @@ class TargetGridForm(forms.Form):
     """One field per holder × indicator (blank: no own target, it inherits), plus the deciding document."""
 
     decision_number = CleanCharField(label=_("Decision number"), max_length=50, required=False, help_text=_("For example 174/KH-UBND"))
-    decision_date = forms.DateField(label=_("Decision date"), required=False)
+    decision_date = PlausibleDateField(label=_("Decision date"), required=False)
 
     def __init__(self, *args, holders, indicators, **kwargs):
         super().__init__(*args, **kwargs)

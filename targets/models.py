@@ -18,6 +18,8 @@ from .choices import Aggregation, IndicatorKind, PeriodKind, Pillar, PopulationF
 
 DEFAULT_AMBER_FROM = Decimal("70")
 DEFAULT_GREEN_FROM = Decimal("90")
+# The first year with periods: no team reported before; the period generator and reporting schedules start here.
+FIRST_YEAR = 2020
 
 
 class Indicator(CleanTextModel, models.Model):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from totech.forms import CleanCharField, CountField, text_formfield
+from totech.forms import CleanCharField, CountField, PlausibleDateField, text_formfield
 from units.forms import UnitChoiceField
 from units.models import Unit
 
@@ -67,7 +67,7 @@ class TeamForm(ServiceModelForm):
 
 
 class DissolveForm(forms.Form):
-    dissolved_on = forms.DateField(label=capfirst(_("dissolved on")), widget=DateInput, initial=timezone.localdate)
+    dissolved_on = PlausibleDateField(label=capfirst(_("dissolved on")), widget=DateInput, initial=timezone.localdate)
     reason = CleanCharField(label=capfirst(_("reason")), required=False, max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -118,7 +118,7 @@ class MembershipAddForm(MembershipForm):
 
 
 class MembershipEndForm(forms.Form):
-    end_date = forms.DateField(label=capfirst(_("last day in the team")), widget=DateInput, initial=timezone.localdate)
+    end_date = PlausibleDateField(label=capfirst(_("last day in the team")), widget=DateInput, initial=timezone.localdate)
     reason = CleanCharField(label=capfirst(_("reason for leaving")), required=False, max_length=200)
 
 
@@ -158,7 +158,7 @@ class DecisionForm(forms.Form):
     )
     decider_name = CleanCharField(label=capfirst(_("decided by (name)")), max_length=150)
     decider_title = CleanCharField(label=capfirst(_("decider's title")), max_length=150, required=False)
-    decided_on = forms.DateField(label=capfirst(_("decided on")), widget=DateInput, initial=timezone.localdate)
+    decided_on = PlausibleDateField(label=capfirst(_("decided on")), widget=DateInput, initial=timezone.localdate)
     note = CleanCharField(label=capfirst(_("decision note")), max_length=300, required=False)
 
 
@@ -214,7 +214,7 @@ def recent_quarters(today, count=8):
 class RosterPeriodForm(forms.Form):
     """Who was in the team on a date, or at some time in a quarter."""
 
-    on = forms.DateField(label=capfirst(_("on")), required=False, widget=DateInput)
+    on = PlausibleDateField(label=capfirst(_("on")), required=False, widget=DateInput)
     quarter = forms.ChoiceField(label=capfirst(_("or during")), required=False, widget=forms.Select(attrs={"class": "form-select-sm w-auto"}))
 
     def __init__(self, *args, **kwargs):

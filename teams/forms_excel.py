@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from totech.forms import PlausibleDateField
 from totech.spreadsheets import MAX_UPLOAD_BYTES
 from units.forms import UnitChoiceField
 from units.models import Unit
@@ -21,4 +22,4 @@ class ImportUploadForm(forms.Form):
 
 
 class VillageImportForm(ImportUploadForm):
-    as_of = forms.DateField(label=_("Figures as of"), initial=timezone.localdate, help_text=_("dd/mm/yyyy"))
+    as_of = PlausibleDateField(label=_("Figures as of"), initial=timezone.localdate, help_text=_("dd/mm/yyyy"))

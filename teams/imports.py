@@ -255,8 +255,6 @@ def parse_birth(value, today: datetime.date) -> tuple[datetime.date | None, int 
             raise ValueError(_("“%(value)s” is not a date: write dd/mm/yyyy or a year.") % {"value": text}) from None
     try:
         validate_birth(birth_date, birth_year, today)
-        if birth_date:
-            validate_birth(None, birth_date.year, today)
     except ValidationError as error:
         raise ValueError(" ".join(message for messages in error.message_dict.values() for message in messages)) from None
     return birth_date, birth_year

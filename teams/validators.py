@@ -45,12 +45,14 @@ def validate_national_id(value: str) -> None:
 
 
 def validate_birth(birth_date: datetime.date | None, birth_year: int | None, today: datetime.date) -> None:
+    """A birth in the future is refused; so is one, a date's year or a year alone, more than 100 or less than 10
+    years ago (the person forms and the member import alike)."""
     if birth_date and birth_date > today:
         raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
-    if birth_year and not (today.year - 100 <= birth_year <= today.year - 10):
-        raise ValidationError(
-            {"birth_year": _("The birth year must be between %(first)s and %(last)s.") % {"first": today.year - 100, "last": today.year - 10}}
-        )
+    first, last = today.year - 100, today.year - 10
+    for field, year in (("birth_date", birth_date and birth_date.year), ("birth_year", birth_year)):
+        if year and not first <= year <= last:
+            raise ValidationError({field: _("The birth year must be between %(first)s and %(last)s.") % {"first": first, "last": last}})
 
 
 # --- who is who ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The project's form renderer and the fields every form uses for what people type: counts and text."""
+"""The project's form renderer and the fields every form uses for what people type: counts, text and dates."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -122,7 +123,34 @@ class CleanCharField(forms.CharField):
 
 def text_formfield(db_field, **kwargs):
     """A model form's `formfield_callback`: CleanCharField for the model's plain CharFields and TextFields
-    (not e-mail, URL or slug fields, which validate their own characters, nor fields with choices)."""
+    (not e-mail, URL or slug fields, which validate their own characters, nor fields with choices), and
+    PlausibleDateField for its DateFields."""
     if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:
         kwargs.setdefault("form_class", CleanCharField)
+    elif type(db_field) is models.DateField:
+        kwargs.setdefault("form_class", PlausibleDateField)
     return db_field.formfield(**kwargs)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Dates
+
+FIRST_DATE = datetime.date(1900, 1, 1)  # before any living person's birth
+LAST_DATE = datetime.date(2100, 12, 31)
+
+
+class PlausibleDateField(forms.DateField):
+    """A date typed as dd/mm/yyyy between FIRST_DATE and LAST_DATE. Python reads 01/01/0001 and 31/12/9999 as
+    dates; typed, they are mistakes, which would be stored as they are (a member born in year 1) or drive a
+    loop over every year since (a reporting schedule starting in year 1 made the periods of 2,026 years)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not FIRST_DATE <= value <= LAST_DATE:
+            raise ValidationError(
+                _("%(field)s: %(value)s is not a plausible date: write a date between %(first)s and %(last)s.") % {
+                    "field": self.label or _("This field"), "value": f"{value:%d/%m}/{value.year:04d}",
+                    "first": f"{FIRST_DATE:%d/%m/%Y}", "last": f"{LAST_DATE:%d/%m/%Y}",
+                },
+                code="min_value" if value < FIRST_DATE else "max_value",
+            )

@@ -95,6 +95,19 @@ def test_schedule_and_ad_hoc_request_forms(client, setup):
     assert "Hạn nộp không được ở quá khứ." in response.content.decode()
 
 
+def test_a_schedule_starting_in_year_one_is_refused_without_making_periods(client, setup):
+    """Saved, 01/01/0001 made the months, quarters and years of 2,026 years (34,000 periods) in one request."""
+    from targets.models import Period
+
+    client.force_login(setup.personas["province"])
+    periods = Period.objects.count()
+    for typed, message in [("01/01/0001", "không phải là một ngày hợp lý"), ("31/12/2019", "Chỉ có thể yêu cầu báo cáo từ năm 2020 trở đi.")]:
+        response = client.post(reverse("reports:schedule_edit", args=[setup.world["Q"].pk]),
+                               {"frequency": "month", "deadline_day": "10", "remind_days_before": "5", "starts_on": typed})
+        assert response.status_code == 200 and message in response.content.decode()
+    assert Period.objects.count() == periods and not Period.objects.filter(year__lt=2020).exists()
+
+
 def test_report_form_and_submission_stay_within_their_query_budget(client, setup, django_assert_max_num_queries):
     """One GET of a new report's form and the POST that sends it (issue 7: submissions at the national peak).
     Two percentages on different population fields: the denominators are still read once per request."""

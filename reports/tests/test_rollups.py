@@ -490,6 +490,9 @@ def test_rollup_command_errors_are_vietnamese():
     with translation.override("vi"):
         with pytest.raises(CommandError, match="^“2026-Q3” không phải là một quý: hãy ghi theo dạng 2026Q3.$"):
             call_command("rollup", quarter="2026-Q3")
+        # Superscript digits pass str.isdigit() and then failed int() with Python's English message.
+        with pytest.raises(CommandError, match="^“²⁰²⁶Q3” không phải là một quý: hãy ghi theo dạng 2026Q3.$"):
+            call_command("rollup", quarter="²⁰²⁶Q3")
         with pytest.raises(CommandError, match="^Không có tỉnh/thành phố nào mã 99.$"):
             call_command("rollup", quarter="2026Q3", province="99")
 

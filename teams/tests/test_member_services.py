@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from teams.choices import Affiliation, TeamRole
 from teams.models import Membership, Person
@@ -182,3 +183,13 @@ def test_a_dissolved_team_takes_no_open_membership(world):
     team = TeamFactory(unit=world["W1"], status="dissolved", dissolved_on=datetime.date(2025, 6, 30))
     with pytest.raises(ValidationError):
         membership_create(team=team, person=PersonFactory(commune=world["K1"]), start_date=datetime.date(2025, 1, 1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("years_ago", [101, 106, 3])
+def test_a_birth_date_is_bounded_as_the_import_bounds_it(world, years_ago):
+    """The import refused a birth date more than 100 or less than 10 years ago; the person forms' service took it."""
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as error:
+        person_create(commune=world["K1"], full_name="Lò Văn Pó", birth_date=datetime.date(today.year - years_ago, 3, 5))
+    assert error.value.message_dict == {"birth_date": [f"Năm sinh phải trong khoảng từ {today.year - 100} đến {today.year - 10}."]}

@@ -14,3 +14,22 @@ from totech.dates import years_from
 ])
 def test_years_from(day, years, expected):
     assert years_from(day, years) == expected
+
+
+@pytest.mark.parametrize("typed", ["01/01/0001", "31/12/1899", "0001-01-01", "01/01/2101", "31/12/9999", "9999-12-31"])
+def test_every_typed_date_is_plausible(typed):
+    """A year typed as 0001 or 9999 is refused with the field's name, in the model forms (through their
+    formfield_callback) and in the forms' own date fields alike; the bounds themselves are accepted."""
+    from teams.forms import DissolveForm, PersonForm
+    from totech.forms import FIRST_DATE, LAST_DATE
+
+    person = PersonForm(data={"full_name": "Lò Văn Pó", "gender": "male", "birth_date": typed})
+    assert not person.is_valid()
+    assert person.errors["birth_date"] == [
+        f"Ngày sinh: {typed if '/' in typed else '/'.join(reversed(typed.split('-')))} không phải là một ngày hợp lý: "
+        "hãy gõ một ngày từ 01/01/1900 đến 31/12/2100."
+    ]
+    dissolve = DissolveForm(data={"dissolved_on": typed, "version": "1"})
+    assert not dissolve.is_valid() and "dissolved_on" in dissolve.errors
+    for day in (FIRST_DATE, LAST_DATE):
+        assert DissolveForm(data={"dissolved_on": f"{day:%d/%m/%Y}", "version": "1"}).is_valid()
