@@ -14,7 +14,7 @@ from totech.spreadsheets import check_upload, count_rows
 from units.models import Unit
 
 from .imports import import_job_run
-from .models_excel import ImportJob, ImportStatus
+from .models import ImportJob, ImportStatus
 from .tasks import import_job_check, import_job_write
 
 INLINE_ROWS = 2000

@@ -35,7 +35,7 @@ from units.services import population_figure_set, village_create
 
 from .choices import TeamRole
 from .models import DEFAULT_TEAM_NAME, Membership, Person, Team
-from .models_excel import ImportJob, ImportKind, ImportStatus
+from .models import ImportJob, ImportKind, ImportStatus
 from .spreadsheet_layout import (
     COMMUNE_PREFIXES,
     GENDER_WORDS,

@@ -13,12 +13,12 @@ from totech.spreadsheets import SpreadsheetError, xlsx_response
 from units.choices import Level
 
 from .exports import blank_template, export_roster
-from .filters_excel import MemberExportFilter
-from .forms_excel import ImportUploadForm, VillageImportForm
+from .filters import MemberExportFilter
+from .forms import ImportUploadForm, VillageImportForm
 from .import_jobs import import_job_confirm, import_job_start
-from .models_excel import ImportKind, ImportStatus
+from .models import ImportKind, ImportStatus
 from .samples import messy_member_workbook
-from .selectors_excel import can_import, communes_importable_by, import_jobs_visible_to, memberships_visible_to
+from .selectors import can_import, communes_importable_by, import_jobs_visible_to, memberships_in_scope_of
 
 JOBS_PER_PAGE = 30
 
@@ -106,7 +106,7 @@ def _summary(job):
 @login_required
 def members_export(request):
     """The roster of the teams the user sees, narrowed by the team list's filters."""
-    member_filter = MemberExportFilter(request.GET, queryset=memberships_visible_to(request.user), user=request.user)
+    member_filter = MemberExportFilter(request.GET, queryset=memberships_in_scope_of(request.user), user=request.user)
     if not member_filter.is_valid():
         return HttpResponse(_("These filters are not valid."), status=400)
     unit = member_filter.form.cleaned_data.get("unit") or request.user.scope_unit

@@ -37,7 +37,7 @@ from reports.tasks import drain_stale_rollups, recompute_province_period
 from reports.tests.helpers import save
 from targets.models import Period
 from teams import import_jobs
-from teams.models_excel import ImportJob, ImportKind, ImportStatus
+from teams.models import ImportJob, ImportKind, ImportStatus
 from teams.tests.workbooks import member_file
 
 REDIS_SERVER = shutil.which("redis-server")

@@ -1,4 +1,4 @@
-from teams.models_excel import ImportJob, ImportKind, ImportStatus
+from teams.models import ImportJob, ImportKind, ImportStatus
 from totech.tests.permissions import ALL, Case
 
 IMPORTERS = ALL - {"leader"}  # team leaders keep their roster on the team pages, they do not import lists

@@ -64,7 +64,7 @@ def test_a_running_import_shows_its_progress_and_the_page_reloads_when_it_is_ove
     """The bar's width comes from static/js/totech.js (no inline style under the Content-Security-Policy)."""
     from django.core.cache import cache
 
-    from teams.models_excel import ImportJob, ImportKind, ImportStatus
+    from teams.models import ImportJob, ImportKind, ImportStatus
 
     job = ImportJob.objects.create(kind=ImportKind.MEMBERS, commune=world["K1"], user=personas["commune"], file_name="lon.xlsx", total_rows=9000)
     cache.set(job.progress_cache_key, 40, 60)

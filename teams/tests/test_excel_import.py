@@ -13,7 +13,7 @@ from django.utils import translation
 from teams.choices import Affiliation, Gender, TeamRole
 from teams.imports import _copy_line, import_members
 from teams.models import Membership, Person, Team
-from teams.models_excel import ImportJob, ImportStatus
+from teams.models import ImportJob, ImportStatus
 from teams.samples import messy_member_workbook
 
 from .factories import MembershipFactory, PersonFactory, TeamFactory

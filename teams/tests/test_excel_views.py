@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from teams import import_jobs
 from teams.models import Membership, Person
-from teams.models_excel import ImportJob, ImportKind, ImportStatus
+from teams.models import ImportJob, ImportKind, ImportStatus
 from units.models import PopulationFigure, Unit
 
 from .workbooks import calamine_forbidden, english, far_cell_workbook, member_file, workbook_bytes  # noqa: F401 (fixtures)

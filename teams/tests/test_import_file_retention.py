@@ -12,7 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from teams import import_jobs
-from teams.models_excel import ImportJob, ImportStatus
+from teams.models import ImportJob, ImportStatus
 from teams.tasks import purge_import_files
 from totech.celery import app
 

@@ -3,7 +3,7 @@ from django.core.management.base import CommandError
 from teams.import_jobs import import_job_record
 from teams.imports import import_members
 from teams.management.excel_command import ExcelCommand
-from teams.models_excel import ImportKind
+from teams.models import ImportKind
 from totech.spreadsheets import SpreadsheetError
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from teams.import_jobs import import_job_record
 from teams.imports import import_villages
 from teams.management.excel_command import ExcelCommand
-from teams.models_excel import ImportKind
+from teams.models import ImportKind
 from totech.spreadsheets import SpreadsheetError
 
 
