@@ -52,14 +52,14 @@ def test_export_has_the_import_headers_and_round_trips_unchanged(world, personas
 
 def test_web_export_is_scoped_filtered_and_logged(client, world, personas, rosters):
     client.force_login(personas["leader"])
-    response = client.get(reverse("excel:members_export"))
+    response = client.get(reverse("teams:members_export"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     names = {row[1] for row in sheet_rows(response.content)[4:]}
     assert len(names) == 4 and "Hà Văn Khác" not in names  # only the leader's own village
 
     client.force_login(personas["province"])
     team = Team.objects.get(unit=world["W2"])
-    response = client.get(reverse("excel:members_export"), {"team": team.pk, "role": "leader"})
+    response = client.get(reverse("teams:members_export"), {"team": team.pk, "role": "leader"})
     data = sheet_rows(response.content)[4:]
     assert [row[8] for row in data] == [team.name]
     assert ExportLog.objects.filter(user=personas["province"], row_count=1, scope__contains=f"team={team.pk}").exists()
@@ -68,7 +68,7 @@ def test_web_export_is_scoped_filtered_and_logged(client, world, personas, roste
 def test_out_of_scope_filters_are_rejected(client, world, personas, rosters):
     client.force_login(personas["commune"])
     other_team = Team.objects.get(unit=world["W3"])
-    assert client.get(reverse("excel:members_export"), {"team": other_team.pk}).status_code == 400
+    assert client.get(reverse("teams:members_export"), {"team": other_team.pk}).status_code == 400
     assert not ExportLog.objects.exists()
 
 
@@ -90,4 +90,4 @@ def test_blank_template_has_the_headers_and_an_instructions_sheet(client, person
     assert [MEMBER_HEADERS[name][0] for name in MEMBER_EXPORT_FIELDS] in [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     assert any("Tổ trưởng" in str(row[0]) for row in workbook["Hướng dẫn"].iter_rows(values_only=True))
     client.force_login(personas["leader"])
-    assert client.get(reverse("excel:members_template"))["Content-Disposition"].endswith('.xlsx"')
+    assert client.get(reverse("teams:members_template"))["Content-Disposition"].endswith('.xlsx"')
