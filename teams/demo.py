@@ -15,10 +15,10 @@ from accounts.models import User
 from . import services
 from .choices import Affiliation as A
 from .choices import Gender, RequestKind, TeamRole as R, TrainingFormat
-from .import_jobs import import_job_record
-from .imports import import_members
 from .models import ImportKind, Person, Team, Training
-from .samples import messy_member_workbook
+from .spreadsheets.jobs import import_job_record
+from .spreadsheets.members import import_members
+from .spreadsheets.samples import messy_member_workbook
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Ma", "Hà", "Triệu"]
 MALE = ["Văn Hùng", "Văn Dũng", "Minh Tuấn", "Đức Anh", "Văn Thắng", "Quang Huy", "Văn Long", "Hữu Nghĩa", "Thành Công", "Văn Sơn"]

@@ -23,7 +23,6 @@ from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_visib
 
 from . import services
 from .choices import RequestKind, RequestStatus, TeamRole, TeamStatus
-from .exports import blank_template, export_roster
 from .filters import MemberExportFilter, RequestFilter, TeamFilter
 from .forms import (
     DecisionForm,
@@ -43,9 +42,7 @@ from .forms import (
     VillageImportForm,
     add_service_errors,
 )
-from .import_jobs import import_job_confirm, import_job_start
 from .models import TEAM_LEVELS, CompositionRule, ImportKind, ImportStatus, Membership, Person, Training
-from .samples import messy_member_workbook
 from .selectors import (
     active_during_q,
     all_rule_ages,
@@ -78,6 +75,9 @@ from .selectors import (
     villages_without_team,
     with_composition,
 )
+from .spreadsheets.exports import blank_template, export_roster
+from .spreadsheets.jobs import import_job_confirm, import_job_start
+from .spreadsheets.samples import messy_member_workbook
 
 
 def _run(request, form, action, message):

@@ -36,7 +36,7 @@ from reports.services import report_approve
 from reports.tasks import drain_stale_rollups, recompute_province_period
 from reports.tests.helpers import save
 from targets.models import Period
-from teams import import_jobs
+from teams.spreadsheets import jobs as import_jobs
 from teams.models import ImportJob, ImportKind, ImportStatus
 from teams.tests.workbooks import member_file
 

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.tests.factories import TEST_PASSWORD
 from teams.models import Membership
-from teams.samples import messy_member_workbook
+from teams.spreadsheets.samples import messy_member_workbook
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 

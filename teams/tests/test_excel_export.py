@@ -8,11 +8,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import ExportLog
-from teams.exports import blank_template
-from teams.imports import import_members
 from teams.models import Membership, Team
-from teams.samples import messy_member_workbook
-from teams.spreadsheet_layout import MEMBER_EXPORT_FIELDS, MEMBER_HEADERS
+from teams.spreadsheets.exports import blank_template
+from teams.spreadsheets.layout import MEMBER_EXPORT_FIELDS, MEMBER_HEADERS
+from teams.spreadsheets.members import import_members
+from teams.spreadsheets.samples import messy_member_workbook
 
 from .workbooks import english, member_file  # noqa: F401 (fixture)
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from teams.choices import Affiliation, Gender, TeamRole
-from teams.imports import _copy_line, import_members
 from teams.models import ImportJob, ImportStatus, Membership, Person, Team
-from teams.samples import messy_member_workbook
+from teams.spreadsheets.members import import_members
+from teams.spreadsheets.samples import messy_member_workbook
+from totech.db import copy_line
 
 from .factories import MembershipFactory, PersonFactory, TeamFactory
 from .workbooks import MEMBER_HEADER, calamine_forbidden, english, far_cell_workbook, member_file, workbook_bytes  # noqa: F401 (fixtures)
@@ -337,7 +338,7 @@ def test_written_rows_keep_every_character_defaults_and_one_history_row_each(wor
     (("a\tb", "c\\N", "line\nbreak\r", None, True), "a\\tb\tc\\\\N\tline\\nbreak\\r\t\\N\tt"),
 ])
 def test_copy_lines_escape_what_postgresql_would_misread(values, line):
-    assert _copy_line(values) == line
+    assert copy_line(values) == line
 
 
 def test_unknown_columns_and_a_missing_header_row(world):

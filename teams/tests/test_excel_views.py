@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from teams import import_jobs
+from teams.spreadsheets import jobs as import_jobs
 from teams.models import ImportJob, ImportKind, ImportStatus, Membership, Person
 from units.models import PopulationFigure, Unit
 
@@ -178,7 +178,7 @@ def test_village_import_cli(world, tmp_path, capsys):
 
 
 def test_sample_download_is_a_valid_messy_list_for_the_users_commune(client, world, personas):
-    from teams.imports import import_members
+    from teams.spreadsheets.members import import_members
 
     client.force_login(personas["commune"])
     response = client.get(reverse("teams:members_sample"))

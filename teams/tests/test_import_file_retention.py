@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from teams import import_jobs
+from teams.spreadsheets import jobs as import_jobs
 from teams.models import ImportJob, ImportStatus
 from teams.tasks import purge_import_files
 from totech.celery import app

@@ -1,4 +1,4 @@
-from teams.exports import export_roster
+from teams.spreadsheets.exports import export_roster
 from teams.management.excel_command import ExcelCommand
 from teams.selectors import memberships_in_scope_of
 from units.selectors import within_unit_q
