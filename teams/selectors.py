@@ -430,8 +430,9 @@ def communes_importable_by(user) -> QuerySet[Unit]:
 
 
 def memberships_in_scope_of(user) -> QuerySet[Membership]:
-    """Memberships of teams serving a unit in the user's scope (what the roster export reads). Unlike
-    `memberships_visible_to`, a leader's own team outside their scope unit is not included."""
+    """Memberships of teams serving a unit in the user's scope: what the roster export reads, because it carries
+    phones (the rule of `sees_personal_data`). Not `memberships_visible_to`, which adds the teams a leader leads
+    outside their scope (shown on the team pages without phones)."""
     return Membership.objects.filter(unit_scope_q(user, unit_field="team__unit"))
 
 

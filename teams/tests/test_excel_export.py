@@ -8,12 +8,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import ExportLog
+from teams.choices import TeamRole
 from teams.models import Membership, Team
 from teams.spreadsheets.exports import blank_template
 from teams.spreadsheets.layout import MEMBER_EXPORT_FIELDS, MEMBER_HEADERS
 from teams.spreadsheets.members import import_members
 from teams.spreadsheets.samples import messy_member_workbook
 
+from .factories import MembershipFactory, PersonFactory, TeamFactory
 from .workbooks import english, member_file  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -91,3 +93,15 @@ def test_blank_template_has_the_headers_and_an_instructions_sheet(client, person
     assert any("Tổ trưởng" in str(row[0]) for row in workbook["Hướng dẫn"].iter_rows(values_only=True))
     client.force_login(personas["leader"])
     assert client.get(reverse("teams:members_template"))["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_a_leaders_export_leaves_out_the_commune_team_they_lead_beyond_their_scope(client, world, personas):
+    """The roster carries phones: it reads the teams the user's scope covers (memberships_in_scope_of, the rule of
+    sees_personal_data), not every team the user may open (memberships_visible_to adds the teams they lead)."""
+    commune_team = TeamFactory(unit=world["K1"])
+    MembershipFactory(team=commune_team, person=PersonFactory(commune=world["K1"], user=personas["leader"]), role=TeamRole.LEADER)
+    MembershipFactory(team=commune_team, person=PersonFactory(commune=world["K1"], full_name="Lò Văn Xã", phone="0987000111"))
+    client.force_login(personas["leader"])
+    assert client.get(reverse("teams:detail", args=[commune_team.pk])).status_code == 200
+    rows = sheet_rows(client.get(reverse("teams:members_export")).content)
+    assert not any("Lò Văn Xã" in row or "0987000111" in row for row in rows)
