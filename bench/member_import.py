@@ -71,7 +71,7 @@ def commune():
 def generate(path, rows):
     from openpyxl import Workbook
 
-    from teams.samples import AFFILIATIONS, person_name
+    from teams.spreadsheets.samples import AFFILIATIONS, person_name
 
     rng = random.Random(50_000)
     workbook = Workbook(write_only=True)
@@ -115,7 +115,7 @@ def backend_pid():
 
 
 def run_ours(path):
-    from teams.imports import import_members
+    from teams.spreadsheets.members import import_members
 
     empty_tables()
     unit = commune()

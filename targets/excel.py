@@ -19,10 +19,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from teams.imports import RowError
 from teams.models import Team
 from totech.forms import parse_count
-from totech.spreadsheets import check_upload, clean_text, escape_formula, fold, read_rows
+from totech.spreadsheets import RowError, check_upload, clean_text, escape_formula, fold, read_rows
 from units.models import Unit
 from units.selectors import units_visible_to
 

@@ -5,6 +5,7 @@ Re-runnable: a team that already exists is left as it is, so running the demo tw
 """
 
 import datetime
+import io
 import random
 
 from django.utils import translation
@@ -14,7 +15,10 @@ from accounts.models import User
 from . import services
 from .choices import Affiliation as A
 from .choices import Gender, RequestKind, TeamRole as R, TrainingFormat
-from .models import Person, Team, Training
+from .models import ImportKind, Person, Team, Training
+from .spreadsheets.jobs import import_job_record
+from .spreadsheets.members import import_members
+from .spreadsheets.samples import messy_member_workbook
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Ma", "Hà", "Triệu"]
 MALE = ["Văn Hùng", "Văn Dũng", "Minh Tuấn", "Đức Anh", "Văn Thắng", "Quang Huy", "Văn Long", "Hữu Nghĩa", "Thành Công", "Văn Sơn"]
@@ -180,3 +184,21 @@ def _training(unit, date, topic, organiser, format, *, ratio, on=None):
     rng = random.Random(f"{unit.pk}{date}")
     attendees = [person for person in members if rng.random() < ratio]
     services.training_create(unit=unit, date=date, topic=topic, organiser=organiser, format=format, attendees=attendees)
+
+
+SAMPLE_FILE_NAME = "danh-sach-to-cnscd-mau.xlsx"
+
+
+def seed_sample_import(units):
+    """The messy sample member list of a Mộ Đức commune, imported through the real import by the staff who keep
+    it, so the import log has an entry and three villages left without a team above get theirs. Run after the
+    targets demo; re-running changes nothing."""
+    commune = units["mo_duc_communes"][-1]
+    villages = list(commune.children.order_by("name").values_list("name", flat=True)[2:5])
+    officer = User.objects.filter(scope_unit__in=[commune, commune.parent]).order_by("pk").first()
+    result = import_members(
+        io.BytesIO(messy_member_workbook(commune.name, villages)), commune=commune, user=officer, file_name=SAMPLE_FILE_NAME
+    )
+    if result.created or result.updated:
+        import_job_record(kind=ImportKind.MEMBERS, commune=commune, user=officer, file_name=SAMPLE_FILE_NAME, result=result)
+    return result

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from accounts.choices import Role
 from units.choices import Level
 from units.models import Unit
-from units.selectors import unit_scope_q
+from units.selectors import unit_scope_q, units_visible_to
 
 from .choices import Affiliation, RequestStatus, TeamRole, TeamStatus
-from .models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
+from .models import CompositionRule, ImportJob, Membership, MembershipRequest, Person, Team, Training
 
 # Roles that keep rosters in their scope; team leaders and outsiders only read (and file requests).
 EDITOR_ROLES = {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF, Role.COMMUNE_OFFICER}
@@ -412,3 +412,31 @@ def _display(field, value) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     return str(value)
+
+
+# Spreadsheet imports and exports.
+
+IMPORT_ROLES = EDITOR_ROLES  # the roles that keep rosters are the ones that import lists
+
+
+def can_import(user) -> bool:
+    return user.is_authenticated and user.role in IMPORT_ROLES
+
+
+def communes_importable_by(user) -> QuerySet[Unit]:
+    if not can_import(user):
+        return Unit.objects.none()
+    return units_visible_to(user).filter(level=Level.COMMUNE).order_by("edition", "name")
+
+
+def memberships_in_scope_of(user) -> QuerySet[Membership]:
+    """Memberships of teams serving a unit in the user's scope: what the roster export reads, because it carries
+    phones (the rule of `sees_personal_data`). Not `memberships_visible_to`, which adds the teams a leader leads
+    outside their scope (shown on the team pages without phones)."""
+    return Membership.objects.filter(unit_scope_q(user, unit_field="team__unit"))
+
+
+def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
+    if not can_import(user):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(unit_scope_q(user, unit_field="commune")).select_related("commune", "user")

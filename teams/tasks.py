@@ -2,22 +2,26 @@
 
 from celery import shared_task
 
-from .imports import import_job_run
+# The service is imported in each task: it queues these tasks, so it imports this module.
 
 
 @shared_task(acks_late=True)
 def import_job_check(job_id: int) -> None:
+    from .spreadsheets.jobs import import_job_run
+
     import_job_run(job_id, dry_run=True)
 
 
 @shared_task(acks_late=True)
 def import_job_write(job_id: int) -> None:
+    from .spreadsheets.jobs import import_job_run
+
     import_job_run(job_id, dry_run=False)
 
 
 @shared_task
 def purge_import_files() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): delete the uploaded files kept past the retention period."""
-    from .import_jobs import import_files_purge  # import_jobs queues this module's tasks
+    from .spreadsheets.jobs import import_files_purge
 
     return import_files_purge()

@@ -3,10 +3,11 @@ but not change it also gets 404 on the change pages, so the matrix has one answe
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,16 +16,18 @@ from accounts.choices import Role
 from totech.dates import years_from
 from totech.pagination import paginate, query_without_page
 from totech.params import id_param, parse_id
+from totech.spreadsheets import SpreadsheetError, xlsx_response
 from units.choices import Level
 from units.models import Unit
 from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_visible_to
 
 from . import services
 from .choices import RequestKind, RequestStatus, TeamRole, TeamStatus
-from .filters import RequestFilter, TeamFilter
+from .filters import MemberExportFilter, RequestFilter, TeamFilter
 from .forms import (
     DecisionForm,
     DissolveForm,
+    ImportUploadForm,
     MembershipAddForm,
     MembershipEndForm,
     MembershipForm,
@@ -36,22 +39,27 @@ from .forms import (
     RuleForm,
     TeamForm,
     TrainingForm,
+    VillageImportForm,
     add_service_errors,
 )
-from .models import TEAM_LEVELS, CompositionRule, Membership, Person, Training
+from .models import TEAM_LEVELS, CompositionRule, ImportKind, ImportStatus, Membership, Person, Training
 from .selectors import (
     active_during_q,
     all_rule_ages,
     attach_violations,
+    can_import,
     can_create_teams,
     can_decide_request,
     can_edit_team,
     can_file_request,
     can_manage_rules,
     communes_for_coverage,
+    communes_importable_by,
     composition_violations,
+    import_jobs_visible_to,
     members_during,
     members_on,
+    memberships_in_scope_of,
     memberships_visible_to,
     past_members,
     people_visible_to,
@@ -67,6 +75,9 @@ from .selectors import (
     villages_without_team,
     with_composition,
 )
+from .spreadsheets.exports import blank_template, export_roster
+from .spreadsheets.jobs import import_job_confirm, import_job_start
+from .spreadsheets.samples import messy_member_workbook
 
 
 def _run(request, form, action, message):
@@ -481,3 +492,121 @@ def my_team(request):
     """A team leader's shortcut to the team they lead."""
     team = teams_led_by(request.user).first()
     return redirect("teams:detail", pk=team.pk) if team else redirect("teams:list")
+
+
+# Spreadsheets: upload → preview → confirm imports, the import log, roster exports, template, sample.
+
+JOBS_PER_PAGE = 30
+
+
+def _require_importer(user):
+    """Imports are out of a team leader's scope: their pages answer 404, as everything out of scope does."""
+    if not can_import(user):
+        raise Http404
+
+
+def _import_page(request, kind, form_class, template):
+    _require_importer(request.user)
+    communes = communes_importable_by(request.user)
+    form = form_class(request.POST or None, request.FILES or None, communes=communes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_start(
+                kind=kind, commune=form.cleaned_data["commune"], user=request.user,
+                upload=form.cleaned_data["file"], as_of=form.cleaned_data.get("as_of"),
+            )
+        except SpreadsheetError as problem:
+            form.add_error("file", str(problem))
+        else:
+            return redirect("teams:job_detail", pk=job.pk)
+    recent = import_jobs_visible_to(request.user).filter(kind=kind)[:5]
+    return render(request, template, {"form": form, "recent": recent, "kind": kind})
+
+
+@login_required
+def members_import(request):
+    return _import_page(request, ImportKind.MEMBERS, ImportUploadForm, "teams/import_form.html")
+
+
+@login_required
+def villages_import(request):
+    return _import_page(request, ImportKind.VILLAGES, VillageImportForm, "teams/import_form.html")
+
+
+@login_required
+def job_list(request):
+    _require_importer(request.user)
+    jobs = import_jobs_visible_to(request.user)
+    page = paginate(request, jobs, JOBS_PER_PAGE)
+    return render(request, "teams/import_job_list.html", {"page": page, "total": page.paginator.count})
+
+
+def _job_context(request, pk):
+    job = get_object_or_404(import_jobs_visible_to(request.user), pk=pk)
+    progress = cache.get(job.progress_cache_key, 0) if job.is_running else 100
+    return {"job": job, "progress": progress}
+
+
+@login_required
+def job_detail(request, pk):
+    return render(request, "teams/import_job_detail.html", _job_context(request, pk))
+
+
+@login_required
+def job_progress(request, pk):
+    """The progress bar, polled by htmx while the job runs; the whole page reloads when it is over."""
+    context = _job_context(request, pk)
+    response = render(request, "teams/includes/import_job_progress.html", context)
+    if not context["job"].is_running and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def job_confirm(request, pk):
+    job = get_object_or_404(import_jobs_visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = import_job_confirm(job=job)
+    if job.status == ImportStatus.DONE:
+        messages.success(request, _("Imported %(file)s: %(summary)s.") % {"file": job.file_name, "summary": _summary(job)})
+    return redirect("teams:job_detail", pk=job.pk)
+
+
+def _summary(job):
+    return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+        "created": job.created, "updated": job.updated, "unchanged": job.unchanged,
+    }
+
+
+@login_required
+def members_export(request):
+    """The roster of the teams the user sees, narrowed by the team list's filters."""
+    member_filter = MemberExportFilter(request.GET, queryset=memberships_in_scope_of(request.user), user=request.user)
+    if not member_filter.is_valid():
+        return HttpResponse(_("These filters are not valid."), status=400)
+    unit = member_filter.form.cleaned_data.get("unit") or request.user.scope_unit
+    scope_label = unit.name if unit else _("All provinces")
+    content, _count = export_roster(
+        member_filter.qs, user=request.user, scope_label=scope_label, filters=request.GET.urlencode()
+    )
+    return xlsx_response(content, "danh-sach-thanh-vien-to-cnscd.xlsx")
+
+
+@login_required
+def members_template(request):
+    return xlsx_response(blank_template(), "mau-danh-sach-thanh-vien-to-cnscd.xlsx")
+
+
+@login_required
+def members_sample(request):
+    """A messy but valid sample list for one of the user's communes, to try the import with."""
+    _require_importer(request.user)
+    communes = communes_importable_by(request.user)
+    commune = get_object_or_404(communes, pk=commune_id) if (commune_id := id_param(request, "commune")) else None
+    commune = commune or communes.filter(children__level=Level.VILLAGE).distinct().first()
+    if commune is None:
+        messages.info(request, _("Enter your commune's villages first (village import): a member list names them."))
+        return redirect("teams:villages_import")
+    villages = list(commune.children.filter(level=Level.VILLAGE).order_by("name").values_list("name", flat=True)[:4])
+    return xlsx_response(messy_member_workbook(commune.name, villages), "vi-du-danh-sach-thanh-vien.xlsx")

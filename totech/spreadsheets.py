@@ -11,18 +11,20 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.etree import ElementTree
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from .text import normalize_text
+from .text import clean_input_text, normalize_text
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -459,3 +461,152 @@ def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading the lists users keep: the header row under the title rows, the kinds of rows that are not data, and
+# the result of an import (its errors by row and column).
+
+HEADER_SEARCH_ROWS = 30
+MAX_KEPT_ERRORS = 500
+NUMBERING_CELL = re.compile(r"^\(?\d{1,2}\)?$")
+ROMAN_SECTION = re.compile(r"^[ivxlc]+ ")
+FOOTER_STARTS = ("nguoi lap", "xac nhan", "tm ", "t m ", "kt ", "chu tich", "noi nhan", "truong ban", "pho chu tich")
+DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
+TOTAL_STARTS = ("tong cong", "tong so")
+TOTAL_WORDS = {"tong", "cong", "tong cong", "tong so"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.column:
+            return _("Row %(row)s, %(column)s: %(message)s") % {"row": self.row, "column": self.column, "message": self.message}
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    total_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[RowError] = field(default_factory=list)  # rows written as they are, worth a look
+    written: bool = False
+
+    @property
+    def ok(self):
+        return not self.error_count
+
+    def add_error(self, row: int, column: str, message: str):
+        self.error_count += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(RowError(row, column, str(message)))
+
+    def add_warning(self, row: int, column: str, message: str):
+        if len(self.warnings) < MAX_KEPT_ERRORS:
+            self.warnings.append(RowError(row, column, str(message)))
+
+    def summary(self) -> str:
+        return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+        }
+
+
+class ImportRejected(Exception):
+    """Raised inside the write transaction so that a file with errors writes nothing."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__(result.summary())
+        self.result = result
+
+
+@dataclass
+class Columns:
+    """Where each recognised field sits, and its header as written in the file (used in error messages)."""
+
+    index: dict[str, int]
+    header: dict[str, str]
+    row: int
+
+    def value(self, values: list, name: str):
+        position = self.index.get(name)
+        if position is None or position >= len(values):
+            return ""
+        return values[position]
+
+
+def _header_lookup(headers: dict[str, list[str]]) -> dict[str, str]:
+    return {fold(variant): name for name, variants in headers.items() for variant in variants}
+
+
+def _match_header(cell, lookup: dict[str, str]) -> str | None:
+    """The field a header cell names: exactly, or by its longest known beginning ("Ngày sinh (dd/mm/yyyy)")."""
+    folded = fold(cell)
+    if not folded:
+        return None
+    if folded in lookup:
+        return lookup[folded]
+    best = None
+    for variant, name in lookup.items():
+        if folded.startswith(variant + " ") and (best is None or len(variant) > len(best[0])):
+            best = (variant, name)
+    return best[1] if best else None
+
+
+def find_columns(rows: Iterator[tuple[int, list]], headers: dict[str, list[str]], key_field: str) -> Columns | None:
+    """Consume rows up to and including the header row: the first row naming `key_field` and two more fields."""
+    lookup = _header_lookup(headers)
+    for number, values in rows:
+        index, header = {}, {}
+        for position, cell in enumerate(values):
+            name = _match_header(cell, lookup)
+            if name and name not in index:
+                index[name], header[name] = position, clean_text(cell)
+        if key_field in index and len(index) >= 3:
+            return Columns(index, header, number)
+        if number >= HEADER_SEARCH_ROWS:
+            return None
+    return None
+
+
+def refuse_bad_text(values: list, columns: Columns, error, names: Iterable[str]) -> set[str]:
+    """Report, on its column, each of the row's cells `names` (the texts an import stores; the others must
+    match a known value) that typed text may not be: control characters, direction overrides, invisible-only
+    (totech.text.clean_input_text, as in the forms). Returns the fields refused."""
+    refused = set()
+    for name in names:
+        value = columns.value(values, name)
+        if isinstance(value, str) and value:
+            try:
+                clean_input_text(value, label=columns.header[name])
+            except ValidationError as problem:
+                error(name, " ".join(problem.messages))
+                refused.add(name)
+    return refused
+
+
+def is_total(texts: list[str], folded: str) -> bool:
+    """"Tổng cộng …", or a first cell saying just "Cộng" or "Tổng" (not a village called "Cộng Hòa")."""
+    return folded.startswith(TOTAL_STARTS) or fold(texts[0]) in TOTAL_WORDS
+
+
+def is_numbering_row(texts: list[str]) -> bool:
+    return all(NUMBERING_CELL.match(text) for text in texts)
+
+
+def is_footer(folded: str) -> bool:
+    return folded.startswith(FOOTER_STARTS) or bool(DATE_LINE.search(folded))
+
+
+def filled(values: list, columns: Columns, names: Iterable[str]) -> bool:
+    return any(columns.value(values, name) not in ("", None) for name in names)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from teams.urls import excel_redirects
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -14,7 +15,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("teams/", include("teams.urls")),
     path("targets/", include("targets.urls")),
-    path("excel/", include("teams.urls_excel")),
+    path("excel/", include(excel_redirects)),  # the former /excel/ section, now under /teams/
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

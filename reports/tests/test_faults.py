@@ -36,8 +36,8 @@ from reports.services import report_approve
 from reports.tasks import drain_stale_rollups, recompute_province_period
 from reports.tests.helpers import save
 from targets.models import Period
-from teams import import_jobs
-from teams.models_excel import ImportJob, ImportKind, ImportStatus
+from teams.spreadsheets import jobs as import_jobs
+from teams.models import ImportJob, ImportKind, ImportStatus
 from teams.tests.workbooks import member_file
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -296,11 +296,11 @@ def test_with_redis_down_the_portal_answers_and_approvals_are_recorded(
     pages = [
         reverse("home"), reverse("reports:dashboard"), reverse("reports:dashboard_unit", args=[world["K1"].pk]),
         reverse("teams:list"), reverse("reports:list"), reverse("reports:detail", args=[report.pk]),
-        reverse("excel:job_detail", args=[running.pk]),
+        reverse("teams:job_detail", args=[running.pk]),
     ]
     for url in pages:
         assert client.get(url).status_code == 200, url
-    progress = client.get(reverse("excel:job_progress", args=[running.pk]), HTTP_HX_REQUEST="true")
+    progress = client.get(reverse("teams:job_progress", args=[running.pk]), HTTP_HX_REQUEST="true")
     assert progress.status_code == 200 and 'hx-trigger="every 1s"' in progress.content.decode()
 
     response = client.post(reverse("reports:review", args=[report.pk]), {"action": "approve", "comment": ""})
@@ -314,11 +314,11 @@ def test_with_redis_down_the_portal_answers_and_approvals_are_recorded(
     rows = [[n, f"Người Số {n}", "1990", "Nam", f"09{n:08d}", "", "", "Bản Giang", None] for n in range(1, 21)]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("excel:members_import"),
+            reverse("teams:members_import"),
             {"commune": world["K1"].pk, "file": SimpleUploadedFile("ds.xlsx", member_file(*rows).getvalue())},
         )
     job = ImportJob.objects.exclude(pk=running.pk).get()
-    assert response.status_code == 302 and response.url == reverse("excel:job_detail", args=[job.pk])
+    assert response.status_code == 302 and response.url == reverse("teams:job_detail", args=[job.pk])
     with translation.override(settings.LANGUAGE_CODE):  # the language the page was in
         message = translation.gettext("The task queue is unavailable: upload the file again in a few minutes.")
     assert (job.status, job.errors) == (ImportStatus.FAILED, [{"row": 0, "column": "", "message": message}])

@@ -8,7 +8,7 @@ import datetime
 
 from accounts.models import User
 from teams.choices import TeamRole
-from teams.models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
+from teams.models import CompositionRule, ImportJob, ImportKind, ImportStatus, Membership, MembershipRequest, Person, Team, Training
 from totech.tests.permissions import ALL, Case
 from units.choices import Level
 
@@ -52,6 +52,13 @@ def pk_of(make, key):
     return lambda w: {"pk": make(w, key).pk}
 
 
+def import_job_in_thanh_thinh(w):
+    job = ImportJob.objects.create(kind=ImportKind.MEMBERS, commune=w["K1"], file_name="ds.xlsx", status=ImportStatus.READY)
+    return {"pk": job.pk}
+
+
+THANH_THINH = frozenset({"admin", "province", "commune"})
+
 CASES = [
     Case("teams:list", allowed=ALL),
     Case("teams:mine", allowed=ALL, allowed_status=302, label="teams:mine redirect"),
@@ -92,4 +99,14 @@ CASES = [
     Case("teams:training_create", allowed=EDITORS),
     Case("teams:training_edit", kwargs=pk_of(training, "K1"), allowed=frozenset({"admin", "province", "commune"})),
     Case("teams:training_edit", kwargs=pk_of(training, "O1"), allowed=frozenset({"admin", "outsider"}), label="training other province"),
+    # Spreadsheets: team leaders keep their roster on the team pages, they do not import lists.
+    Case("teams:members_import", allowed=EDITORS),
+    Case("teams:villages_import", allowed=EDITORS),
+    Case("teams:job_list", allowed=EDITORS),
+    Case("teams:members_sample", allowed=EDITORS),
+    Case("teams:members_export", allowed=ALL),
+    Case("teams:members_template", allowed=ALL),
+    Case("teams:job_detail", kwargs=import_job_in_thanh_thinh, allowed=THANH_THINH),
+    Case("teams:job_progress", kwargs=import_job_in_thanh_thinh, allowed=THANH_THINH),
+    Case("teams:job_confirm", kwargs=import_job_in_thanh_thinh, allowed=THANH_THINH, allowed_status=405, label="teams:job_confirm (GET)"),
 ]

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.tests.factories import TEST_PASSWORD
 from teams.models import Membership
-from teams.samples import messy_member_workbook
+from teams.spreadsheets.samples import messy_member_workbook
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -32,7 +32,7 @@ def test_upload_preview_confirm(live_server, page, world, personas, settings, tm
     page.fill("input[name=username]", "commune")
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("button[type=submit]")
-    page.goto(f"{live_server.url}/excel/members/import/")
+    page.goto(f"{live_server.url}/teams/members/import/")
     page.screenshot(path=SCREENSHOTS / f"excel-import-form-{width}.png", full_page=True)
 
     page.set_input_files("input[name=file]", str(sample))
@@ -50,7 +50,7 @@ def test_upload_preview_confirm(live_server, page, world, personas, settings, tm
     bad = tmp_path / "loi.xlsx"
     data = io.BytesIO(messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Bản Gian"], members_per_village=3))
     bad.write_bytes(data.getvalue())
-    page.goto(f"{live_server.url}/excel/members/import/")
+    page.goto(f"{live_server.url}/teams/members/import/")
     page.set_input_files("input[name=file]", str(bad))
     page.click("main form button[type=submit]")
     page.wait_for_selector("#job-errors")
@@ -64,7 +64,7 @@ def test_a_running_import_shows_its_progress_and_the_page_reloads_when_it_is_ove
     """The bar's width comes from static/js/totech.js (no inline style under the Content-Security-Policy)."""
     from django.core.cache import cache
 
-    from teams.models_excel import ImportJob, ImportKind, ImportStatus
+    from teams.models import ImportJob, ImportKind, ImportStatus
 
     job = ImportJob.objects.create(kind=ImportKind.MEMBERS, commune=world["K1"], user=personas["commune"], file_name="lon.xlsx", total_rows=9000)
     cache.set(job.progress_cache_key, 40, 60)
@@ -72,7 +72,7 @@ def test_a_running_import_shows_its_progress_and_the_page_reloads_when_it_is_ove
     page.fill("input[name=username]", "commune")
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("button[type=submit]")
-    page.goto(f"{live_server.url}/excel/imports/{job.pk}/")
+    page.goto(f"{live_server.url}/teams/imports/{job.pk}/")
     bar = page.locator("#job-progress .progress-bar")
     bar.wait_for()
     ratio = page.evaluate("() => { const bar = document.querySelector('#job-progress .progress-bar'); return bar.offsetWidth / bar.parentNode.offsetWidth; }")
@@ -102,7 +102,7 @@ def test_a_shared_phone_shows_as_a_row_worth_a_look(live_server, page, world, pe
     page.fill("input[name=username]", "commune")
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("button[type=submit]")
-    page.goto(f"{live_server.url}/excel/members/import/")
+    page.goto(f"{live_server.url}/teams/members/import/")
     page.set_input_files("input[name=file]", str(upload))
     page.click("main form button[type=submit]")
     page.wait_for_selector("#job-warnings")

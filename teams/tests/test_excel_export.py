@@ -8,12 +8,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import ExportLog
-from teams.exports import blank_template
-from teams.imports import import_members
+from teams.choices import TeamRole
 from teams.models import Membership, Team
-from teams.samples import messy_member_workbook
-from teams.spreadsheet_layout import MEMBER_EXPORT_FIELDS, MEMBER_HEADERS
+from teams.spreadsheets.exports import blank_template
+from teams.spreadsheets.layout import MEMBER_EXPORT_FIELDS, MEMBER_HEADERS
+from teams.spreadsheets.members import import_members
+from teams.spreadsheets.samples import messy_member_workbook
 
+from .factories import MembershipFactory, PersonFactory, TeamFactory
 from .workbooks import english, member_file  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -52,14 +54,14 @@ def test_export_has_the_import_headers_and_round_trips_unchanged(world, personas
 
 def test_web_export_is_scoped_filtered_and_logged(client, world, personas, rosters):
     client.force_login(personas["leader"])
-    response = client.get(reverse("excel:members_export"))
+    response = client.get(reverse("teams:members_export"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     names = {row[1] for row in sheet_rows(response.content)[4:]}
     assert len(names) == 4 and "Hà Văn Khác" not in names  # only the leader's own village
 
     client.force_login(personas["province"])
     team = Team.objects.get(unit=world["W2"])
-    response = client.get(reverse("excel:members_export"), {"team": team.pk, "role": "leader"})
+    response = client.get(reverse("teams:members_export"), {"team": team.pk, "role": "leader"})
     data = sheet_rows(response.content)[4:]
     assert [row[8] for row in data] == [team.name]
     assert ExportLog.objects.filter(user=personas["province"], row_count=1, scope__contains=f"team={team.pk}").exists()
@@ -68,7 +70,7 @@ def test_web_export_is_scoped_filtered_and_logged(client, world, personas, roste
 def test_out_of_scope_filters_are_rejected(client, world, personas, rosters):
     client.force_login(personas["commune"])
     other_team = Team.objects.get(unit=world["W3"])
-    assert client.get(reverse("excel:members_export"), {"team": other_team.pk}).status_code == 400
+    assert client.get(reverse("teams:members_export"), {"team": other_team.pk}).status_code == 400
     assert not ExportLog.objects.exists()
 
 
@@ -90,4 +92,16 @@ def test_blank_template_has_the_headers_and_an_instructions_sheet(client, person
     assert [MEMBER_HEADERS[name][0] for name in MEMBER_EXPORT_FIELDS] in [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     assert any("Tổ trưởng" in str(row[0]) for row in workbook["Hướng dẫn"].iter_rows(values_only=True))
     client.force_login(personas["leader"])
-    assert client.get(reverse("excel:members_template"))["Content-Disposition"].endswith('.xlsx"')
+    assert client.get(reverse("teams:members_template"))["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_a_leaders_export_leaves_out_the_commune_team_they_lead_beyond_their_scope(client, world, personas):
+    """The roster carries phones: it reads the teams the user's scope covers (memberships_in_scope_of, the rule of
+    sees_personal_data), not every team the user may open (memberships_visible_to adds the teams they lead)."""
+    commune_team = TeamFactory(unit=world["K1"])
+    MembershipFactory(team=commune_team, person=PersonFactory(commune=world["K1"], user=personas["leader"]), role=TeamRole.LEADER)
+    MembershipFactory(team=commune_team, person=PersonFactory(commune=world["K1"], full_name="Lò Văn Xã", phone="0987000111"))
+    client.force_login(personas["leader"])
+    assert client.get(reverse("teams:detail", args=[commune_team.pk])).status_code == 200
+    rows = sheet_rows(client.get(reverse("teams:members_export")).content)
+    assert not any("Lò Văn Xã" in row or "0987000111" in row for row in rows)

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from teams.choices import Affiliation, Gender, TeamRole
-from teams.imports import _copy_line, import_members
-from teams.models import Membership, Person, Team
-from teams.models_excel import ImportJob, ImportStatus
-from teams.samples import messy_member_workbook
+from teams.models import ImportJob, ImportStatus, Membership, Person, Team
+from teams.spreadsheets.members import import_members
+from teams.spreadsheets.samples import messy_member_workbook
+from totech.db import copy_line
 
 from .factories import MembershipFactory, PersonFactory, TeamFactory
 from .workbooks import MEMBER_HEADER, calamine_forbidden, english, far_cell_workbook, member_file, workbook_bytes  # noqa: F401 (fixtures)
@@ -294,16 +294,16 @@ def test_the_job_keeps_and_shows_the_warnings(world, family, personas, client, s
     settings.MEDIA_ROOT = tmp_path
     client.force_login(personas["commune"])
     content = member_file(row(name="Triệu Văn Bình", birth="1970", phone="0912000111")).getvalue()
-    client.post(reverse("excel:members_import"), {"commune": world["K1"].pk, "file": SimpleUploadedFile("ds.xlsx", content)})
+    client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": SimpleUploadedFile("ds.xlsx", content)})
     job = ImportJob.objects.get()
     assert (job.status, job.created, job.updated) == (ImportStatus.READY, 1, 0)
     assert job.warnings == [{"row": 2, "column": "Số điện thoại", "message": (
         "Triệu Văn Bình dùng chung số điện thoại với Triệu Thị Yến (2004): đã ghi là những người khác nhau vì họ tên "
         "hoặc ngày sinh khác nhau."
     )}]
-    page = client.get(reverse("excel:job_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("teams:job_detail", args=[job.pk])).content.decode()
     assert "Cần xem lại" in page and "Triệu Văn Bình dùng chung số điện thoại" in page
-    client.post(reverse("excel:job_confirm", args=[job.pk]))
+    client.post(reverse("teams:job_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and len(job.warnings) == 1
     assert Person.objects.get(pk=family.pk).full_name == "Triệu Thị Yến"
@@ -338,7 +338,7 @@ def test_written_rows_keep_every_character_defaults_and_one_history_row_each(wor
     (("a\tb", "c\\N", "line\nbreak\r", None, True), "a\\tb\tc\\\\N\tline\\nbreak\\r\t\\N\tt"),
 ])
 def test_copy_lines_escape_what_postgresql_would_misread(values, line):
-    assert _copy_line(values) == line
+    assert copy_line(values) == line
 
 
 def test_unknown_columns_and_a_missing_header_row(world):

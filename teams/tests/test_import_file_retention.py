@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from teams import import_jobs
-from teams.models_excel import ImportJob, ImportStatus
+from teams.spreadsheets import jobs as import_jobs
+from teams.models import ImportJob, ImportStatus
 from teams.tasks import purge_import_files
 from totech.celery import app
 
@@ -33,7 +33,7 @@ def stored(media):
 
 def start(client, world, rows=1, valid=True):
     data = [[n, f"Người Số {n}", "1990", "Nam", f"09{n:08d}" if valid else "123", "", "", "Bản Giang", None] for n in range(1, rows + 1)]
-    client.post(reverse("excel:members_import"), {"commune": world["K1"].pk, "file": SimpleUploadedFile("danh-sach.xlsx", member_file(*data).getvalue())})
+    client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": SimpleUploadedFile("danh-sach.xlsx", member_file(*data).getvalue())})
     return ImportJob.objects.latest("pk")
 
 
@@ -44,7 +44,7 @@ def test_the_file_is_kept_until_confirmation_then_deleted(client, world, persona
     assert job.status == ImportStatus.READY and job.file and len(stored(media)) == 1
     assert job.file.name.endswith(".xlsx") and "danh-sach" not in job.file.name  # a name the server chose
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("excel:job_confirm", args=[job.pk]))
+        client.post(reverse("teams:job_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and not job.file and not stored(media)
     assert job.file_name == "danh-sach.xlsx"  # the log still names it
@@ -86,7 +86,7 @@ def test_files_waiting_past_the_retention_period_are_deleted_by_the_beat_task(cl
     assert old.status == ImportStatus.FAILED and not old.file
     assert f"{days} ngày" in old.errors[0]["message"]
     assert recent.status == ImportStatus.READY and recent.file and [path.name for path in stored(media)] == [recent.file.name.rsplit("/", 1)[1]]
-    client.post(reverse("excel:job_confirm", args=[old.pk]))
+    client.post(reverse("teams:job_confirm", args=[old.pk]))
     old.refresh_from_db()
     assert old.status == ImportStatus.FAILED  # nothing left to confirm
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from teams.choices import Affiliation, TeamRole
 from teams.forms import RuleForm
-from teams.imports import import_members, import_villages
 from teams.models import Person, Team
+from teams.spreadsheets.members import import_members
+from units.imports import import_villages
 from units.models import PopulationFigure
 
 from .factories import MembershipFactory, PersonFactory, TeamFactory

@@ -24,7 +24,7 @@ def test_parse_id_takes_ascii_digits_only(value, expected):
 PAGES = [
     ("teams:create", "unit", "province"),
     ("teams:training_create", "unit", "province"),
-    ("excel:members_sample", "commune", "commune"),
+    ("teams:members_sample", "commune", "commune"),
     ("targets:overview", "unit", "province"),
     ("targets:overview", "period", "province"),
     ("targets:assign", "unit", "province"),

@@ -128,7 +128,7 @@ def test_an_out_of_scope_unit_is_refused(settings, client, world, personas):
 
 @pytest.mark.parametrize("url_name, levels", [
     ("teams:create", "team"), ("teams:list", "area"), ("teams:training_create", "any"), ("targets:campaign_create", "area"),
-    ("excel:members_import", "commune"),
+    ("teams:members_import", "commune"),
 ])
 def test_every_unit_field_switches_to_the_search(settings, client, personas, url_name, levels):
     client.force_login(personas["admin"])

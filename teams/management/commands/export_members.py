@@ -1,6 +1,6 @@
-from teams.exports import export_roster
+from teams.spreadsheets.exports import export_roster
 from teams.management.excel_command import ExcelCommand
-from teams.selectors_excel import memberships_visible_to
+from teams.selectors import memberships_in_scope_of
 from units.selectors import within_unit_q
 
 
@@ -14,7 +14,7 @@ class Command(ExcelCommand):
     def handle(self, *args, **options):
         output = self.output_checked(options["output"])
         commune, user = self.commune(options), self.user(options, required=True)
-        memberships = memberships_visible_to(user).filter(within_unit_q(commune, "team__unit"))
+        memberships = memberships_in_scope_of(user).filter(within_unit_q(commune, "team__unit"))
         content, count = export_roster(memberships, user=user, scope_label=commune.name, filters=f"--commune {commune.code}")
         self.write(output, content)
         self.stdout.write(f"{count} members written to {options['output']}")

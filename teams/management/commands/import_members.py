@@ -1,9 +1,9 @@
 from django.core.management.base import CommandError
 
-from teams.import_jobs import import_job_record
-from teams.imports import import_members
 from teams.management.excel_command import ExcelCommand
-from teams.models_excel import ImportKind
+from teams.models import ImportKind
+from teams.spreadsheets.jobs import import_job_record
+from teams.spreadsheets.members import import_members
 from totech.spreadsheets import SpreadsheetError
 
 

@@ -5,11 +5,11 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teams.import_jobs import import_job_record
-from teams.imports import import_villages
 from teams.management.excel_command import ExcelCommand
-from teams.models_excel import ImportKind
+from teams.models import ImportKind
+from teams.spreadsheets.jobs import import_job_record
 from totech.spreadsheets import SpreadsheetError
+from units.imports import import_villages
 
 
 def day(text):

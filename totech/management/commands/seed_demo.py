@@ -5,7 +5,6 @@ from accounts import demo as accounts_demo
 from reports import demo as reports_demo
 from targets import demo as targets_demo
 from teams import demo as teams_demo
-from teams import demo_excel as teams_excel_demo
 from units import demo as units_demo
 
 
@@ -18,7 +17,7 @@ class Command(BaseCommand):
         users = accounts_demo.seed(units)
         teams_demo.seed(units)
         campaign = targets_demo.seed(units, users)
-        teams_excel_demo.seed(units)
+        teams_demo.seed_sample_import(units)
         reports_demo.seed(units, users, campaign)
         self.stdout.write("Demo logins (password for all: %s):" % accounts_demo.DEMO_PASSWORD)
         for user in users:

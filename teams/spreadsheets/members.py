@@ -1,4 +1,4 @@
-"""Importing the member lists and village lists communes keep in Excel, as they really type them.
+"""Importing the member lists communes keep in Excel, as they really type them.
 
 `plan_members` reads a file and works out, row by row, what it would change (nothing is written): it finds
 the header row under the title rows, skips blank, numbering, section, total and signature rows (a section row
@@ -6,204 +6,54 @@ such as "II. TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG THÔN NA LAY" sets the villag
 dates, phones, roles and village names. `import_members` plans again inside one transaction and writes
 everything or, when any row is wrong, nothing. Writes are bulk (with their history rows, via
 django-simple-history), so the fields are validated here with the model's own validators rather than by a
-per-object full_clean(); the database constraints stay the last line.
+per-object full_clean(); the database constraints stay the last line. The sheet reading shared with the village
+import is in totech/spreadsheets.py, the COPY writer in totech/db.py.
 """
 
 import datetime
-import difflib
-import io
 import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from totech.forms import parse_count
-from totech.spreadsheets import SpreadsheetError, clean_text, fold, read_rows
-from totech.text import clean_input_text
-from units.choices import DivisionType, Level
-from units.models import PopulationFigure, Unit
-from units.services import population_figure_set, village_create
-
-from .choices import TeamRole
-from .models import DEFAULT_TEAM_NAME, Membership, Person, Team
-from .models_excel import ImportJob, ImportKind, ImportStatus
-from .spreadsheet_layout import (
-    COMMUNE_PREFIXES,
-    GENDER_WORDS,
-    MEMBER_HEADERS,
-    ROLE_LABELS,
-    VILLAGE_HEADERS,
-    VILLAGE_PREFIXES,
-    affiliation_from_text,
-    role_from_text,
-    strip_prefix,
+from totech.db import WRITE_BATCH, insert_rows, is_auto_time
+from totech.spreadsheets import (
+    ROMAN_SECTION,
+    Columns,
+    ImportRejected,
+    ImportResult,
+    clean_text,
+    filled,
+    find_columns,
+    fold,
+    is_footer,
+    is_numbering_row,
+    is_total,
+    read_rows,
+    refuse_bad_text,
 )
-from .validators import CONFLICT, SAME, births_agree, name_key, normalize_phone, same_person, validate_birth, validate_national_id
+from units.choices import Level
+from units.models import Unit
+from units.names import PlaceMatcher
 
-HEADER_SEARCH_ROWS = 30
-MAX_KEPT_ERRORS = 500
+from ..choices import TeamRole
+from ..models import DEFAULT_TEAM_NAME, Membership, Person, Team
+from ..validators import CONFLICT, SAME, births_agree, name_key, normalize_phone, same_person, validate_birth, validate_national_id
+from .layout import GENDER_WORDS, MEMBER_HEADERS, ROLE_LABELS, affiliation_from_text, role_from_text
+
 PROGRESS_EVERY = 2000
-WRITE_BATCH = 5000
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-NUMBERING_CELL = re.compile(r"^\(?\d{1,2}\)?$")
 DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 YEAR = re.compile(r"^\d{4}$")
-ROMAN_SECTION = re.compile(r"^[ivxlc]+ ")
-FOOTER_STARTS = ("nguoi lap", "xac nhan", "tm ", "t m ", "kt ", "chu tich", "noi nhan", "truong ban", "pho chu tich")
-DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
-TOTAL_STARTS = ("tong cong", "tong so")
-TOTAL_WORDS = {"tong", "cong", "tong cong", "tong so"}
 VILLAGE_IN_SECTION = re.compile(r"\b(to dan pho|khoi pho|khu pho|thon|ban|lang|xom|ap)\b (.+)$")
 COMMUNE_IN_SECTION = re.compile(r"\b(xa|phuong|thi tran|dac khu)\b (.+)$")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        if self.column:
-            return _("Row %(row)s, %(column)s: %(message)s") % {"row": self.row, "column": self.column, "message": self.message}
-        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-
-    def as_dict(self):
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    total_rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    warnings: list[RowError] = field(default_factory=list)  # rows written as they are, worth a look
-    written: bool = False
-
-    @property
-    def ok(self):
-        return not self.error_count
-
-    def add_error(self, row: int, column: str, message: str):
-        self.error_count += 1
-        if len(self.errors) < MAX_KEPT_ERRORS:
-            self.errors.append(RowError(row, column, str(message)))
-
-    def add_warning(self, row: int, column: str, message: str):
-        if len(self.warnings) < MAX_KEPT_ERRORS:
-            self.warnings.append(RowError(row, column, str(message)))
-
-    def summary(self) -> str:
-        return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
-            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-        }
-
-
-class ImportRejected(Exception):
-    """Raised inside the write transaction so that a file with errors writes nothing."""
-
-    def __init__(self, result: ImportResult):
-        super().__init__(result.summary())
-        self.result = result
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Reading the sheet: header row, row kinds, cell values
-
-
-@dataclass
-class Columns:
-    """Where each recognised field sits, and its header as written in the file (used in error messages)."""
-
-    index: dict[str, int]
-    header: dict[str, str]
-    row: int
-
-    def value(self, values: list, name: str):
-        position = self.index.get(name)
-        if position is None or position >= len(values):
-            return ""
-        return values[position]
-
-
-def _header_lookup(headers: dict[str, list[str]]) -> dict[str, str]:
-    return {fold(variant): name for name, variants in headers.items() for variant in variants}
-
-
-def _match_header(cell, lookup: dict[str, str]) -> str | None:
-    """The field a header cell names: exactly, or by its longest known beginning ("Ngày sinh (dd/mm/yyyy)")."""
-    folded = fold(cell)
-    if not folded:
-        return None
-    if folded in lookup:
-        return lookup[folded]
-    best = None
-    for variant, name in lookup.items():
-        if folded.startswith(variant + " ") and (best is None or len(variant) > len(best[0])):
-            best = (variant, name)
-    return best[1] if best else None
-
-
-def find_columns(rows: Iterator[tuple[int, list]], headers: dict[str, list[str]], key_field: str) -> Columns | None:
-    """Consume rows up to and including the header row: the first row naming `key_field` and two more fields."""
-    lookup = _header_lookup(headers)
-    for number, values in rows:
-        index, header = {}, {}
-        for position, cell in enumerate(values):
-            name = _match_header(cell, lookup)
-            if name and name not in index:
-                index[name], header[name] = position, clean_text(cell)
-        if key_field in index and len(index) >= 3:
-            return Columns(index, header, number)
-        if number >= HEADER_SEARCH_ROWS:
-            return None
-    return None
-
-
-def refuse_bad_text(values: list, columns: Columns, error, names: Iterable[str]) -> set[str]:
-    """Report, on its column, each of the row's cells `names` (the texts an import stores; the others must
-    match a known value) that typed text may not be: control characters, direction overrides, invisible-only
-    (totech.text.clean_input_text, as in the forms). Returns the fields refused."""
-    refused = set()
-    for name in names:
-        value = columns.value(values, name)
-        if isinstance(value, str) and value:
-            try:
-                clean_input_text(value, label=columns.header[name])
-            except ValidationError as problem:
-                error(name, " ".join(problem.messages))
-                refused.add(name)
-    return refused
-
-
-def _is_total(texts: list[str], folded: str) -> bool:
-    """"Tổng cộng …", or a first cell saying just "Cộng" or "Tổng" (not a village called "Cộng Hòa")."""
-    return folded.startswith(TOTAL_STARTS) or fold(texts[0]) in TOTAL_WORDS
-
-
-def _is_numbering_row(texts: list[str]) -> bool:
-    return all(NUMBERING_CELL.match(text) for text in texts)
-
-
-def _is_footer(folded: str) -> bool:
-    return folded.startswith(FOOTER_STARTS) or bool(DATE_LINE.search(folded))
-
-
-def _filled(values: list, columns: Columns, names: Iterable[str]) -> bool:
-    return any(columns.value(values, name) not in ("", None) for name in names)
 
 
 def _is_plain_member_row(values: list, columns: Columns) -> bool:
@@ -217,7 +67,6 @@ def _is_plain_member_row(values: list, columns: Columns) -> bool:
         if value not in ("", None) and not (isinstance(value, str) and any(char.isalpha() for char in value)):
             return True
     return False
-
 
 def parse_birth(value, today: datetime.date) -> tuple[datetime.date | None, int | None]:
     """An Excel date, 'd/m/yyyy' or ISO text, an Excel serial number, or a year alone → (date, year)."""
@@ -259,7 +108,6 @@ def parse_birth(value, today: datetime.date) -> tuple[datetime.date | None, int 
         raise ValueError(" ".join(message for messages in error.message_dict.values() for message in messages)) from None
     return birth_date, birth_year
 
-
 @lru_cache(maxsize=256, typed=True)
 def _gender_cell(value) -> tuple[str, str]:
     """A gender cell → (its folded text, the gender or ""). Memoised, like the role and affiliation cells: a
@@ -277,69 +125,6 @@ def _role_cell(value) -> tuple[str, str | None]:
 @lru_cache(maxsize=256, typed=True)
 def _affiliation_cell(value) -> str:
     return affiliation_from_text(clean_text(value))
-
-
-def _place_keys(name: str, prefixes: list[str]) -> tuple[set[str], set[str]]:
-    """Keys a place name is known by: with accents and without, each with and without its prefix
-    ('Thôn 01' → 'thôn 01', '1', 'thon 1', '1')."""
-    def numbers_plain(text):
-        return " ".join(str(int(word)) if word.isdecimal() else word for word in text.split())  # not "²"
-
-    accented = numbers_plain(" ".join("".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFC", name).casefold()).split()))
-    plain = numbers_plain(fold(name))
-    accented_keys = {accented, _strip_accented_prefix(accented, prefixes)}
-    plain_keys = {plain, strip_prefix(plain, prefixes)}
-    return accented_keys, plain_keys
-
-
-def _strip_accented_prefix(accented: str, prefixes: list[str]) -> str:
-    """Strip a prefix from an accented key by comparing its folded form."""
-    folded = fold(accented)
-    stripped = strip_prefix(folded, prefixes)
-    if stripped == folded:
-        return accented
-    dropped_words = len(folded.split()) - len(stripped.split())
-    return " ".join(accented.split()[dropped_words:])
-
-
-class PlaceMatcher:
-    """Finds a village (or the commune itself) by name as communes type it; suggests close names otherwise."""
-
-    def __init__(self, commune: Unit, villages: Iterable[Unit]):
-        self.commune = commune
-        self.units = list(villages)
-        self.accented, self.plain = defaultdict(set), defaultdict(set)
-        self.found = {}  # a file names the same villages over and over
-        for unit in [*self.units, commune]:
-            prefixes = COMMUNE_PREFIXES if unit is commune else VILLAGE_PREFIXES
-            accented_keys, plain_keys = _place_keys(unit.name, prefixes)
-            for key in accented_keys:
-                self.accented[key].add(unit)
-            for key in plain_keys:
-                self.plain[key].add(unit)
-
-    def find(self, text: str) -> Unit | None:
-        if text not in self.found:
-            self.found[text] = self._find(text)
-        return self.found[text]
-
-    def _find(self, text: str) -> Unit | None:
-        accented_keys, plain_keys = _place_keys(text, VILLAGE_PREFIXES)
-        for keys, index in ((accented_keys, self.accented), (plain_keys, self.plain)):
-            found = set().union(*(index.get(key, set()) for key in keys))
-            if len(found) == 1:
-                return found.pop()
-        return None
-
-    def suggestions(self, text: str) -> list[str]:
-        names = {strip_prefix(fold(unit.name), VILLAGE_PREFIXES): unit.name for unit in self.units}
-        close = difflib.get_close_matches(strip_prefix(fold(text), VILLAGE_PREFIXES), list(names), n=3, cutoff=0.5)
-        return [names[key] for key in close]
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Member lists
-
 
 @dataclass(slots=True)
 class NewPerson:
@@ -436,15 +221,15 @@ class MemberPlanner:
                 self._plan_row(plan, number, values)
                 continue
             texts = [clean_text(value) for value in values if value != "" and value is not None]
-            if not texts or _is_numbering_row(texts) or clean_text(columns.value(values, "full_name")) == columns.header["full_name"]:
+            if not texts or is_numbering_row(texts) or clean_text(columns.value(values, "full_name")) == columns.header["full_name"]:
                 continue  # blank, "(1) (2) (3)…", or the header again (a page break, a merged header's second row)
             folded = fold(" ".join(texts))
-            if _is_footer(folded):
+            if is_footer(folded):
                 if seen_data:
                     break  # signatures: nothing below is a member
                 continue
-            if not _filled(values, columns, ("gender", "role", "affiliation")):
-                if _is_total(texts, folded):
+            if not filled(values, columns, ("gender", "role", "affiliation")):
+                if is_total(texts, folded):
                     continue
                 if (
                     ROMAN_SECTION.match(folded)
@@ -740,8 +525,8 @@ def _write_members(plan: MemberPlan, *, user, reason: str):
         team.level = team.unit.level  # what Team.save() does; bulk inserts skip save()
         team.clean_fields(exclude=["unit"])
         team.clean()
-    team_fields = [field.attname for field in Team._meta.concrete_fields if not field.primary_key and not _is_auto_time(field)]
-    team_ids = _insert_rows(Team, team_fields, [tuple(getattr(team, name) for name in team_fields) for team in teams])
+    team_fields = [field.attname for field in Team._meta.concrete_fields if not field.primary_key and not is_auto_time(field)]
+    team_ids = insert_rows(Team, team_fields, [tuple(getattr(team, name) for name in team_fields) for team in teams])
     for team, pk in zip(teams, team_ids):
         team.pk = pk
         team._state.adding, team._state.db = False, connection.alias
@@ -756,7 +541,7 @@ def _write_members(plan: MemberPlan, *, user, reason: str):
             fields.update(row.person_changed)
     new_people = list(new_people.values())
     commune_id = plan.commune.pk
-    person_ids = _insert_rows(
+    person_ids = insert_rows(
         Person, NewPerson.COLUMNS,
         [(person.full_name, person.gender, person.birth_date, person.birth_year, person.phone, person.national_id, commune_id) for person in new_people],
     )
@@ -784,61 +569,8 @@ def _write_members(plan: MemberPlan, *, user, reason: str):
         if group:
             Membership.objects.bulk_update(group, ["role", "affiliation", "notes"], batch_size=WRITE_BATCH)
             _history_insert(Membership, [membership.pk for membership in group], "~", user, reason)
-    membership_ids = _insert_rows(Membership, ["team_id", "person_id", "role", "affiliation", "notes", "start_date"], new_memberships)
+    membership_ids = insert_rows(Membership, ["team_id", "person_id", "role", "affiliation", "notes", "start_date"], new_memberships)
     _history_insert(Membership, membership_ids, "+", user, reason)
-
-
-def _is_auto_time(field) -> bool:
-    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-
-
-def _copy_text(value) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value)  # int, date, aware datetime: their str() is what PostgreSQL reads
-
-
-def _copy_line(row: tuple) -> str:
-    """A row in COPY's text format. Most rows have nothing to escape: they are joined in one pass, and only
-    the others value by value."""
-    line = "\t".join(["\\N" if value is None else str(value) for value in row])
-    if line.count("\\") == row.count(None) and line.count("\t") == len(row) - 1 and "\n" not in line and "\r" not in line:
-        return line
-    return "\t".join(map(_copy_text, row))
-
-
-def _insert_rows(model, names: Sequence[str], rows: list[tuple]) -> list[int]:
-    """Insert new rows, given as tuples of the fields `names` (attnames), and return their ids in order. The
-    other fields take their defaults; created_at and updated_at are now.
-
-    On PostgreSQL the ids are drawn from the table's sequence first and all rows go in through one
-    COPY … FROM STDIN, which is several times faster than multi-row INSERTs (no SQL to build or parse per
-    row); the table's constraints and foreign keys are checked as for an INSERT. Elsewhere bulk_create()."""
-    if not rows:
-        return []
-    if connection.vendor != "postgresql":
-        objects = model.objects.bulk_create([model(**dict(zip(names, row))) for row in rows], batch_size=WRITE_BATCH)
-        return [obj.pk for obj in objects]
-    now = timezone.now()
-    others = [field for field in model._meta.concrete_fields if not field.primary_key and field.attname not in names]
-    tail = "".join("\t" + _copy_text(now if _is_auto_time(field) else field.get_db_prep_save(field.get_default(), connection)) for field in others)
-    by_name = {field.attname: field for field in model._meta.concrete_fields}
-    quote, table = connection.ops.quote_name, model._meta.db_table
-    columns = ", ".join(quote(column) for column in ["id", *(by_name[name].column for name in names), *(field.column for field in others)])
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)])
-        ids = [pk for (pk,) in cursor.fetchall()]
-        text = io.StringIO()
-        text.writelines(f"{pk}\t{_copy_line(row)}{tail}\n" for pk, row in zip(ids, rows))
-        text.seek(0)
-        cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", text)
-    return ids
-
 
 def _history_insert(model, ids: list[int], history_type: str, user, reason: str) -> None:
     """The history rows of rows just bulk-written, copied by INSERT … SELECT: what django-simple-history's
@@ -862,156 +594,3 @@ def _history_insert(model, ids: list[int], history_type: str, user, reason: str)
         for start in range(0, len(ids), WRITE_BATCH):
             batch = ids[start:start + WRITE_BATCH]
             cursor.execute(insert + f"IN ({', '.join(['%s'] * len(batch))})", [*params, *batch])
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Village lists
-
-
-def _whole_number(value, name, error) -> int | None:
-    try:
-        return parse_count(clean_text(value) if isinstance(value, str) else value)
-    except ValidationError as problem:
-        error(name, " ".join(problem.messages))
-        return None
-
-
-DIVISION_OF_PREFIX = {
-    "to dan pho": DivisionType.RESIDENTIAL_GROUP,
-    "khoi pho": DivisionType.BLOCK,
-    "ban": DivisionType.HAMLET,
-    "lang": DivisionType.LANG,
-    "ap": DivisionType.AP,
-    "thon": DivisionType.VILLAGE,
-}
-PREFIX_WORD = {"thon": "Thôn", "ban": "Bản", "lang": "Làng", "ap": "Ấp", "to dan pho": "Tổ dân phố", "khoi pho": "Khối phố"}
-FIGURE_FIELDS = ["households", "population", "working_age_population", "eid_eligible"]
-
-
-def import_villages(file, *, commune: Unit, as_of: datetime.date, dry_run: bool = False, progress=None) -> ImportResult:
-    """Create the commune's villages a file lists and set their population figures as of a date."""
-    try:
-        with transaction.atomic():
-            result = _import_villages(read_rows(file), commune, as_of, dry_run)
-            if dry_run or not result.ok:
-                raise ImportRejected(result)
-            result.written = True
-            return result
-    except ImportRejected as rejected:
-        return rejected.result
-
-
-def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -> ImportResult:
-    result = ImportResult()
-    columns = find_columns(rows, VILLAGE_HEADERS, "name")
-    if columns is None:
-        result.add_error(1, "", _("No header row found: the list needs a “Thôn/Tổ dân phố” column and at least two other known columns (Số hộ, Số dân, Dân số trong độ tuổi lao động …)."))
-        return result
-    villages = list(commune.children.filter(level=Level.VILLAGE))
-    places = PlaceMatcher(commune, villages)
-    figures = {figure.unit_id: figure for figure in PopulationFigure.objects.filter(unit__in=villages, as_of=as_of)}
-    seen = {}
-    for number, values in rows:
-        texts = [clean_text(value) for value in values if value != "" and value is not None]
-        if not texts or _is_numbering_row(texts):
-            continue
-        name = clean_text(columns.value(values, "name"))
-        folded = fold(" ".join(texts))
-        numbers = {field_name: columns.value(values, field_name) for field_name in FIGURE_FIELDS}
-        if _is_total(texts, folded):
-            continue
-        if not any(value != "" and value is not None for value in numbers.values()):
-            if _is_footer(folded) or not name or ROMAN_SECTION.match(folded):
-                continue
-        result.total_rows += 1
-        errors_before = result.error_count
-
-        def error(field_name, message):
-            result.add_error(number, columns.header.get(field_name, ""), message)
-
-        refused = refuse_bad_text(values, columns, error, ("name",))
-        if not name and "name" not in refused:
-            error("name", _("the village name is missing."))
-        figures_wanted = {field_name: _whole_number(value, field_name, error) for field_name, value in numbers.items()}
-        if result.error_count > errors_before:
-            continue
-        village = places.find(name)
-        if village is commune:
-            error("name", _("this is the commune, not a village."))
-            continue
-        key = village.pk if village else fold(name)
-        if key in seen:
-            error("name", _("%(name)s is listed twice (also on row %(other)s).") % {"name": name, "other": seen[key]})
-            continue
-        seen[key] = number
-        is_new, changed = village is None, False
-        if village is None:
-            folded_name = fold(name)
-            prefix = next((p for p in DIVISION_OF_PREFIX if folded_name.startswith(p + " ")), None)
-            full_name = name if prefix else f"Thôn {name}"
-            try:
-                village = village_create(commune=commune, name=full_name, division_type=DIVISION_OF_PREFIX[prefix or "thon"])
-            except ValidationError as problem:
-                error("name", " ".join(problem.messages))
-                continue
-        figure = figures.get(village.pk)
-        wanted = {name_: value for name_, value in figures_wanted.items() if value is not None}
-        if wanted and (figure is None or any(getattr(figure, name_) != value for name_, value in wanted.items())):
-            changed = True
-            try:
-                population_figure_set(unit=village, as_of=as_of, **wanted)
-            except ValidationError as problem:
-                for field_name, messages in problem.message_dict.items():
-                    error(field_name if field_name in FIGURE_FIELDS else "name", " ".join(messages))
-                continue
-        if is_new:
-            result.created += 1
-        elif changed:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    return result
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Import jobs: the web's preview-then-confirm flow, run inline for small files and by Celery for large ones
-
-
-def import_job_run(job_id: int, *, dry_run: bool) -> None:
-    """Check (dry run) or write the job's file and record the outcome on the job. Safe to run twice: the job
-    row is locked and its status says whether this step is still to do."""
-    expected = ImportStatus.VALIDATING if dry_run else ImportStatus.IMPORTING
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update(of=("self",)).select_related("commune", "user").filter(pk=job_id, status=expected).first()
-        if job is None:
-            return
-
-        def progress(row_number):
-            cache.set(job.progress_cache_key, min(99, row_number * 100 // max(job.total_rows, 1)), 3600)
-
-        try:
-            if not job.file or not job.file.storage.exists(job.file.name):
-                raise SpreadsheetError(_("The uploaded file is no longer kept: upload it again."))
-            with job.file.open("rb") as file:
-                if job.kind == ImportKind.MEMBERS:
-                    result = import_members(file, commune=job.commune, user=job.user, file_name=job.file_name, dry_run=dry_run, progress=progress)
-                else:
-                    result = import_villages(file, commune=job.commune, as_of=job.as_of, dry_run=dry_run, progress=progress)
-        except SpreadsheetError as problem:
-            result = ImportResult()
-            result.add_error(1, "", str(problem))
-        job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
-        job.total_rows = result.total_rows
-        job.errors = [error.as_dict() for error in result.errors]
-        job.warnings = [warning.as_dict() for warning in result.warnings]
-        if result.error_count > len(result.errors):
-            job.errors.append({"row": 0, "column": "", "message": _("… and %(count)s more errors.") % {"count": number_format(result.error_count - len(result.errors))}})
-        if not result.ok:
-            job.status = ImportStatus.INVALID
-        else:
-            job.status = ImportStatus.READY if dry_run else ImportStatus.DONE
-        if job.status != ImportStatus.READY:
-            job.finished_at = timezone.now()
-            job.release_file()
-        job.save()
-        cache.delete(job.progress_cache_key)

@@ -5,17 +5,20 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from totech.spreadsheets import check_upload, count_rows
+from totech.spreadsheets import ImportResult, SpreadsheetError, check_upload, count_rows
+from units.imports import import_villages
 from units.models import Unit
 
-from .imports import import_job_run
-from .models_excel import ImportJob, ImportStatus
-from .tasks import import_job_check, import_job_write
+from ..models import ImportJob, ImportKind, ImportStatus
+from ..tasks import import_job_check, import_job_write
+from .members import import_members
 
 INLINE_ROWS = 2000
 
@@ -100,3 +103,43 @@ def import_job_record(*, kind: str, commune: Unit, user, file_name: str, result,
         errors=[error.as_dict() for error in result.errors], warnings=[warning.as_dict() for warning in result.warnings],
         finished_at=timezone.now(),
     )
+
+
+def import_job_run(job_id: int, *, dry_run: bool) -> None:
+    """Check (dry run) or write the job's file and record the outcome on the job. Safe to run twice: the job
+    row is locked and its status says whether this step is still to do."""
+    expected = ImportStatus.VALIDATING if dry_run else ImportStatus.IMPORTING
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("commune", "user").filter(pk=job_id, status=expected).first()
+        if job is None:
+            return
+
+        def progress(row_number):
+            cache.set(job.progress_cache_key, min(99, row_number * 100 // max(job.total_rows, 1)), 3600)
+
+        try:
+            if not job.file or not job.file.storage.exists(job.file.name):
+                raise SpreadsheetError(_("The uploaded file is no longer kept: upload it again."))
+            with job.file.open("rb") as file:
+                if job.kind == ImportKind.MEMBERS:
+                    result = import_members(file, commune=job.commune, user=job.user, file_name=job.file_name, dry_run=dry_run, progress=progress)
+                else:
+                    result = import_villages(file, commune=job.commune, as_of=job.as_of, dry_run=dry_run, progress=progress)
+        except SpreadsheetError as problem:
+            result = ImportResult()
+            result.add_error(1, "", str(problem))
+        job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
+        job.total_rows = result.total_rows
+        job.errors = [error.as_dict() for error in result.errors]
+        job.warnings = [warning.as_dict() for warning in result.warnings]
+        if result.error_count > len(result.errors):
+            job.errors.append({"row": 0, "column": "", "message": _("… and %(count)s more errors.") % {"count": number_format(result.error_count - len(result.errors))}})
+        if not result.ok:
+            job.status = ImportStatus.INVALID
+        else:
+            job.status = ImportStatus.READY if dry_run else ImportStatus.DONE
+        if job.status != ImportStatus.READY:
+            job.finished_at = timezone.now()
+            job.release_file()
+        job.save()
+        cache.delete(job.progress_cache_key)

@@ -6,7 +6,7 @@ these labels are data, not interface text.
 
 from totech.spreadsheets import fold
 
-from .choices import Affiliation, Gender, TeamRole
+from ..choices import Affiliation, Gender, TeamRole
 
 # field → header written by the exports and the template, then the variants the import also recognises
 # (compared folded: no accents, lower case, punctuation as spaces).
@@ -28,18 +28,6 @@ MEMBER_HEADERS = {
     "national_id": ["Số CCCD", "CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh cá nhân", "Số CCCD/CMND", "CCCD/CMND"],
 }
 MEMBER_EXPORT_FIELDS = ["number", "full_name", "birth", "gender", "phone", "role", "affiliation", "village", "team", "commune", "notes"]
-
-VILLAGE_HEADERS = {
-    "number": ["STT", "TT"],
-    "name": ["Thôn/Tổ dân phố", "Tên thôn", "Tên thôn/tổ dân phố", "Thôn", "Tổ dân phố", "Thôn, bản", "Tên đơn vị"],
-    "households": ["Số hộ", "Số hộ gia đình", "Tổng số hộ", "Hộ"],
-    "population": ["Số dân", "Dân số", "Số nhân khẩu", "Nhân khẩu", "Tổng số nhân khẩu"],
-    "working_age_population": [
-        "Dân số trong độ tuổi lao động", "Số người trong độ tuổi lao động", "Trong độ tuổi lao động", "Độ tuổi lao động",
-    ],
-    "eid_eligible": ["Công dân đủ điều kiện cấp định danh điện tử", "Đủ điều kiện cấp ĐDĐT", "Số công dân đủ điều kiện"],
-    "notes": ["Ghi chú"],
-}
 
 ROLE_LABELS = {
     TeamRole.LEADER: "Tổ trưởng",
@@ -117,11 +105,6 @@ AFFILIATION_KEYWORDS = [
 GENDER_LABELS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
 GENDER_WORDS = {"nam": Gender.MALE, "m": Gender.MALE, "male": Gender.MALE, "nu": Gender.FEMALE, "f": Gender.FEMALE, "female": Gender.FEMALE}
 
-# Folded prefixes of village names as communes write them (longest first), stripped when matching names.
-VILLAGE_PREFIXES = ["to dan pho", "khoi pho", "khu pho", "thon", "ban", "lang", "xom", "ap", "tdp", "khu", "to"]
-COMMUNE_PREFIXES = ["thi tran", "phuong", "xa", "dac khu"]
-
-
 def affiliation_from_text(text: str) -> str:
     words = f" {fold(text)} "
     if words.strip() == "":
@@ -141,10 +124,3 @@ def role_from_text(text: str) -> str | None:
         if folded == prefix or folded.startswith(prefix + " "):
             return role
     return None
-
-
-def strip_prefix(folded: str, prefixes: list[str]) -> str:
-    for prefix in prefixes:
-        if folded.startswith(prefix + " "):
-            return folded[len(prefix) + 1:]
-    return folded

@@ -12,8 +12,8 @@ from accounts.models import ExportLog
 from totech.spreadsheets import escape_formula
 from units.choices import Level
 
-from .choices import TeamRole
-from .spreadsheet_layout import AFFILIATION_LABELS, GENDER_LABELS, MEMBER_EXPORT_FIELDS, MEMBER_HEADERS, ROLE_LABELS
+from ..choices import TeamRole
+from .layout import AFFILIATION_LABELS, GENDER_LABELS, MEMBER_EXPORT_FIELDS, MEMBER_HEADERS, ROLE_LABELS
 
 COLUMN_WIDTHS = {"number": 6, "full_name": 26, "birth": 13, "gender": 9, "phone": 14, "role": 19, "affiliation": 30, "village": 22, "team": 34, "commune": 20, "notes": 24}
 ROLE_ORDER = {role: position for position, role in enumerate(TeamRole.values)}
