@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -584,7 +584,7 @@ def members_export(request):
     """The roster of the teams the user sees, narrowed by the team list's filters."""
     member_filter = MemberExportFilter(request.GET, queryset=memberships_in_scope_of(request.user), user=request.user)
     if not member_filter.is_valid():
-        return HttpResponse(_("These filters are not valid."), status=400)
+        raise Http404(_("These filters are not valid."))  # a team or unit out of scope is not there for this user
     unit = member_filter.form.cleaned_data.get("unit") or request.user.scope_unit
     scope_label = unit.name if unit else _("All provinces")
     content, _count = export_roster(

@@ -67,10 +67,11 @@ def test_web_export_is_scoped_filtered_and_logged(client, world, personas, roste
     assert ExportLog.objects.filter(user=personas["province"], row_count=1, scope__contains=f"team={team.pk}").exists()
 
 
-def test_out_of_scope_filters_are_rejected(client, world, personas, rosters):
+def test_out_of_scope_filters_answer_404(client, world, personas, rosters):
     client.force_login(personas["commune"])
     other_team = Team.objects.get(unit=world["W3"])
-    assert client.get(reverse("teams:members_export"), {"team": other_team.pk}).status_code == 400
+    assert client.get(reverse("teams:members_export"), {"team": other_team.pk}).status_code == 404
+    assert client.get(reverse("teams:members_export"), {"unit": world["K2"].pk}).status_code == 404
     assert not ExportLog.objects.exists()
 
 
