@@ -1,15 +1,13 @@
 """Upload → preview → confirm in a real browser, at desktop and phone widths."""
 
 import io
-from pathlib import Path
 
 import pytest
 
-from accounts.tests.factories import TEST_PASSWORD
 from teams.models import Membership
 from teams.spreadsheets.samples import messy_member_workbook
+from totech.tests.browser import SCREENSHOTS, log_in
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +26,7 @@ def test_upload_preview_confirm(live_server, page, world, personas, settings, tm
     sample.write_bytes(messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Na Lay"], members_per_village=5))
     page.set_viewport_size({"width": width, "height": 900})
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "commune")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "commune")
     page.goto(f"{live_server.url}/teams/members/import/")
     page.screenshot(path=SCREENSHOTS / f"excel-import-form-{width}.png", full_page=True)
 
@@ -68,10 +63,7 @@ def test_a_running_import_shows_its_progress_and_the_page_reloads_when_it_is_ove
 
     job = ImportJob.objects.create(kind=ImportKind.MEMBERS, commune=world["K1"], user=personas["commune"], file_name="lon.xlsx", total_rows=9000)
     cache.set(job.progress_cache_key, 40, 60)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "commune")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "commune")
     page.goto(f"{live_server.url}/teams/imports/{job.pk}/")
     bar = page.locator("#job-progress .progress-bar")
     bar.wait_for()
@@ -98,10 +90,7 @@ def test_a_shared_phone_shows_as_a_row_worth_a_look(live_server, page, world, pe
     upload = tmp_path / "danh-sach.xlsx"
     upload.write_bytes(member_file([1, "Triệu Văn Bình", "1970", "Nam", "0912000111", "Thành viên", "", "Thôn Bản Giang", None]).getvalue())
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "commune")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "commune")
     page.goto(f"{live_server.url}/teams/members/import/")
     page.set_input_files("input[name=file]", str(upload))
     page.click("main form button[type=submit]")
