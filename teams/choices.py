@@ -55,3 +55,17 @@ class RequestStatus(models.TextChoices):
 class TrainingFormat(models.TextChoices):
     ON_SITE = "on_site", _("On-site")
     ONLINE = "online", _("Online")
+
+
+class ImportKind(models.TextChoices):
+    MEMBERS = "members", _("Team members")
+    VILLAGES = "villages", _("Villages and population")
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", _("Checking the file")
+    READY = "ready", _("Checked: waiting for confirmation")
+    INVALID = "invalid", _("Rejected: errors in the file")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")

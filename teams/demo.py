@@ -14,8 +14,8 @@ from accounts.models import User
 
 from . import services
 from .choices import Affiliation as A
-from .choices import Gender, RequestKind, TeamRole as R, TrainingFormat
-from .models import ImportKind, Person, Team, Training
+from .choices import Gender, ImportKind, RequestKind, TeamRole as R, TrainingFormat
+from .models import Person, Team, Training
 from .spreadsheets.jobs import import_job_record
 from .spreadsheets.members import import_members
 from .spreadsheets.samples import messy_member_workbook

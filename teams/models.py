@@ -13,7 +13,7 @@ from totech.models import CleanTextModel
 from units.choices import Level
 
 from .validators import normalize_phone, validate_birth, validate_national_id
-from .choices import Affiliation, Gender, RequestKind, RequestStatus, TeamRole, TeamStatus, TrainingFormat
+from .choices import Affiliation, Gender, ImportKind, ImportStatus, RequestKind, RequestStatus, TeamRole, TeamStatus, TrainingFormat
 
 TEAM_LEVELS = [(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label), (Level.VILLAGE, Level.VILLAGE.label)]
 # A team's usual official name, in Vietnamese whatever the page's language: given to a team set up without one.
@@ -264,20 +264,6 @@ class Training(CleanTextModel, models.Model):
 
 # The record of every spreadsheet import: who, when, which file, what it found and did. It is also what the
 # progress bar of a long import reads.
-
-
-class ImportKind(models.TextChoices):
-    MEMBERS = "members", _("Team members")
-    VILLAGES = "villages", _("Villages and population")
-
-
-class ImportStatus(models.TextChoices):
-    VALIDATING = "validating", _("Checking the file")
-    READY = "ready", _("Checked: waiting for confirmation")
-    INVALID = "invalid", _("Rejected: errors in the file")
-    IMPORTING = "importing", _("Importing")
-    DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed")
 
 
 RUNNING_STATUSES = {ImportStatus.VALIDATING, ImportStatus.IMPORTING}

@@ -22,7 +22,7 @@ from units.models import Unit
 from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_visible_to
 
 from . import services
-from .choices import RequestKind, RequestStatus, TeamRole, TeamStatus
+from .choices import ImportKind, ImportStatus, RequestKind, RequestStatus, TeamRole, TeamStatus
 from .filters import MemberExportFilter, RequestFilter, TeamFilter
 from .forms import (
     DecisionForm,
@@ -42,7 +42,7 @@ from .forms import (
     VillageImportForm,
     add_service_errors,
 )
-from .models import TEAM_LEVELS, CompositionRule, ImportKind, ImportStatus, Membership, Person, Training
+from .models import TEAM_LEVELS, CompositionRule, Membership, Person, Training
 from .selectors import (
     active_during_q,
     all_rule_ages,

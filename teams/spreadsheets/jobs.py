@@ -16,7 +16,8 @@ from totech.spreadsheets import ImportResult, SpreadsheetError, check_upload, co
 from units.imports import import_villages
 from units.models import Unit
 
-from ..models import ImportJob, ImportKind, ImportStatus
+from ..choices import ImportKind, ImportStatus
+from ..models import ImportJob
 from ..tasks import import_job_check, import_job_write
 from .members import import_members
 

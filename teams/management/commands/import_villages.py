@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams.management.excel_command import ExcelCommand
-from teams.models import ImportKind
+from teams.choices import ImportKind
 from teams.spreadsheets.jobs import import_job_record
 from totech.spreadsheets import SpreadsheetError
 from units.imports import import_villages
