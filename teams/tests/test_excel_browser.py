@@ -6,7 +6,7 @@ import pytest
 
 from teams.models import Membership
 from teams.spreadsheets.samples import messy_member_workbook
-from totech.tests.browser import SCREENSHOTS, log_in
+from totech.tests.browser import log_in, screenshot
 
 
 
@@ -21,26 +21,25 @@ def unhashed_static_files(settings):
 @pytest.mark.parametrize("width", [1280, 360])
 def test_upload_preview_confirm(live_server, page, world, personas, settings, tmp_path, width):
     settings.MEDIA_ROOT = tmp_path
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     sample = tmp_path / "danh-sach-to-cnscd.xlsx"
     sample.write_bytes(messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Na Lay"], members_per_village=5))
     page.set_viewport_size({"width": width, "height": 900})
 
     log_in(page, live_server, "commune")
     page.goto(f"{live_server.url}/teams/members/import/")
-    page.screenshot(path=SCREENSHOTS / f"excel-import-form-{width}.png", full_page=True)
+    screenshot(page, f"excel-import-form-{width}")
 
     page.set_input_files("input[name=file]", str(sample))
     page.click("main form button[type=submit]")
     page.wait_for_selector("#count-created")
     assert page.inner_text("#count-created") == "10"
     assert Membership.objects.count() == 0
-    page.screenshot(path=SCREENSHOTS / f"excel-import-preview-{width}.png", full_page=True)
+    screenshot(page, f"excel-import-preview-{width}")
 
     page.click("main form[action$='/confirm/'] button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert Membership.objects.count() == 10
-    page.screenshot(path=SCREENSHOTS / f"excel-import-done-{width}.png", full_page=True)
+    screenshot(page, f"excel-import-done-{width}")
 
     bad = tmp_path / "loi.xlsx"
     data = io.BytesIO(messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Bản Gian"], members_per_village=3))
@@ -50,7 +49,7 @@ def test_upload_preview_confirm(live_server, page, world, personas, settings, tm
     page.click("main form button[type=submit]")
     page.wait_for_selector("#job-errors")
     assert "Thôn Bản Giang" in page.inner_text("#job-errors")  # the suggestion
-    page.screenshot(path=SCREENSHOTS / f"excel-import-errors-{width}.png", full_page=True)
+    screenshot(page, f"excel-import-errors-{width}")
 
 
 @pytest.mark.browser
@@ -67,12 +66,10 @@ def test_a_running_import_shows_its_progress_and_the_page_reloads_when_it_is_ove
     page.goto(f"{live_server.url}/teams/imports/{job.pk}/")
     bar = page.locator("#job-progress .progress-bar")
     bar.wait_for()
-    ratio = page.evaluate("() => { const bar = document.querySelector('#job-progress .progress-bar'); return bar.offsetWidth / bar.parentNode.offsetWidth; }")
-    assert 0.35 < ratio < 0.45
+    assert 0.35 < progress_shown(page) < 0.45
     cache.set(job.progress_cache_key, 80, 60)
     page.wait_for_selector("#job-progress .progress-bar[data-progress='80']")  # the next poll, swapped in by htmx
-    ratio = page.evaluate("() => { const bar = document.querySelector('#job-progress .progress-bar'); return bar.offsetWidth / bar.parentNode.offsetWidth; }")
-    assert 0.75 < ratio < 0.85
+    assert 0.75 < progress_shown(page) < 0.85
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.INVALID)
     page.wait_for_selector("#job-status")
 
@@ -85,7 +82,6 @@ def test_a_shared_phone_shows_as_a_row_worth_a_look(live_server, page, world, pe
     from teams.tests.workbooks import member_file
 
     settings.MEDIA_ROOT = tmp_path
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     PersonFactory(commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, phone="0912000111", national_id="001304012345")
     upload = tmp_path / "danh-sach.xlsx"
     upload.write_bytes(member_file([1, "Triệu Văn Bình", "1970", "Nam", "0912000111", "Thành viên", "", "Thôn Bản Giang", None]).getvalue())
@@ -97,4 +93,9 @@ def test_a_shared_phone_shows_as_a_row_worth_a_look(live_server, page, world, pe
     page.wait_for_selector("#job-warnings")
     assert page.inner_text("#count-created") == "1"
     assert "Triệu Văn Bình dùng chung số điện thoại với Triệu Thị Yến (2004)" in page.inner_text("#job-warnings")
-    page.screenshot(path=SCREENSHOTS / f"excel-import-warnings-{width}.png", full_page=True)
+    screenshot(page, f"excel-import-warnings-{width}")
+
+
+def progress_shown(page) -> float:
+    """How much of its track the import's progress bar fills, as drawn."""
+    return page.evaluate("() => { const bar = document.querySelector('#job-progress .progress-bar'); return bar.offsetWidth / bar.parentNode.offsetWidth; }")
