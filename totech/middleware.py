@@ -93,7 +93,7 @@ class RequestSizeLimitMiddleware:
     first; a multipart body is then parsed here, through CappedUploadHandler, which stops reading once the bytes
     received pass the cap whatever the length said (a server that passes on a chunked body, or one that does not
     stop at the announced length). Nothing reads the body before: CsrfViewMiddleware does in process_view, which
-runs after every middleware's request part; placed after the authentication, the page shows the user's menu.
+    runs after every middleware's request part; placed after the authentication, the page shows the user's menu.
     """
 
     def __init__(self, get_response):
