@@ -102,11 +102,16 @@ def _editable_team(request, pk):
 # --- teams -----------------------------------------------------------------------------------------------
 
 
+def _team_filter(request, today) -> TeamFilter:
+    """The team list's filters over the teams the user sees: the list and its roster export read the same."""
+    teams = with_composition(teams_visible_to(request.user), today, all_rule_ages())
+    return TeamFilter(request.GET, queryset=teams.order_by("unit__path", "name"), user=request.user)
+
+
 @login_required
 def team_list(request):
     today = timezone.localdate()
-    teams = with_composition(teams_visible_to(request.user), today, all_rule_ages())
-    team_filter = TeamFilter(request.GET, queryset=teams.order_by("unit__path", "name"), user=request.user)
+    team_filter = _team_filter(request, today)
     filtered = team_filter.qs
     page = paginate(request, filtered)
     attach_violations(list(page.object_list), today)
@@ -581,15 +586,15 @@ def _summary(job):
 
 @login_required
 def members_export(request):
-    """The roster of the teams the user sees, narrowed by the team list's filters."""
+    """The roster of the teams the team list shows with the same filters (or of one team), optionally one role."""
+    team_filter = _team_filter(request, timezone.localdate())
     member_filter = MemberExportFilter(request.GET, queryset=memberships_in_scope_of(request.user), user=request.user)
-    if not member_filter.is_valid():
+    if not (team_filter.is_valid() and member_filter.is_valid()):
         raise Http404(_("These filters are not valid."))  # a team or unit out of scope is not there for this user
-    unit = member_filter.form.cleaned_data.get("unit") or request.user.scope_unit
+    unit = team_filter.form.cleaned_data.get("unit") or request.user.scope_unit
     scope_label = unit.name if unit else _("All provinces")
-    content, _count = export_roster(
-        member_filter.qs, user=request.user, scope_label=scope_label, filters=request.GET.urlencode()
-    )
+    memberships = member_filter.qs.filter(team__in=team_filter.qs.values("pk"))
+    content, _count = export_roster(memberships, user=request.user, scope_label=scope_label, filters=request.GET.urlencode())
     return xlsx_response(content, "danh-sach-thanh-vien-to-cnscd.xlsx")
 
 

@@ -106,3 +106,18 @@ def test_a_leaders_export_leaves_out_the_commune_team_they_lead_beyond_their_sco
     assert client.get(reverse("teams:detail", args=[commune_team.pk])).status_code == 200
     rows = sheet_rows(client.get(reverse("teams:members_export")).content)
     assert not any("Lò Văn Xã" in row or "0987000111" in row for row in rows)
+
+
+def test_the_team_lists_export_button_exports_the_teams_the_list_shows(client, world, personas, rosters):
+    """Search, rule and size filters of the team list narrow its roster export the same way (issue 15, item 2)."""
+    bản_giang = Team.objects.get(unit=world["W1"])
+    na_lay = Team.objects.get(unit=world["W2"])
+    Membership.objects.filter(team=na_lay).order_by("pk").first().delete()  # Na Lay: 3 members, Bản Giang: 4
+    client.force_login(personas["commune"])
+
+    for query, shown in [({"q": "Bản Giang"}, {bản_giang.name}), ({"size_min": "4"}, {bản_giang.name}), ({"size_max": "3"}, {na_lay.name})]:
+        listing = client.get(reverse("teams:list"), query)
+        assert {team.name for team in listing.context["page"].object_list} == shown
+        export_url = listing.content.decode().split('id="export-members" href="')[1].split('"')[0].replace("&amp;", "&")
+        rows = sheet_rows(client.get(export_url).content)[4:]
+        assert {row[8] for row in rows} == shown, query

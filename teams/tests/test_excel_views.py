@@ -202,7 +202,7 @@ def test_team_list_and_team_page_link_to_the_roster_export(client, world, person
     team = TeamFactory(unit=world["W1"])
     client.force_login(personas["commune"])
     listing = client.get(reverse("teams:list"), {"status": "active"}).content.decode()
-    assert f'{reverse("teams:members_export")}?unit=&amp;level=&amp;status=active' in listing
+    assert f'{reverse("teams:members_export")}?status=active"' in listing
     page = client.get(reverse("teams:detail", args=[team.pk])).content.decode()
     assert f'{reverse("teams:members_export")}?team={team.pk}' in page
     response = client.get(reverse("teams:members_export"), {"team": team.pk})
