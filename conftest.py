@@ -7,6 +7,9 @@
               province O ── commune O1 ── village OV   (another province: the outsider's)
 """
 
+import io
+from contextlib import contextmanager, nullcontext
+
 import pytest
 
 from accounts.choices import Role
@@ -61,13 +64,90 @@ def _vietnamese_by_default():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fresh_indicator_catalogue():
-    """Each test reads its own indicators, not the catalogue a process keeps (targets.selectors) from the rows
-    of an earlier, rolled-back test."""
-    from targets.selectors import forget_catalogue
+@pytest.fixture
+def english(client, settings):
+    """Messages are asserted in English, in the test's own code and in the pages the test client asks for (the
+    portal's language cookie); a test or two checks the Vietnamese."""
+    from django.utils import translation
 
-    forget_catalogue()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def calamine_forbidden(monkeypatch):
+    """Fails the test, rather than abort the process, if calamine is asked to read a file."""
+    from totech import spreadsheets
+
+    class Forbidden:
+        @staticmethod
+        def from_filelike(file):
+            raise AssertionError("calamine was asked to read a file the guard should have refused")
+
+    monkeypatch.setattr(spreadsheets, "CalamineWorkbook", Forbidden)
+
+
+@contextmanager
+def _connected_to(name):
+    """The default connection pointed at database `name` for the block (closed on the way in and out)."""
+    from django.db import connection
+
+    test_name = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = test_name
+
+
+@pytest.fixture(scope="session")
+def _demo_database(django_db_setup, django_db_blocker):
+    """On PostgreSQL, a copy of the test database with the demo (seed_demo) written once per session: the tests
+    that read the demo share it, the others never see it. None elsewhere (SQLite: each test seeds its own)."""
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    test_name = connection.settings_dict["NAME"]
+    demo_name = f"{test_name}_demo"
+    with django_db_blocker.unblock():
+        connections.close_all()  # a database is copied only while nobody is connected to it
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{demo_name}"')
+            cursor.execute(f'CREATE DATABASE "{demo_name}" TEMPLATE "{test_name}"')
+        with _connected_to(demo_name):
+            call_command("seed_demo", stdout=io.StringIO())
+    yield demo_name
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{demo_name}"')
+
+
+@pytest.fixture
+def demo(_demo_database, django_db_blocker):
+    """The demo data, in the session's demo database; whatever the test writes is rolled back."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    database = _connected_to(_demo_database) if _demo_database else nullcontext()
+    with django_db_blocker.unblock(), database, transaction.atomic():
+        if _demo_database is None:
+            call_command("seed_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (Redis is shared by the whole run): nothing read by an earlier test,
+    such as the indicator catalogue, leaks into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from targets.choices import Aggregation, PeriodKind, Rating, TargetMode
 from targets.models import Indicator, Period
@@ -115,6 +116,13 @@ def progress(*, period: Period, unit: Unit | None = None, team: Team | None = No
         if row.achievement is not None:
             row.rating = classify_achievement(row.achievement, thresholds)
     return rows
+
+
+def team_progress_this_quarter(team: Team) -> tuple[Period | None, list[ProgressRow]]:
+    """The team page's panel: the quarter running today and the team's progress over it (no rows without one)."""
+    today = timezone.localdate()
+    quarter = Period.objects.filter(kind=PeriodKind.QUARTER, start__lte=today, end__gte=today).first()
+    return quarter, progress(period=quarter, team=team) if quarter else []
 
 
 def denominator_for(indicator: Indicator, unit: Unit, on: datetime.date, actual: dict[int, int | None]) -> int | None:

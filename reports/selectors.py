@@ -122,7 +122,7 @@ def reports_awaiting_review_by(user) -> QuerySet[Report]:
 
 
 def indicators_for(report: Report | None = None) -> list[Indicator]:
-    """The indicators a report carries: every active one (the process's catalogue), plus any it already holds a
+    """The indicators a report carries: every active one (the cached catalogue), plus any it already holds a
     value for."""
     indicators = {indicator.pk: indicator for indicator in indicators_catalogue()}
     if report is not None and report.pk:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from reports.progress import team_progress_this_quarter
 from totech.dates import years_from
 from totech.pagination import paginate, query_without_page
 from totech.params import id_param, parse_id
@@ -135,8 +136,11 @@ def team_detail(request, pk):
     trainings = trainings_visible_to(request.user).filter(attendees__memberships__team=team).annotate(
         team_attendees=Count("attendees", filter=Q(attendees__memberships__team=team), distinct=True)
     ).distinct().order_by("-date")[:10]
+    progress_period, progress_rows = team_progress_this_quarter(team)
     context = {
         "team": team,
+        "progress_period": progress_period,
+        "progress_rows": progress_rows,
         "ancestors": unit_ancestors_visible_to(request.user, team.unit),
         "roster": roster,
         "period": period,

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "totech.context_processors.choices",
+                "reports.context_processors.report_panels",
             ],
         },
     },

@@ -13,19 +13,9 @@ from reports.tests.factories import ScheduleFactory
 from targets.choices import Aggregation
 from targets.services import periods_generate
 from targets.tests.factories import CountIndicatorFactory, IndicatorFactory
-from teams.choices import TeamRole
-from teams.tests.factories import MembershipFactory, PersonFactory, TeamFactory
-from units.choices import Level
+from reports.tests.helpers import FOUNDED, lead
+from teams.tests.factories import TeamFactory
 from units.tests.factories import PopulationFigureFactory
-
-FOUNDED = datetime.date(2025, 8, 1)
-
-
-def lead(team, user, start=FOUNDED):
-    person = PersonFactory(commune=team.unit.parent if team.unit.level == Level.VILLAGE else team.unit, user=user, email="")
-    MembershipFactory(team=team, person=person, role=TeamRole.LEADER, start_date=start)
-    return team
-
 
 @dataclass
 class Setup:

@@ -304,7 +304,7 @@ def test_the_dashboard_offers_both_downloads(quarter, client):
 
 @pytest.mark.browser
 def test_the_official_report_downloads_from_the_dashboard(page, live_server, quarter):
-    from reports.tests.test_browser import fits_the_phone, shoot
+    from totech.tests.browser import fits_the_phone, shoot
     from totech.tests.browser import log_in
 
     log_in(page, live_server, "commune")

@@ -12,7 +12,7 @@ from accounts.tests.factories import UserFactory
 from reports.choices import Action, ReportStatus
 from reports.models import ReportTransition, ReportValue, StaleRollup
 from reports.services import LEVELS_DOWN, report_approve, report_reopen, report_return, unit_ids_of
-from reports.tests.conftest import lead
+from reports.tests.helpers import lead
 from reports.tests.factories import ScheduleFactory
 from reports.tests.helpers import save
 from targets.services import periods_generate

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from targets.models import Target
-from teams.tests.workbooks import calamine_forbidden, far_cell_workbook  # noqa: F401 (fixture)
+from teams.tests.helpers import far_cell_workbook
 
 from .factories import CountIndicatorFactory, IndicatorFactory, QuarterFactory, TargetFactory, TeamFactory
 

@@ -17,7 +17,7 @@ from teams.spreadsheets.samples import messy_member_workbook
 from totech.db import copy_line
 
 from .factories import MembershipFactory, PersonFactory, TeamFactory
-from .workbooks import MEMBER_HEADER, calamine_forbidden, english, far_cell_workbook, member_file, workbook_bytes  # noqa: F401 (fixtures)
+from .helpers import MEMBER_HEADER, far_cell_workbook, member_file, workbook_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

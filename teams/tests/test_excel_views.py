@@ -10,7 +10,7 @@ from teams.spreadsheets import jobs as import_jobs
 from teams.models import ImportJob, ImportKind, ImportStatus, Membership, Person
 from units.models import PopulationFigure, Unit
 
-from .workbooks import calamine_forbidden, english, far_cell_workbook, member_file, workbook_bytes  # noqa: F401 (fixtures)
+from .helpers import far_cell_workbook, member_file, workbook_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -184,16 +184,6 @@ def test_sample_download_is_a_valid_messy_list_for_the_users_commune(client, wor
     response = client.get(reverse("teams:members_sample"))
     result = import_members(io.BytesIO(response.content), commune=world["K1"], dry_run=True)
     assert result.ok and result.created > 5
-
-
-def test_demo_import_is_rerunnable(db):
-    from django.core.management import call_command
-
-    call_command("seed_demo")
-    memberships = Membership.objects.count()
-    call_command("seed_demo")
-    assert memberships > 10 and Membership.objects.count() == memberships
-    assert ImportJob.objects.get().status == ImportStatus.DONE
 
 
 def test_team_list_and_team_page_link_to_the_roster_export(client, world, personas):

@@ -16,7 +16,7 @@ from teams.models import ImportJob, ImportStatus
 from teams.tasks import purge_import_files
 from totech.celery import app
 
-from .workbooks import member_file
+from .helpers import member_file
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,7 @@ from teams.models import CompositionRule, MembershipRequest, Person, Team, Train
 from .factories import CompositionRuleFactory, MembershipFactory, MembershipRequestFactory, PersonFactory, TeamFactory
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Pages in English, so the assertions can quote the msgids."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")  # pages in English, so the assertions can quote the msgids
 
 
 @pytest.fixture
