@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from targets.choices import Aggregation, PeriodKind, Rating, TargetMode
 from targets.models import Indicator, Period
-from targets.selectors import EffectiveTarget, classify_achievement, denominator_as_of, effective_targets, thresholds_for
+from targets.selectors import (
+    EffectiveTarget,
+    classify_achievement,
+    denominator_as_of,
+    effective_targets,
+    thresholds_for,
+)
 from teams.models import Team
 from units.choices import Level
 from units.models import Unit

@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 from targets.choices import Aggregation, PeriodKind
 from targets.models import AchievementThreshold, Indicator, Period
 from targets.selectors import DEFAULT_THRESHOLDS, Thresholds, classify_achievement, effective_targets, population_values
-from totech.db import copy_line
 from teams.models import Membership, Team
 from teams.selectors import province_of
+from totech.db import copy_line
 from units.choices import Level
 from units.models import Unit
 

@@ -20,7 +20,13 @@ from units.selectors import unit_scope_q
 
 from .choices import AWAITING_REVIEW, RECEIVED_STATUSES, ReportKind, ReportStatus
 from .models import (
-    IndicatorSummary, Notification, Report, ReportingSchedule, ReportRequest, UnitSummary, submitted_on,
+    IndicatorSummary,
+    Notification,
+    Report,
+    ReportingSchedule,
+    ReportRequest,
+    UnitSummary,
+    submitted_on,
 )
 
 # A campaign without a dated review step after its end is reported within this many days of its end.

@@ -41,15 +41,15 @@ from .models import (
     StaleRollup,
 )
 from .selectors import (
+    Slot,
     can_reopen_report,
     can_request_reports,
     can_review_report,
     can_set_schedule,
-    reviews_report,
-    Slot,
     indicators_for,
     notifications_keyed,
     reminder_slots,
+    reviews_report,
     slot_for,
 )
 
@@ -118,7 +118,7 @@ def unit_ids_of(team: Team) -> dict[str, int | None]:
     it can skip between them is the district (units.models.ALLOWED_PARENT_LEVELS)."""
     ids = [*team.unit.ancestor_ids(), team.unit.pk]
     levels = LEVELS_DOWN[: LEVELS_DOWN.index(team.unit.level) + 1]
-    chain = dict(zip(levels[:1] + levels[len(levels) - len(ids) + 1 :], ids))
+    chain = dict(zip(levels[:1] + levels[len(levels) - len(ids) + 1 :], ids, strict=True))
     return {level: chain.get(level) for level in LEVELS_DOWN}
 
 

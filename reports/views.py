@@ -21,22 +21,22 @@ from units.choices import Level
 from units.selectors import units_visible_to
 
 from . import services
+from .charts import children_chart, trend_chart
 from .exports import OfficialReport, SummaryData, export_file_name
 from .filters import ReportFilter
 from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
 from .images import CONTENT_TYPES, EXTENSIONS, stored_photo_format
 from .models import Report, ReportingSchedule
-from .charts import children_chart, trend_chart
 from .presenters import dashboard_table
 from .progress import progress
 from .rankings import RANK_SHOWN, commune_ranking, top_and_bottom, unit_team_scores
 from .selectors import (
+    ancestor_ids,
     can_edit_report,
     can_reopen_report,
     can_request_reports,
     can_review_report,
     can_set_schedule,
-    ancestor_ids,
     dashboard_for,
     dashboard_indicators,
     dashboard_units_visible_to,
@@ -179,7 +179,7 @@ def _form_errors(request, form, team, period, ad_hoc, report, status):
 def _render_form(request, form, team, period, ad_hoc, report, status=200):
     context = {
         "form": form, "team": team, "period": period, "ad_hoc": ad_hoc, "report": report,
-        "storage_key": f"totech-report-{team.pk}-{'r%s' % ad_hoc.pk if ad_hoc else 'p%s' % period.pk}",
+        "storage_key": f"totech-report-{team.pk}-{f'r{ad_hoc.pk}' if ad_hoc else f'p{period.pk}'}",
         "action_url": reverse("reports:edit", args=[report.pk]) if report else request.path,
         "photo_form": PhotoForm() if report else None,
         "max_photos": services.MAX_PHOTOS,
@@ -277,8 +277,8 @@ def photo_view(request, pk, photo_pk):
     photo = get_object_or_404(report.photos, pk=photo_pk)
     try:
         file = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404
+    except FileNotFoundError as error:
+        raise Http404 from error
     image_format = stored_photo_format(file)
     if image_format is None:  # not a picture (stored before photos were re-encoded): nothing safe to show
         file.close()

@@ -19,10 +19,19 @@ from units.choices import Level
 from units.selectors import unit_ancestors_visible_to, units_visible_to
 
 from .cascade import CascadeError, cascade_split
-from .excel import GridImporter, GridImportRejected, grid_workbook
 from .choices import PeriodKind, TargetMode
+from .excel import GridImporter, GridImportRejected, grid_workbook
 from .filters import IndicatorFilter, PeriodFilter
-from .forms import CampaignForm, DeadlineFormSet, IndicatorForm, PeriodGenerateForm, TargetGridForm, TargetImportForm, ThresholdForm, cell_name
+from .forms import (
+    CampaignForm,
+    DeadlineFormSet,
+    IndicatorForm,
+    PeriodGenerateForm,
+    TargetGridForm,
+    TargetImportForm,
+    ThresholdForm,
+    cell_name,
+)
 from .models import AchievementThreshold, Indicator, Period
 from .selectors import (
     campaigns_editable_by,

@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_celery_beat",
-    "import_export",
     "totech",
     "units",
     "accounts",

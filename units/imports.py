@@ -99,7 +99,7 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
         result.total_rows += 1
         errors_before = result.error_count
 
-        def error(field_name, message):
+        def error(field_name, message, number=number):
             result.add_error(number, columns.header.get(field_name, ""), message)
 
         refused = refuse_bad_text(values, columns, error, ("name",))

@@ -39,7 +39,7 @@ def test_login_page_speaks_vietnamese_and_logs_in(client, world, personas):
 
 def test_each_role_lands_on_its_own_home(client, world, personas):
     seen = set()
-    for persona, user in personas.items():
+    for user in personas.values():
         client.force_login(user)
         response = client.get(reverse("home"))
         assert response.status_code == 200

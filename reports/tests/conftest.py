@@ -10,12 +10,13 @@ import pytest
 from accounts.choices import Role
 from accounts.tests.factories import UserFactory
 from reports.tests.factories import ScheduleFactory
+from reports.tests.helpers import FOUNDED, lead
 from targets.choices import Aggregation
 from targets.services import periods_generate
 from targets.tests.factories import CountIndicatorFactory, IndicatorFactory
-from reports.tests.helpers import FOUNDED, lead
 from teams.tests.factories import TeamFactory
 from units.tests.factories import PopulationFigureFactory
+
 
 @dataclass
 class Setup:

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from reports.models import Report
 from totech.tests.browser import PHONE, fits_the_phone, log_in, shoot
 
+
 @pytest.mark.browser
 def test_report_survives_a_dropped_connection_and_goes_through_review(page, context, live_server, setup):
     page.set_default_timeout(10000)

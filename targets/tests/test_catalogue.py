@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from targets.choices import IndicatorKind
 from targets import selectors
+from targets.choices import IndicatorKind
 from targets.models import Indicator
 from targets.services import CATALOGUE, catalogue_seed, indicator_save
 

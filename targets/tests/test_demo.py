@@ -1,7 +1,6 @@
 import datetime
 
 from accounts.models import User
-
 from targets.choices import PeriodKind
 from targets.models import Indicator, Period
 from targets.selectors import effective_target, split_mismatches

@@ -32,7 +32,7 @@ def _header_cells(sheet):
 
 def _new_sheet(workbook, title_lines: list[str]):
     sheet = workbook.create_sheet("Danh sách")
-    for name, width in zip(MEMBER_EXPORT_FIELDS, COLUMN_WIDTHS.values()):
+    for name, width in zip(MEMBER_EXPORT_FIELDS, COLUMN_WIDTHS.values(), strict=True):
         sheet.column_dimensions[chr(ord("A") + MEMBER_EXPORT_FIELDS.index(name))].width = width
     for line in title_lines:
         cell = WriteOnlyCell(sheet, value=escape_formula(line))

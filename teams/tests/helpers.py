@@ -5,7 +5,6 @@ import zipfile
 
 from openpyxl import Workbook
 
-
 MEMBER_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Chức vụ trong Tổ", "Thành phần / Đơn vị công tác", "Thôn/Tổ dân phố", "Ghi chú"]
 
 

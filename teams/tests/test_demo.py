@@ -1,6 +1,6 @@
 from accounts.models import User
 from teams.choices import RequestStatus, TeamRole, TeamStatus
-from teams.models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
+from teams.models import Membership, MembershipRequest, Team, Training
 from teams.selectors import composition_violations, teams_led_by
 
 

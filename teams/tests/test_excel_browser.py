@@ -9,7 +9,6 @@ from teams.spreadsheets.samples import messy_member_workbook
 from totech.tests.browser import log_in, screenshot
 
 
-
 @pytest.fixture(autouse=True)
 def unhashed_static_files(settings):
     """live_server serves static files through the finders, which know no hashed (manifest) names."""

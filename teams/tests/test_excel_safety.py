@@ -4,11 +4,18 @@ import io
 import zipfile
 
 import pytest
-
 from django.utils import translation
 
 from totech import spreadsheets
-from totech.spreadsheets import SpreadsheetError, check_upload, clean_text, count_rows, escape_formula, read_rows, sheet_extent
+from totech.spreadsheets import (
+    SpreadsheetError,
+    check_upload,
+    clean_text,
+    count_rows,
+    escape_formula,
+    read_rows,
+    sheet_extent,
+)
 
 from .helpers import far_cell_workbook, raw_workbook, text_cell, workbook_bytes
 

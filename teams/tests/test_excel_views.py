@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from teams.spreadsheets import jobs as import_jobs
 from teams.models import ImportJob, ImportKind, ImportStatus, Membership, Person
+from teams.spreadsheets import jobs as import_jobs
 from units.models import PopulationFigure, Unit
 
 from .helpers import far_cell_workbook, member_file, workbook_bytes

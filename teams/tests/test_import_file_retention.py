@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from teams.spreadsheets import jobs as import_jobs
 from teams.models import ImportJob, ImportStatus
+from teams.spreadsheets import jobs as import_jobs
 from teams.tasks import purge_import_files
 from totech.celery import app
 
