@@ -31,7 +31,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from accounts.models import ExportLog
 from targets.choices import PeriodKind, Pillar, Rating, TargetMode
 from targets.models import Period
-from totech.spreadsheets import escape_formula, fold
+from totech.spreadsheets import escape_formula
+from totech.text import fold
 from units.choices import NAME_PREFIXES, DivisionType, Level
 from units.models import Unit
 

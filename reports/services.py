@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -551,7 +551,7 @@ def reminders_send(*, province: Unit, today: datetime.date | None = None) -> int
             kind = NotificationKind.DUE_SOON
             message = _("%(team)s: the report for %(subject)s is due on %(deadline)s.")
         slot_key = f"r{slot.request.pk}" if slot.request else f"p{slot.period.pk}"
-        text = message % {"team": slot.team.name, "subject": slot.subject, "deadline": slot.deadline.strftime("%d/%m/%Y")}
+        text = message % {"team": slot.team.name, "subject": slot.subject, "deadline": date_format(slot.deadline, "SHORT_DATE_FORMAT")}
         url = slot.report and report_url(slot.report) or reverse("home")
         for leader in leaders:
             key = f"{kind}:{slot.team.pk}:{slot_key}"

@@ -14,7 +14,7 @@ from targets.models import Period
 from targets.selectors import denominators_as_of, periods_visible_to
 from teams.models import Team
 from teams.selectors import team_led_by, teams_led_by, teams_visible_to
-from totech.pagination import paginate, query_without_page
+from totech.pagination import paginate
 from totech.params import id_param
 from totech.spreadsheets import xlsx_response
 from units.choices import Level
@@ -64,7 +64,7 @@ def report_list(request):
     reports = reports_visible_to(request.user).order_by("-deadline", "team__name", "pk")  # pk: stable pages
     periods = Period.objects.filter(pk__in=reports.order_by().values("period_id")).order_by("-start")  # a semi-join, no DISTINCT
     report_filter = ReportFilter(request.GET, queryset=reports, user=request.user, periods=periods)
-    context = {"filter": report_filter, "page": paginate(request, report_filter.qs), "query": query_without_page(request)}
+    context = {"filter": report_filter, "page": paginate(request, report_filter.qs)}
     return render(request, "reports/report_list.html", context)
 
 

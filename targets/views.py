@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from totech.pagination import paginate
 from totech.params import id_param
-from totech.spreadsheets import SpreadsheetError, fold, xlsx_response
+from totech.spreadsheets import SpreadsheetError, xlsx_response
+from totech.text import fold
 from units.choices import Level
 from units.selectors import unit_ancestors_visible_to, units_visible_to
 

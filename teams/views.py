@@ -10,12 +10,13 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from reports.progress import team_progress_this_quarter
 from totech.dates import years_from
-from totech.pagination import paginate, query_without_page
+from totech.pagination import paginate
 from totech.params import id_param, parse_id
 from totech.spreadsheets import SpreadsheetError, xlsx_response
 from units.choices import Level
@@ -117,7 +118,6 @@ def team_list(request):
         "counts": team_counts(teams_visible_to(request.user).filter(pk__in=filtered.values("pk")), today),
         "levels": TEAM_LEVELS,
         "can_create": can_create_teams(request.user),
-        "query": query_without_page(request),
     }
     return render(request, "teams/team_list.html", context)
 
@@ -292,7 +292,7 @@ def membership_end(request, pk):
     context = {
         "form": form, "team": membership.team, "title": _("End a membership"), "submit": _("End the membership"), "danger": True,
         "intro": _("%(person)s (%(role)s, since %(start)s) leaves the team. The membership stays in the roster's history.") % {
-            "person": membership.person, "role": membership.get_role_display(), "start": membership.start_date.strftime("%d/%m/%Y"),
+            "person": membership.person, "role": membership.get_role_display(), "start": date_format(membership.start_date, "SHORT_DATE_FORMAT"),
         },
     }
     return render(request, "teams/form.html", context)
@@ -308,7 +308,7 @@ def request_list(request):
     page = paginate(request, request_filter.qs)
     for item in page.object_list:
         item.can_decide = can_decide_request(request.user, item)
-    return render(request, "teams/request_list.html", {"filter": request_filter, "page": page, "query": query_without_page(request)})
+    return render(request, "teams/request_list.html", {"filter": request_filter, "page": page})
 
 
 @login_required
@@ -389,7 +389,7 @@ def coverage(request):
         missing = list(villages_without_team(commune))
         if missing or not only_gaps:
             rows.append({"commune": commune, "missing": missing})
-    context = {"rows": rows, "page": page, "only_gaps": only_gaps, "can_create": can_create_teams(request.user), "query": query_without_page(request)}
+    context = {"rows": rows, "page": page, "only_gaps": only_gaps, "can_create": can_create_teams(request.user)}
     return render(request, "teams/coverage.html", context)
 
 

@@ -14,13 +14,13 @@ from totech.spreadsheets import (
     ImportResult,
     clean_text,
     find_columns,
-    fold,
     is_footer,
     is_numbering_row,
     is_total,
     read_rows,
     refuse_bad_text,
 )
+from totech.text import fold
 
 from .choices import DivisionType, Level
 from .models import PopulationFigure, Unit

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from totech.models import CleanTextModel
-from totech.spreadsheets import fold
+from totech.text import fold
 
 from .choices import LEVEL_OF_DIVISION_TYPE, DivisionType, Edition, Level
 

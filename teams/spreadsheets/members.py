@@ -31,13 +31,13 @@ from totech.spreadsheets import (
     clean_text,
     filled,
     find_columns,
-    fold,
     is_footer,
     is_numbering_row,
     is_total,
     read_rows,
     refuse_bad_text,
 )
+from totech.text import fold
 from units.choices import Level
 from units.models import Unit
 from units.names import PlaceMatcher
