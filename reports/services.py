@@ -25,6 +25,7 @@ from targets.services import periods_generate
 from teams.choices import TeamRole
 from teams.models import Team
 from teams.selectors import members_on, team_led_by, teams_led_by
+from totech.dates import quarter_of
 from units.choices import Level
 from units.models import Unit
 
@@ -374,10 +375,6 @@ def report_reopen(*, user, report: Report, reason: str) -> Report:
     rollup_mark_stale(report=report)
     _notify_leaders(report, NotificationKind.REOPENED, _("Your approved report for %(subject)s was reopened: %(comment)s"), comment=reason.strip())
     return report
-
-
-def quarter_of(date: datetime.date) -> tuple[int, int]:
-    return date.year, (date.month - 1) // 3 + 1
 
 
 def rollup_mark_stale(*, report: Report) -> StaleRollup | None:

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from targets.models import Period
 from targets.selectors import denominators_as_of, periods_visible_to
 from teams.models import Team
 from teams.selectors import team_led_by, teams_led_by, teams_visible_to
+from totech.forms import add_service_errors
 from totech.pagination import paginate
 from totech.params import id_param
 from totech.spreadsheets import xlsx_response
@@ -131,7 +132,7 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
                 form = _with_version(request.POST, current.version, form_kwargs, error)
                 return _form_errors(request, form, team, period, ad_hoc, current, status=409)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
                 current = Report.objects.filter(team=team, period=period, request=ad_hoc).first()
                 return _form_errors(request, form, team, period, ad_hoc, current, status=400)
             return _saved(request, report, submit)
@@ -140,18 +141,13 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
     return _render_form(request, form, team, period, ad_hoc, report)
 
 
-def _add_errors(form, error: ValidationError):
-    for field, messages_ in error.message_dict.items():
-        form.add_error(None if field == NON_FIELD_ERRORS or field not in form.fields else field, messages_)
-
-
 def _with_version(data, version, form_kwargs, error):
     """The same input, now based on the saved version: the user has been told, and saving again is their choice."""
     data = data.copy()
     data["version"] = str(version)
     fresh = ReportForm(data, **form_kwargs)
     fresh.is_valid()
-    _add_errors(fresh, error)
+    add_service_errors(fresh, error)
     return fresh
 
 
@@ -235,7 +231,7 @@ def report_review(request, pk):
     try:
         service(user=request.user, report=report, **kwargs)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         context = _detail_context(request, report, form)
         if not (context["can_review"] or context["can_reopen"]):  # no review card to show the refusal in
             for message in form.non_field_errors():
@@ -447,7 +443,7 @@ def schedule_edit(request, province_pk):
         try:
             services.schedule_set(user=request.user, province=province, **{name: form.cleaned_data[name] for name in ScheduleForm.Meta.fields})
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The reporting schedule was saved."))
             return redirect("reports:schedules")
@@ -469,7 +465,7 @@ def request_create(request):
         try:
             services.report_request_create(user=request.user, unit=request.user.scope_unit, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The ad-hoc report was requested from the teams."))
             return redirect("reports:requests")

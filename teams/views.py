@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from reports.progress import team_progress_this_quarter
 from totech.dates import years_from
+from totech.forms import add_service_errors
 from totech.pagination import paginate
 from totech.params import id_param, parse_id
 from totech.spreadsheets import SpreadsheetError, xlsx_response
@@ -42,7 +43,6 @@ from .forms import (
     TeamForm,
     TrainingForm,
     VillageImportForm,
-    add_service_errors,
 )
 from .models import TEAM_LEVELS, CompositionRule, Membership, Person, Training
 from .selectors import (

@@ -10,11 +10,11 @@ from teams.selectors import (
     members_during,
     members_on,
     people_visible_to,
-    quarter_bounds,
     teams_visible_to,
     villages_without_team,
 )
 from teams.services import composition_preset_apply
+from totech.dates import quarter_bounds
 
 from .factories import CompositionRuleFactory, MembershipFactory, PersonFactory, TeamFactory
 
