@@ -131,3 +131,13 @@ def test_a_short_password_set_by_the_administrator_is_refused_in_vietnamese(clie
 def test_the_form_errors_django_leaves_in_english_are_vietnamese(message):
     with translation.override("vi"):
         assert translation.gettext(message) != message
+
+
+def test_every_export_is_recorded_with_a_kind_of_the_list_and_a_scope_that_fits(personas):
+    from accounts.choices import ExportKind
+    from accounts.services import export_log
+
+    log = export_log(user=personas["commune"], kind=ExportKind.TEAM_MEMBERS, scope=" Xã Thanh Thịnh " + "x" * 400, row_count=7)
+    log.refresh_from_db()
+    assert (log.kind, log.get_kind_display(), log.row_count) == ("team_members", "Thành viên Tổ", 7)
+    assert log.scope.startswith("Xã Thanh Thịnh x") and len(log.scope) == 300
