@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from totech.tests.test_permission_matrix import CASES
+from totech.tests.helpers import CASES
 
 # The persona a page is read as: the first of these the case allows (the admin sees more, the leader less).
 PREFERRED = ["commune", "district", "province", "leader", "admin", "outsider"]
