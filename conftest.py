@@ -116,11 +116,12 @@ def _demo_database(django_db_setup, django_db_blocker):
     test_name = connection.settings_dict["NAME"]
     demo_name = f"{test_name}_demo"
     with django_db_blocker.unblock():
-        connections.close_all()  # a database is copied only while nobody is connected to it
-        with connection._nodb_cursor() as cursor:
+        connections.close_all()  # a database is copied only while nobody is connected to it: nor the live
+        with connection._nodb_cursor() as cursor:  # server's thread, which reconnects (CONN_HEALTH_CHECKS)
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [test_name])
             cursor.execute(f'DROP DATABASE IF EXISTS "{demo_name}"')
             cursor.execute(f'CREATE DATABASE "{demo_name}" TEMPLATE "{test_name}"')
-        with _connected_to(demo_name):
+        with _connected_to(demo_name), _tasks_in_process():
             call_command("seed_demo", stdout=io.StringIO())
     yield demo_name
     with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
@@ -155,15 +156,23 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _celery_eager():
-    """Tests run Celery tasks in-process; the tests that drive a real worker switch this off themselves."""
+@contextmanager
+def _tasks_in_process():
     from totech.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tests run Celery tasks in-process; the tests that drive a real worker switch this off themselves."""
+    with _tasks_in_process():
+        yield
 
 
 @pytest.fixture(scope="session")
