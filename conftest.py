@@ -129,10 +129,14 @@ def _demo_database(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(_demo_database, django_db_blocker):
-    """The demo data, in the session's demo database; whatever the test writes is rolled back."""
+def demo(request, _demo_database, django_db_blocker):
+    """The demo data, in the session's demo database; whatever the test writes is rolled back. Not with `db`
+    or a django_db mark, which open the test database's transaction on the same connection."""
     from django.core.management import call_command
     from django.db import transaction
+
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        raise pytest.UsageError(f"{request.node.nodeid}: the demo fixture replaces db and the django_db mark")
 
     database = _connected_to(_demo_database) if _demo_database else nullcontext()
     with django_db_blocker.unblock(), database, transaction.atomic():

@@ -81,17 +81,6 @@ def test_admin_is_for_system_admins_only(client, world, personas):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-@pytest.mark.django_db
-def test_seed_demo_creates_a_user_per_role_and_is_rerunnable():
-    from django.core.management import call_command
-
-    call_command("seed_demo")
-    call_command("seed_demo")
-    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    leader = User.objects.get(username="totruong.bangiang")
-    assert leader.scope_unit.name == "Thôn Bản Giang" and leader.check_password("totech-demo-2026")
-
-
 def test_vietnamese_is_the_default_whatever_the_browser_asks(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Đăng nhập" in page.content.decode()
