@@ -17,6 +17,7 @@ from accounts.tests.factories import UserFactory
 from units.choices import DivisionType, Edition
 from units.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory, VillageFactory
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PERSONAS = ["admin", "province", "district", "commune", "leader", "outsider"]
 
 
@@ -109,6 +110,7 @@ def _demo_database(django_db_setup, django_db_blocker):
     that read the demo share it, the others never see it. None elsewhere (SQLite: each test seeds its own)."""
     from django.core.management import call_command
     from django.db import connection, connections
+    from django.test import override_settings
 
     if connection.vendor != "postgresql":
         yield None
@@ -121,7 +123,8 @@ def _demo_database(django_db_setup, django_db_blocker):
             cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [test_name])
             cursor.execute(f'DROP DATABASE IF EXISTS "{demo_name}"')
             cursor.execute(f'CREATE DATABASE "{demo_name}" TEMPLATE "{test_name}"')
-        with _connected_to(demo_name), _tasks_in_process():
+        # with the tests' settings: tasks in-process, the fast password hasher (the demo's logins are checked)
+        with _connected_to(demo_name), _tasks_in_process(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
             call_command("seed_demo", stdout=io.StringIO())
     yield demo_name
     with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
@@ -157,7 +160,7 @@ def _empty_cache():
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @contextmanager

@@ -4,6 +4,8 @@ a page without it runs none of its queries, and a page with it counts them among
 
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
+
 from .selectors import completeness_for_user, leader_agenda, reports_awaiting_review_by, unread_count
 
 WAITING_SHOWN = 10
@@ -11,7 +13,7 @@ WAITING_SHOWN = 10
 
 class ReportPanels:
     def __init__(self, user):
-        self.user = user
+        self.user = user or AnonymousUser()
 
     @cached_property
     def unread(self) -> int:
@@ -39,4 +41,5 @@ class ReportPanels:
 
 
 def report_panels(request):
-    return {"report_panels": ReportPanels(request.user)}
+    # A request refused before the authentication middleware (an oversized body, 413) has no user: no panel.
+    return {"report_panels": ReportPanels(getattr(request, "user", None))}

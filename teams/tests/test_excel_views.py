@@ -29,6 +29,7 @@ def members(count, village="Bản Giang"):
 
 
 def test_upload_preview_confirm(client, world, personas):
+    client.cookies["django_language"] = "vi"  # this test reads the pages in Vietnamese
     client.force_login(personas["commune"])
     response = client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": upload(members(3))})
     job = ImportJob.objects.get()
@@ -50,6 +51,7 @@ def test_upload_preview_confirm(client, world, personas):
 
 
 def test_a_file_with_errors_shows_them_and_cannot_be_confirmed(client, world, personas):
+    client.cookies["django_language"] = "vi"  # this test reads the pages in Vietnamese
     client.force_login(personas["commune"])
     bad = member_file([1, "Người Một", "1990", "Nam", "123", "", "", "Bản Giang", None])
     client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": upload(bad)})
@@ -71,6 +73,7 @@ def test_unsafe_uploads_are_refused_on_the_form(client, world, personas):
 @pytest.mark.usefixtures("calamine_forbidden")
 @pytest.mark.parametrize("url, data", [("teams:members_import", {}), ("teams:villages_import", {"as_of": "01/01/2025"})])
 def test_a_sheet_reaching_column_xfd_is_refused_on_the_form_before_it_is_read(client, world, personas, url, data):
+    client.cookies["django_language"] = "vi"  # this test reads the pages in Vietnamese
     client.force_login(personas["commune"])
     response = client.post(reverse(url), {"commune": world["K1"].pk, "file": upload(far_cell_workbook("XFD100000")), **data})
     assert response.status_code == 200
@@ -155,6 +158,7 @@ def test_a_superscript_digit_is_a_row_error_not_a_crash(client, world, personas)
 
 
 def test_a_job_whose_file_is_gone_fails_with_a_message(client, world, personas):
+    client.cookies["django_language"] = "vi"  # this test reads the pages in Vietnamese
     client.force_login(personas["commune"])
     client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": upload(members(3))})
     job = ImportJob.objects.get()
