@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run test messages
 
@@ -12,6 +13,11 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# Tests and lint need requirements-test.txt on top (pytest, playwright, factories, ruff); `make run` does not.
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $(TEST_STAMP)
+
 run: $(STAMP)
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -20,7 +26,7 @@ run: $(STAMP)
 
 # Tests run with DEBUG off. DATABASE_URL and REDIS_URL, when set (as on CI), point them at PostgreSQL and
 # Redis; otherwise SQLite and in-process tasks. collectstatic with hashed names proves every asset resolves.
-test: $(STAMP)
+test: $(TEST_STAMP)
 	mkdir -p var
 	SECRET_KEY=test-only-secret $(PY) manage.py collectstatic --noinput -v0
 	SECRET_KEY=test-only-secret STATIC_MANIFEST=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)

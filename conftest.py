@@ -7,6 +7,9 @@
               province O ── commune O1 ── village OV   (another province: the outsider's)
 """
 
+import io
+from contextlib import contextmanager, nullcontext
+
 import pytest
 
 from accounts.choices import Role
@@ -14,6 +17,7 @@ from accounts.tests.factories import UserFactory
 from units.choices import DivisionType, Edition
 from units.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory, VillageFactory
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PERSONAS = ["admin", "province", "district", "commune", "leader", "outsider"]
 
 
@@ -61,29 +65,121 @@ def _vietnamese_by_default():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fresh_indicator_catalogue():
-    """Each test reads its own indicators, not the catalogue a process keeps (targets.selectors) from the rows
-    of an earlier, rolled-back test."""
-    from targets.selectors import forget_catalogue
+@pytest.fixture
+def english(client, settings):
+    """Messages are asserted in English, in the test's own code and in the pages the test client asks for (the
+    portal's language cookie); a test or two checks the Vietnamese."""
+    from django.utils import translation
 
-    forget_catalogue()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def calamine_forbidden(monkeypatch):
+    """Fails the test, rather than abort the process, if calamine is asked to read a file."""
+    from totech import spreadsheets
+
+    class Forbidden:
+        @staticmethod
+        def from_filelike(file):
+            raise AssertionError("calamine was asked to read a file the guard should have refused")
+
+    monkeypatch.setattr(spreadsheets, "CalamineWorkbook", Forbidden)
+
+
+@contextmanager
+def _connected_to(name):
+    """The default connection pointed at database `name` for the block (closed on the way in and out)."""
+    from django.db import connection
+
+    test_name = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = test_name
+
+
+@pytest.fixture(scope="session")
+def _demo_database(django_db_setup, django_db_blocker):
+    """On PostgreSQL, a copy of the test database with the demo (seed_demo) written once per session: the tests
+    that read the demo share it, the others never see it. None elsewhere (SQLite: each test seeds its own)."""
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.test import override_settings
+
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    test_name = connection.settings_dict["NAME"]
+    demo_name = f"{test_name}_demo"
+    with django_db_blocker.unblock():
+        connections.close_all()  # a database is copied only while nobody is connected to it: nor the live
+        with connection._nodb_cursor() as cursor:  # server's thread, which reconnects (CONN_HEALTH_CHECKS)
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [test_name])
+            cursor.execute(f'DROP DATABASE IF EXISTS "{demo_name}"')
+            cursor.execute(f'CREATE DATABASE "{demo_name}" TEMPLATE "{test_name}"')
+        # with the tests' settings: tasks in-process, the fast password hasher (the demo's logins are checked)
+        with _connected_to(demo_name), _tasks_in_process(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            call_command("seed_demo", stdout=io.StringIO())
+    yield demo_name
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{demo_name}"')
+
+
+@pytest.fixture
+def demo(request, _demo_database, django_db_blocker):
+    """The demo data, in the session's demo database; whatever the test writes is rolled back. Not with `db`
+    or a django_db mark, which open the test database's transaction on the same connection."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        raise pytest.UsageError(f"{request.node.nodeid}: the demo fixture replaces db and the django_db mark")
+
+    database = _connected_to(_demo_database) if _demo_database else nullcontext()
+    with django_db_blocker.unblock(), database, transaction.atomic():
+        if _demo_database is None:
+            call_command("seed_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (Redis is shared by the whole run): nothing read by an earlier test,
+    such as the indicator catalogue, leaks into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@contextmanager
+def _tasks_in_process():
+    from totech.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
 def _celery_eager():
     """Tests run Celery tasks in-process; the tests that drive a real worker switch this off themselves."""
-    from totech.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    with _tasks_in_process():
+        yield
 
 
 @pytest.fixture(scope="session")

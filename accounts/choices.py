@@ -12,6 +12,14 @@ class Role(models.TextChoices):
     TEAM_LEADER = "team_leader", _("Team leader")
 
 
+class ExportKind(models.TextChoices):
+    """What an ExportLog row records the export of."""
+
+    TEAM_MEMBERS = "team_members", _("Team members")
+    DASHBOARD_REPORT = "dashboard_report", _("Excel: official report")
+    DASHBOARD_DATA = "dashboard_data", _("Excel: data for analysis")
+
+
 # The levels a role's scope unit may be at.
 SCOPE_LEVELS = {
     Role.SYSTEM_ADMIN: set(),

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import SCOPE_LEVELS, Role
+from .choices import SCOPE_LEVELS, ExportKind, Role
 
 
 class UserManager(BaseUserManager):
@@ -83,7 +83,7 @@ class ExportLog(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="exports")
     created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
-    kind = models.CharField(_("what"), max_length=50)
+    kind = models.CharField(_("what"), max_length=50, choices=ExportKind.choices)
     scope = models.CharField(_("scope and filters"), max_length=300, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
 

@@ -2,8 +2,8 @@ from django.db import transaction
 
 from units.models import Unit
 
-from .choices import Role
-from .models import User
+from .choices import ExportKind, Role
+from .models import ExportLog, User
 
 
 @transaction.atomic
@@ -19,3 +19,10 @@ def user_upsert(
     user.full_clean()
     user.save()
     return user
+
+
+def export_log(*, user: User, kind: ExportKind, scope: str, row_count: int) -> ExportLog:
+    """Record an export of personal data (Law 91/2025/QH15): who, what, of which scope and filters, how many rows.
+    Every export writes its record through this."""
+    scope = scope.strip()[: ExportLog._meta.get_field("scope").max_length]
+    return ExportLog.objects.create(user=user, kind=kind, scope=scope, row_count=row_count)

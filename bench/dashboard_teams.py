@@ -58,7 +58,7 @@ def main():
         client.force_login(User.objects.get(username=f"province_{code}"))
         url = reverse("reports:dashboard_teams", args=[province.pk]) + f"?period={period.pk}"
 
-        def get():
+        def get(client=client, url=url):
             with CaptureQueriesContext(connection) as captured:
                 t0, c0 = time.perf_counter(), time.process_time()
                 response = client.get(url, headers={"HX-Request": "true"})

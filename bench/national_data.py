@@ -528,7 +528,7 @@ def check(cursor):
         """
     )
     names = ["provinces", "communes", "villages", "teams", "people", "memberships", "users", "targets", "reports", "values"]
-    counts = dict(zip(names, cursor.fetchone()))
+    counts = dict(zip(names, cursor.fetchone(), strict=True))
     cursor.execute(
         """
         SELECT count(*) FROM reports_reportvalue v JOIN reports_report r ON r.id = v.report_id

@@ -106,7 +106,15 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("SET max_parallel_workers_per_gather = 0")
     from reports.models import IndicatorSummary
-    from reports.rollups import Scope, _write, parse_quarter, rollup_national, rollup_periods, rollup_province, rollup_recompute
+    from reports.rollups import (
+        Scope,
+        _write,
+        parse_quarter,
+        rollup_national,
+        rollup_periods,
+        rollup_province,
+        rollup_recompute,
+    )
     from reports.selectors import SUMMARY_LEVELS
     from targets.models import Indicator
     from units.choices import Level

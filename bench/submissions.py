@@ -241,7 +241,8 @@ def main():
     if len(leaders) > args.clients:
         spare_team, spare_user = leaders[args.clients]
         clean([spare_team])
-        print("SQL queries of one GET (the form) + POST (save and send): %s + %s" % queries_per_submission(spare_team, spare_user, today, values))
+        form_queries, post_queries = queries_per_submission(spare_team, spare_user, today, values)
+        print(f"SQL queries of one GET (the form) + POST (save and send): {form_queries} + {post_queries}")
         print(f"cleaned {clean([spare_team])} report of the query count")
     clients, results = [], []
     interval = args.clients / args.rate if args.rate else None  # each client's time between two submissions

@@ -28,10 +28,12 @@ N = int(sys.argv[1])
 if not Team.objects.exists():
     prov = Unit.objects.create(edition="2025", level="province", division_type="tinh", code="99", name="Tỉnh Bench")
     communes = Unit.objects.bulk_create([Unit(edition="2025", level="commune", division_type="xa", code=f"9{i:04d}", name=f"Xã {i}", search_name=f"xa {i}", parent=prov, path="") for i in range(N // 10)])
-    for c in communes: c.path = f"{prov.path}{c.pk}/"
+    for c in communes:
+        c.path = f"{prov.path}{c.pk}/"
     Unit.objects.bulk_update(communes, ["path"])
     villages = Unit.objects.bulk_create([Unit(edition="2025", level="village", division_type="thon", name=f"Thôn {j}", search_name=f"thon {j}", parent=c, path="") for c in communes for j in range(10)])
-    for v in villages: v.path = f"{v.parent.path}{v.pk}/"
+    for v in villages:
+        v.path = f"{v.parent.path}{v.pk}/"
     Unit.objects.bulk_update(villages, ["path"], batch_size=5000)
     teams = Team.objects.bulk_create([Team(unit=v, level="village", name=f"Tổ {v.pk}") for v in villages], batch_size=5000)
     people = Person.objects.bulk_create([Person(full_name=f"P{t.pk}-{k}", commune_id=t.unit.parent_id, birth_year=1970 + k * 5) for t in teams for k in range(7)], batch_size=5000)
@@ -39,7 +41,8 @@ if not Team.objects.exists():
     Membership.objects.bulk_create([Membership(team=t, person=people[i * 7 + k], role=roles[k], affiliation="youth_union" if k == 1 else "citizen", start_date=datetime.date(2024, 1, 1), end_date=datetime.date(2025, 1, 1) if (t.pk % 5 == 0 and k == 5) else None) for i, t in enumerate(teams) for k in range(7)], batch_size=5000)
     composition_preset_apply(province=prov, preset="thanh_thinh_2025")
     composition_preset_apply(province=prov, preset="mo_duc_2024")
-    with connection.cursor() as cur: cur.execute("ANALYZE")
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
 prov = Unit.objects.get(code="99", level="province")
 user = User(role="province_staff", scope_unit=prov, is_active=True)
 today = datetime.date.today()

@@ -2,7 +2,14 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    IndicatorSummary, Notification, Report, ReportingSchedule, ReportRequest, ReportTransition, StaleRollup, UnitSummary,
+    IndicatorSummary,
+    Notification,
+    Report,
+    ReportingSchedule,
+    ReportRequest,
+    ReportTransition,
+    StaleRollup,
+    UnitSummary,
 )
 
 

@@ -25,7 +25,15 @@ from units.models import Unit
 from .choices import ReportStatus
 from .models import Notification, Report, ReportRequest
 from .rollups import rollup_province, stale_province_quarters
-from .services import report_url, report_approve, report_reopen, report_request_create, report_return, report_save, schedule_set
+from .services import (
+    report_approve,
+    report_reopen,
+    report_request_create,
+    report_return,
+    report_save,
+    report_url,
+    schedule_set,
+)
 
 LEADER_NAMES = ["Đỗ Văn Tuấn", "Nông Thị Mai", "Hoàng Văn Lực", "Lý Thị Thu", "Ma Văn Khánh", "Triệu Thị Hằng", "Vi Văn Sơn"]
 ACTIVITIES = [

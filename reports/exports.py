@@ -28,10 +28,12 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from accounts.models import ExportLog
+from accounts.choices import ExportKind
+from accounts.services import export_log
 from targets.choices import PeriodKind, Pillar, Rating, TargetMode
 from targets.models import Period
-from totech.spreadsheets import escape_formula, fold
+from totech.spreadsheets import escape_formula
+from totech.text import fold
 from units.choices import NAME_PREFIXES, DivisionType, Level
 from units.models import Unit
 
@@ -133,10 +135,21 @@ def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-class OfficialReport:
+class UnitPeriodExport:
+    """A workbook of a unit's figures over a period; taking it is recorded in ExportLog."""
+
+    kind: ExportKind
+    unit: Unit
+    period: Period
+
+    def log_export(self, *, user, row_count: int) -> None:
+        export_log(user=user, kind=self.kind, scope=f"{self.unit.code} {self.unit.name} · {self.period}", row_count=row_count)
+
+
+class OfficialReport(UnitPeriodExport):
     """A unit's summary for a period as an official report (.xlsx), issued on `issued_on` (today)."""
 
-    kind = "dashboard_report"
+    kind = ExportKind.DASHBOARD_REPORT
 
     def __init__(self, *, unit: Unit, period: Period, issued_on: datetime.date | None = None):
         self.unit, self.period = unit, period
@@ -190,7 +203,7 @@ class OfficialReport:
     def export(self, *, user) -> tuple[bytes, int]:
         """The workbook's bytes and its indicator row count, logged in ExportLog."""
         content = self.content()
-        ExportLog.objects.create(user=user, kind=self.kind, scope=f"{self.unit.code} {self.unit.name} · {self.period}"[:300], row_count=len(self.cells))
+        self.log_export(user=user, row_count=len(self.cells))
         return content, len(self.cells)
 
     def content(self) -> bytes:
@@ -416,10 +429,10 @@ def _page_setup(sheet: Worksheet, *, landscape: bool) -> None:
     sheet.sheet_view.showGridLines = False
 
 
-class SummaryData:
+class SummaryData(UnitPeriodExport):
     """The summaries of `units` (the unit and those under it the user sees) for a period, one flat row each."""
 
-    kind = "dashboard_data"
+    kind = ExportKind.DASHBOARD_DATA
 
     def __init__(self, *, unit: Unit, period: Period, indicator_summaries, unit_summaries):
         self.unit, self.period = unit, period
@@ -470,7 +483,7 @@ class SummaryData:
         self._sheet(workbook, _("By unit"), self.unit_headers(), self.unit_rows())
         buffer = io.BytesIO()
         workbook.save(buffer)
-        ExportLog.objects.create(user=user, kind=self.kind, scope=f"{self.unit.code} {self.unit.name} · {self.period}"[:300], row_count=count)
+        self.log_export(user=user, row_count=count)
         return buffer.getvalue(), count
 
     @staticmethod

@@ -71,10 +71,10 @@ def photo_encode(upload) -> ContentFile:
             pixels.paste(upright, mask=upright.getchannel("A"))
         else:
             pixels = upright.convert("RGB")
-    except Image.DecompressionBombError:  # Pillow's own guard, above 179 MP
-        raise _too_large(max(MAX_PIXELS.values()))
-    except UNREADABLE:
-        raise _not_a_photo()
+    except Image.DecompressionBombError as error:  # Pillow's own guard, above 179 MP
+        raise _too_large(max(MAX_PIXELS.values())) from error
+    except UNREADABLE as error:
+        raise _not_a_photo() from error
     finally:
         upload.seek(0)
     pixels.info = {}  # no EXIF, ICC profile or comment goes along

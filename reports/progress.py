@@ -10,10 +10,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from targets.choices import Aggregation, PeriodKind, Rating, TargetMode
 from targets.models import Indicator, Period
-from targets.selectors import EffectiveTarget, classify_achievement, denominator_as_of, effective_targets, thresholds_for
+from targets.selectors import (
+    EffectiveTarget,
+    classify_achievement,
+    denominator_as_of,
+    effective_targets,
+    thresholds_for,
+)
 from teams.models import Team
 from units.choices import Level
 from units.models import Unit
@@ -115,6 +122,13 @@ def progress(*, period: Period, unit: Unit | None = None, team: Team | None = No
         if row.achievement is not None:
             row.rating = classify_achievement(row.achievement, thresholds)
     return rows
+
+
+def team_progress_this_quarter(team: Team) -> tuple[Period | None, list[ProgressRow]]:
+    """The team page's panel: the quarter running today and the team's progress over it (no rows without one)."""
+    today = timezone.localdate()
+    quarter = Period.objects.filter(kind=PeriodKind.QUARTER, start__lte=today, end__gte=today).first()
+    return quarter, progress(period=quarter, team=team) if quarter else []
 
 
 def denominator_for(indicator: Indicator, unit: Unit, on: datetime.date, actual: dict[int, int | None]) -> int | None:

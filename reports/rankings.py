@@ -32,7 +32,13 @@ from .choices import ReportStatus
 from .models import IndicatorSummary, Report, UnitSummary
 from .progress import actuals_by_team, values_in_period
 from .selectors import (
-    DashboardRow, active_during_q, average_achievement, dashboard_indicators, periodic_deadline, schedule_for, was_active_during,
+    DashboardRow,
+    active_during_q,
+    average_achievement,
+    dashboard_indicators,
+    periodic_deadline,
+    schedule_for,
+    was_active_during,
 )
 
 RANK_SHOWN = 10

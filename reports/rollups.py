@@ -30,9 +30,10 @@ from django.utils.translation import gettext as _
 from targets.choices import Aggregation, PeriodKind
 from targets.models import AchievementThreshold, Indicator, Period
 from targets.selectors import DEFAULT_THRESHOLDS, Thresholds, classify_achievement, effective_targets, population_values
-from totech.db import copy_line
 from teams.models import Membership, Team
 from teams.selectors import province_of
+from totech.dates import previous_quarter, quarter_months, quarter_of
+from totech.db import copy_line
 from units.choices import Level
 from units.models import Unit
 
@@ -58,7 +59,7 @@ def rollup_periods(year: int, quarter: int | None = None) -> list[Period]:
     quarter's, so approvals do not pay for it)."""
     if quarter is None:
         return list(Period.objects.filter(kind=PeriodKind.YEAR, year=year))
-    months = [quarter * 3 - 2, quarter * 3 - 1, quarter * 3]
+    months = quarter_months(quarter)
     return list(
         Period.objects.filter(
             Q(kind=PeriodKind.QUARTER, number=quarter) | Q(kind=PeriodKind.MONTH, number__in=months), year=year
@@ -68,9 +69,8 @@ def rollup_periods(year: int, quarter: int | None = None) -> list[Period]:
 
 def open_quarters(today: datetime.date) -> list[tuple[int, int]]:
     """The current quarter and the one before (its last month's reports are due in this one)."""
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    previous = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-    return [previous, (year, quarter)]
+    current = quarter_of(today)
+    return [previous_quarter(*current), current]
 
 
 # --- raw SQL helpers (portable: PostgreSQL and SQLite) ---------------------------------------------------

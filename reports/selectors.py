@@ -20,7 +20,13 @@ from units.selectors import unit_scope_q
 
 from .choices import AWAITING_REVIEW, RECEIVED_STATUSES, ReportKind, ReportStatus
 from .models import (
-    IndicatorSummary, Notification, Report, ReportingSchedule, ReportRequest, UnitSummary, submitted_on,
+    IndicatorSummary,
+    Notification,
+    Report,
+    ReportingSchedule,
+    ReportRequest,
+    UnitSummary,
+    submitted_on,
 )
 
 # A campaign without a dated review step after its end is reported within this many days of its end.
@@ -122,7 +128,7 @@ def reports_awaiting_review_by(user) -> QuerySet[Report]:
 
 
 def indicators_for(report: Report | None = None) -> list[Indicator]:
-    """The indicators a report carries: every active one (the process's catalogue), plus any it already holds a
+    """The indicators a report carries: every active one (the cached catalogue), plus any it already holds a
     value for."""
     indicators = {indicator.pk: indicator for indicator in indicators_catalogue()}
     if report is not None and report.pk:

@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -25,6 +25,7 @@ from targets.services import periods_generate
 from teams.choices import TeamRole
 from teams.models import Team
 from teams.selectors import members_on, team_led_by, teams_led_by
+from totech.dates import quarter_of
 from units.choices import Level
 from units.models import Unit
 
@@ -41,15 +42,15 @@ from .models import (
     StaleRollup,
 )
 from .selectors import (
+    Slot,
     can_reopen_report,
     can_request_reports,
     can_review_report,
     can_set_schedule,
-    reviews_report,
-    Slot,
     indicators_for,
     notifications_keyed,
     reminder_slots,
+    reviews_report,
     slot_for,
 )
 
@@ -118,7 +119,7 @@ def unit_ids_of(team: Team) -> dict[str, int | None]:
     it can skip between them is the district (units.models.ALLOWED_PARENT_LEVELS)."""
     ids = [*team.unit.ancestor_ids(), team.unit.pk]
     levels = LEVELS_DOWN[: LEVELS_DOWN.index(team.unit.level) + 1]
-    chain = dict(zip(levels[:1] + levels[len(levels) - len(ids) + 1 :], ids))
+    chain = dict(zip(levels[:1] + levels[len(levels) - len(ids) + 1 :], ids, strict=True))
     return {level: chain.get(level) for level in LEVELS_DOWN}
 
 
@@ -376,10 +377,6 @@ def report_reopen(*, user, report: Report, reason: str) -> Report:
     return report
 
 
-def quarter_of(date: datetime.date) -> tuple[int, int]:
-    return date.year, (date.month - 1) // 3 + 1
-
-
 def rollup_mark_stale(*, report: Report) -> StaleRollup | None:
     """The roll-up hook (issue 7): mark the report's (commune, quarter) for recomputation. Ad-hoc reports are
     not rolled up. Marking again moves `marked_at`, so a roll-up already running knows to run once more."""
@@ -551,7 +548,7 @@ def reminders_send(*, province: Unit, today: datetime.date | None = None) -> int
             kind = NotificationKind.DUE_SOON
             message = _("%(team)s: the report for %(subject)s is due on %(deadline)s.")
         slot_key = f"r{slot.request.pk}" if slot.request else f"p{slot.period.pk}"
-        text = message % {"team": slot.team.name, "subject": slot.subject, "deadline": slot.deadline.strftime("%d/%m/%Y")}
+        text = message % {"team": slot.team.name, "subject": slot.subject, "deadline": date_format(slot.deadline, "SHORT_DATE_FORMAT")}
         url = slot.report and report_url(slot.report) or reverse("home")
         for leader in leaders:
             key = f"{kind}:{slot.team.pk}:{slot_key}"

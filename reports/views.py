@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,29 +14,30 @@ from targets.models import Period
 from targets.selectors import denominators_as_of, periods_visible_to
 from teams.models import Team
 from teams.selectors import team_led_by, teams_led_by, teams_visible_to
-from totech.pagination import paginate, query_without_page
+from totech.forms import add_service_errors
+from totech.pagination import paginate
 from totech.params import id_param
 from totech.spreadsheets import xlsx_response
 from units.choices import Level
 from units.selectors import units_visible_to
 
 from . import services
+from .charts import children_chart, trend_chart
 from .exports import OfficialReport, SummaryData, export_file_name
 from .filters import ReportFilter
 from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
 from .images import CONTENT_TYPES, EXTENSIONS, stored_photo_format
 from .models import Report, ReportingSchedule
-from .charts import children_chart, trend_chart
 from .presenters import dashboard_table
 from .progress import progress
 from .rankings import RANK_SHOWN, commune_ranking, top_and_bottom, unit_team_scores
 from .selectors import (
+    ancestor_ids,
     can_edit_report,
     can_reopen_report,
     can_request_reports,
     can_review_report,
     can_set_schedule,
-    ancestor_ids,
     dashboard_for,
     dashboard_indicators,
     dashboard_units_visible_to,
@@ -64,7 +65,7 @@ def report_list(request):
     reports = reports_visible_to(request.user).order_by("-deadline", "team__name", "pk")  # pk: stable pages
     periods = Period.objects.filter(pk__in=reports.order_by().values("period_id")).order_by("-start")  # a semi-join, no DISTINCT
     report_filter = ReportFilter(request.GET, queryset=reports, user=request.user, periods=periods)
-    context = {"filter": report_filter, "page": paginate(request, report_filter.qs), "query": query_without_page(request)}
+    context = {"filter": report_filter, "page": paginate(request, report_filter.qs)}
     return render(request, "reports/report_list.html", context)
 
 
@@ -131,7 +132,7 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
                 form = _with_version(request.POST, current.version, form_kwargs, error)
                 return _form_errors(request, form, team, period, ad_hoc, current, status=409)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
                 current = Report.objects.filter(team=team, period=period, request=ad_hoc).first()
                 return _form_errors(request, form, team, period, ad_hoc, current, status=400)
             return _saved(request, report, submit)
@@ -140,18 +141,13 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
     return _render_form(request, form, team, period, ad_hoc, report)
 
 
-def _add_errors(form, error: ValidationError):
-    for field, messages_ in error.message_dict.items():
-        form.add_error(None if field == NON_FIELD_ERRORS or field not in form.fields else field, messages_)
-
-
 def _with_version(data, version, form_kwargs, error):
     """The same input, now based on the saved version: the user has been told, and saving again is their choice."""
     data = data.copy()
     data["version"] = str(version)
     fresh = ReportForm(data, **form_kwargs)
     fresh.is_valid()
-    _add_errors(fresh, error)
+    add_service_errors(fresh, error)
     return fresh
 
 
@@ -179,7 +175,7 @@ def _form_errors(request, form, team, period, ad_hoc, report, status):
 def _render_form(request, form, team, period, ad_hoc, report, status=200):
     context = {
         "form": form, "team": team, "period": period, "ad_hoc": ad_hoc, "report": report,
-        "storage_key": f"totech-report-{team.pk}-{'r%s' % ad_hoc.pk if ad_hoc else 'p%s' % period.pk}",
+        "storage_key": f"totech-report-{team.pk}-{f'r{ad_hoc.pk}' if ad_hoc else f'p{period.pk}'}",
         "action_url": reverse("reports:edit", args=[report.pk]) if report else request.path,
         "photo_form": PhotoForm() if report else None,
         "max_photos": services.MAX_PHOTOS,
@@ -235,7 +231,7 @@ def report_review(request, pk):
     try:
         service(user=request.user, report=report, **kwargs)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         context = _detail_context(request, report, form)
         if not (context["can_review"] or context["can_reopen"]):  # no review card to show the refusal in
             for message in form.non_field_errors():
@@ -277,8 +273,8 @@ def photo_view(request, pk, photo_pk):
     photo = get_object_or_404(report.photos, pk=photo_pk)
     try:
         file = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404
+    except FileNotFoundError as error:
+        raise Http404 from error
     image_format = stored_photo_format(file)
     if image_format is None:  # not a picture (stored before photos were re-encoded): nothing safe to show
         file.close()
@@ -447,7 +443,7 @@ def schedule_edit(request, province_pk):
         try:
             services.schedule_set(user=request.user, province=province, **{name: form.cleaned_data[name] for name in ScheduleForm.Meta.fields})
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The reporting schedule was saved."))
             return redirect("reports:schedules")
@@ -469,7 +465,7 @@ def request_create(request):
         try:
             services.report_request_create(user=request.user, unit=request.user.scope_unit, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The ad-hoc report was requested from the teams."))
             return redirect("reports:requests")

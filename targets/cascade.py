@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from units.models import Unit
@@ -46,7 +47,7 @@ def cascade_split(*, indicator: Indicator, parent: Unit, children: list[Unit], t
             % {
                 "indicator": indicator.name,
                 "figure": indicator.get_share_field_label().lower(),
-                "date": date.strftime("%d/%m/%Y"),
+                "date": date_format(date, "SHORT_DATE_FORMAT"),
                 "units": ", ".join(missing),
             }
         )

@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from teams.models import Team
 from totech.forms import parse_count
-from totech.spreadsheets import RowError, check_upload, clean_text, escape_formula, fold, read_rows
+from totech.spreadsheets import RowError, check_upload, clean_text, escape_formula, read_rows
+from totech.text import fold
 from units.models import Unit
 from units.selectors import units_visible_to
 

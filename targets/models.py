@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from totech.dates import quarter_bounds
 from totech.models import CleanTextModel
 from units.choices import Level
 
@@ -167,11 +168,7 @@ def calendar_bounds(kind: str, year: int, number: int | None) -> tuple[datetime.
     if kind == PeriodKind.MONTH:
         return datetime.date(year, number, 1), datetime.date(year, number, calendar.monthrange(year, number)[1])
     if kind == PeriodKind.QUARTER:
-        last_month = number * 3
-        return (
-            datetime.date(year, last_month - 2, 1),
-            datetime.date(year, last_month, calendar.monthrange(year, last_month)[1]),
-        )
+        return quarter_bounds(year, number)
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 

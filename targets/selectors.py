@@ -2,11 +2,11 @@
 reports and dashboards call to measure progress; the other selectors serve the pages, scoped to a user."""
 
 import datetime
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 
@@ -39,31 +39,30 @@ def indicators_active() -> QuerySet[Indicator]:
     return Indicator.objects.filter(is_active=True).select_related("denominator_indicator")
 
 
-# Every report form reads the catalogue, which changes a few times a year: each process keeps it this long.
+# Every report form reads the catalogue, which changes a few times a year: it is kept in Django's cache (shared by
+# every process) this long, and dropped as soon as an indicator is saved or deleted.
 CATALOGUE_SECONDS = 60
-_catalogue: tuple[float, list[Indicator]] | None = None
+CATALOGUE_CACHE_KEY = "targets:indicators_catalogue"
 
 
 def indicators_catalogue() -> list[Indicator]:
-    """`indicators_active()`, read at most once every CATALOGUE_SECONDS per process, and again after an
-    indicator is saved or deleted in this process (the others see the change within CATALOGUE_SECONDS).
-    The instances are shared between requests: read them, never change them."""
-    global _catalogue
-    now = time.monotonic()
-    if _catalogue is None or now - _catalogue[0] > CATALOGUE_SECONDS:
-        _catalogue = (now, list(indicators_active()))
-    return _catalogue[1]
+    """`indicators_active()`, read from the database at most once every CATALOGUE_SECONDS, and again after an
+    indicator is saved or deleted."""
+    catalogue = cache.get(CATALOGUE_CACHE_KEY)
+    if catalogue is None:
+        catalogue = list(indicators_active())
+        cache.set(CATALOGUE_CACHE_KEY, catalogue, CATALOGUE_SECONDS)
+    return catalogue
 
 
 def forget_catalogue() -> None:
-    """Drop the catalogue kept by `indicators_catalogue`: the next call reads it again."""
-    global _catalogue
-    _catalogue = None
+    """Drop the cached catalogue: the next `indicators_catalogue` call reads it again."""
+    cache.delete(CATALOGUE_CACHE_KEY)
 
 
 def indicator_changed(**_signal) -> None:
     """An indicator was saved or deleted: forget the catalogue now and once the transaction commits (a request
-    running meanwhile may have read the rows as they were before the commit)."""
+    running meanwhile may have cached the rows as they were before the commit)."""
     forget_catalogue()
     transaction.on_commit(forget_catalogue)
 

@@ -12,17 +12,28 @@ from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from totech.forms import add_service_errors
 from totech.pagination import paginate
 from totech.params import id_param
-from totech.spreadsheets import SpreadsheetError, fold, xlsx_response
+from totech.spreadsheets import SpreadsheetError, xlsx_response
+from totech.text import fold
 from units.choices import Level
 from units.selectors import unit_ancestors_visible_to, units_visible_to
 
 from .cascade import CascadeError, cascade_split
-from .excel import GridImporter, GridImportRejected, grid_workbook
 from .choices import PeriodKind, TargetMode
+from .excel import GridImporter, GridImportRejected, grid_workbook
 from .filters import IndicatorFilter, PeriodFilter
-from .forms import CampaignForm, DeadlineFormSet, IndicatorForm, PeriodGenerateForm, TargetGridForm, TargetImportForm, ThresholdForm, cell_name
+from .forms import (
+    CampaignForm,
+    DeadlineFormSet,
+    IndicatorForm,
+    PeriodGenerateForm,
+    TargetGridForm,
+    TargetImportForm,
+    ThresholdForm,
+    cell_name,
+)
 from .models import AchievementThreshold, Indicator, Period
 from .selectors import (
     campaigns_editable_by,
@@ -83,7 +94,7 @@ def indicator_edit(request, pk=None):
         try:
             indicator_save(user=request.user, indicator=form.instance)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Indicator %(code)s saved.") % {"code": indicator.code})
             return redirect("targets:indicator_list")
@@ -127,7 +138,7 @@ def campaign_edit(request, pk=None):
         try:
             campaign_save(campaign=form.instance, deadlines=deadlines)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Campaign %(name)s saved.") % {"name": campaign.name})
             return redirect("targets:period_list")
@@ -146,7 +157,7 @@ def threshold_edit(request, province_pk):
         try:
             thresholds_set(province=province, amber_from=form.cleaned_data["amber_from"], green_from=form.cleaned_data["green_from"])
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Thresholds of %(province)s saved.") % {"province": province.name})
             return redirect("targets:threshold_edit", province_pk=province.pk)
@@ -325,10 +336,7 @@ def target_assign(request):
                     decision_number=form.cleaned_data["decision_number"], decision_date=form.cleaned_data["decision_date"],
                 )
             except ValidationError as error:
-                for key, messages_ in error.message_dict.items():
-                    name = f"c-{key}" if f"c-{key}" in form.fields else None
-                    for message in messages_:
-                        form.add_error(name, message)
+                add_service_errors(form, ValidationError({f"c-{key}": messages_ for key, messages_ in error.message_dict.items()}))
             else:
                 messages.success(
                     request,

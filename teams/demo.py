@@ -14,7 +14,8 @@ from accounts.models import User
 
 from . import services
 from .choices import Affiliation as A
-from .choices import Gender, ImportKind, RequestKind, TeamRole as R, TrainingFormat
+from .choices import Gender, ImportKind, RequestKind, TrainingFormat
+from .choices import TeamRole as R
 from .models import Person, Team, Training
 from .spreadsheets.jobs import import_job_record
 from .spreadsheets.members import import_members

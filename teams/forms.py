@@ -1,15 +1,15 @@
 """Forms collect and parse input; the services validate and save (so every rule lives in one place).
 
 The model forms here skip Django's model validation (`_post_clean`): the service they feed runs full_clean()
-and its ValidationError is put back on the form's fields by `add_service_errors`.
+and its ValidationError is put back on the form's fields by `totech.forms.add_service_errors`.
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from totech.dates import previous_quarter, quarter_bounds, quarter_of
 from totech.forms import CleanCharField, CountField, PlausibleDateField, text_formfield
 from totech.spreadsheets import MAX_UPLOAD_BYTES
 from units.forms import UnitChoiceField
@@ -18,13 +18,6 @@ from units.models import Unit
 from .choices import RequestKind
 from .models import DEFAULT_TEAM_NAME, CompositionRule, Membership, MembershipRequest, Person, Team, Training
 from .presets import preset_choices
-from .selectors import quarter_bounds
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names, or above the form."""
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, messages)
 
 
 class DateInput(forms.DateInput):
@@ -204,11 +197,11 @@ class TrainingForm(ServiceModelForm):
 
 def recent_quarters(today, count=8):
     """("2025-3", "Q3/2025") for this quarter and the ones before it."""
-    year, quarter = today.year, (today.month - 1) // 3 + 1
+    year, quarter = quarter_of(today)
     choices = []
     for _step in range(count):
         choices.append((f"{year}-{quarter}", f"Q{quarter}/{year}"))
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        year, quarter = previous_quarter(year, quarter)
     return choices
 
 

@@ -12,8 +12,18 @@ from simple_history.models import HistoricalRecords
 from totech.models import CleanTextModel
 from units.choices import Level
 
+from .choices import (
+    Affiliation,
+    Gender,
+    ImportKind,
+    ImportStatus,
+    RequestKind,
+    RequestStatus,
+    TeamRole,
+    TeamStatus,
+    TrainingFormat,
+)
 from .validators import normalize_phone, validate_birth, validate_national_id
-from .choices import Affiliation, Gender, ImportKind, ImportStatus, RequestKind, RequestStatus, TeamRole, TeamStatus, TrainingFormat
 
 TEAM_LEVELS = [(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label), (Level.VILLAGE, Level.VILLAGE.label)]
 # A team's usual official name, in Vietnamese whatever the page's language: given to a team set up without one.
@@ -47,6 +57,11 @@ class Team(CleanTextModel, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.unit_id:
+            self.level = self.unit.level
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.unit_id and self.unit.level not in {Level.DISTRICT, Level.COMMUNE, Level.VILLAGE}:
             raise ValidationError({"unit": _("A team serves a district, a commune or a village.")})
@@ -56,11 +71,6 @@ class Team(CleanTextModel, models.Model):
             raise ValidationError({"decision_date": _("The decision date cannot be in the future.")})
         if self.dissolved_on and self.decision_date and self.dissolved_on < self.decision_date:
             raise ValidationError({"dissolved_on": _("The team cannot be dissolved before it was established.")})
-
-    def save(self, *args, **kwargs):
-        if self.unit_id:
-            self.level = self.unit.level
-        super().save(*args, **kwargs)
 
 
 class Person(CleanTextModel, models.Model):

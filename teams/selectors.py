@@ -170,12 +170,6 @@ def _roster(memberships) -> QuerySet[Membership]:
     )
 
 
-def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(year, 3 * quarter - 2, 1)
-    end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
-    return start, end
-
-
 def villages_without_team(commune: Unit) -> QuerySet[Unit]:
     """The commune's villages that no active team serves."""
     served = Team.objects.filter(unit__parent=commune, status=TeamStatus.ACTIVE).values("unit_id")

@@ -10,11 +10,14 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from reports.progress import team_progress_this_quarter
 from totech.dates import years_from
-from totech.pagination import paginate, query_without_page
+from totech.forms import add_service_errors
+from totech.pagination import paginate
 from totech.params import id_param, parse_id
 from totech.spreadsheets import SpreadsheetError, xlsx_response
 from units.choices import Level
@@ -40,18 +43,17 @@ from .forms import (
     TeamForm,
     TrainingForm,
     VillageImportForm,
-    add_service_errors,
 )
 from .models import TEAM_LEVELS, CompositionRule, Membership, Person, Training
 from .selectors import (
     active_during_q,
     all_rule_ages,
     attach_violations,
-    can_import,
     can_create_teams,
     can_decide_request,
     can_edit_team,
     can_file_request,
+    can_import,
     can_manage_rules,
     communes_for_coverage,
     communes_importable_by,
@@ -121,7 +123,6 @@ def team_list(request):
         "counts": team_counts(teams_visible_to(request.user).filter(pk__in=filtered.values("pk")), today),
         "levels": TEAM_LEVELS,
         "can_create": can_create_teams(request.user),
-        "query": query_without_page(request),
     }
     return render(request, "teams/team_list.html", context)
 
@@ -140,8 +141,11 @@ def team_detail(request, pk):
     trainings = trainings_visible_to(request.user).filter(attendees__memberships__team=team).annotate(
         team_attendees=Count("attendees", filter=Q(attendees__memberships__team=team), distinct=True)
     ).distinct().order_by("-date")[:10]
+    progress_period, progress_rows = team_progress_this_quarter(team)
     context = {
         "team": team,
+        "progress_period": progress_period,
+        "progress_rows": progress_rows,
         "ancestors": unit_ancestors_visible_to(request.user, team.unit),
         "roster": roster,
         "period": period,
@@ -293,7 +297,7 @@ def membership_end(request, pk):
     context = {
         "form": form, "team": membership.team, "title": _("End a membership"), "submit": _("End the membership"), "danger": True,
         "intro": _("%(person)s (%(role)s, since %(start)s) leaves the team. The membership stays in the roster's history.") % {
-            "person": membership.person, "role": membership.get_role_display(), "start": membership.start_date.strftime("%d/%m/%Y"),
+            "person": membership.person, "role": membership.get_role_display(), "start": date_format(membership.start_date, "SHORT_DATE_FORMAT"),
         },
     }
     return render(request, "teams/form.html", context)
@@ -309,7 +313,7 @@ def request_list(request):
     page = paginate(request, request_filter.qs)
     for item in page.object_list:
         item.can_decide = can_decide_request(request.user, item)
-    return render(request, "teams/request_list.html", {"filter": request_filter, "page": page, "query": query_without_page(request)})
+    return render(request, "teams/request_list.html", {"filter": request_filter, "page": page})
 
 
 @login_required
@@ -390,7 +394,7 @@ def coverage(request):
         missing = list(villages_without_team(commune))
         if missing or not only_gaps:
             rows.append({"commune": commune, "missing": missing})
-    context = {"rows": rows, "page": page, "only_gaps": only_gaps, "can_create": can_create_teams(request.user), "query": query_without_page(request)}
+    context = {"rows": rows, "page": page, "only_gaps": only_gaps, "can_create": can_create_teams(request.user)}
     return render(request, "teams/coverage.html", context)
 
 

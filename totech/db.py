@@ -44,7 +44,7 @@ def insert_rows(model, names: Sequence[str], rows: list[tuple]) -> list[int]:
     if not rows:
         return []
     if connection.vendor != "postgresql":
-        objects = model.objects.bulk_create([model(**dict(zip(names, row))) for row in rows], batch_size=WRITE_BATCH)
+        objects = model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=WRITE_BATCH)
         return [obj.pk for obj in objects]
     now = timezone.now()
     others = [field for field in model._meta.concrete_fields if not field.primary_key and field.attname not in names]
@@ -56,7 +56,7 @@ def insert_rows(model, names: Sequence[str], rows: list[tuple]) -> list[int]:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)])
         ids = [pk for (pk,) in cursor.fetchall()]
         text = io.StringIO()
-        text.writelines(f"{pk}\t{copy_line(row)}{tail}\n" for pk, row in zip(ids, rows))
+        text.writelines(f"{pk}\t{copy_line(row)}{tail}\n" for pk, row in zip(ids, rows, strict=True))
         text.seek(0)
         cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", text)
     return ids

@@ -1,4 +1,5 @@
-"""Paging for list pages, shared by every app (templates use teams/includes/pagination.html)."""
+"""Paging for list pages, shared by every app: `paginate` in the view, templates/includes/pagination.html in the
+template."""
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -7,15 +8,17 @@ PAGE_SIZE = 25
 
 
 def paginate(request, items, size=PAGE_SIZE):
-    """The requested page of `items`. A queryset is paged on its ids, and only the page's rows are then read with
-    their related objects: sorting a big province's 60,000 reports with every joined column took 0.35 s, their
-    ids 0.04 s."""
+    """The requested page of `items`, with `query`: the request's filters for its page links. A queryset is paged
+    on its ids, and only the page's rows are then read with their related objects: sorting a big province's
+    60,000 reports with every joined column took 0.35 s, their ids 0.04 s."""
     if not isinstance(items, QuerySet) or items.query.combinator:
-        return Paginator(items, size).get_page(request.GET.get("page"))
-    page = Paginator(items.values_list("pk", flat=True), size).get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    rows = items.order_by().in_bulk(ids)
-    page.object_list = [rows[pk] for pk in ids if pk in rows]  # a row deleted meanwhile is left out
+        page = Paginator(items, size).get_page(request.GET.get("page"))
+    else:
+        page = Paginator(items.values_list("pk", flat=True), size).get_page(request.GET.get("page"))
+        ids = list(page.object_list)
+        rows = items.order_by().in_bulk(ids)
+        page.object_list = [rows[pk] for pk in ids if pk in rows]  # a row deleted meanwhile is left out
+    page.query = query_without_page(request)
     return page
 
 

@@ -8,7 +8,6 @@ the first sheet with python-calamine (about 20 times faster than openpyxl) and e
 """
 
 import re
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -24,7 +23,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from .text import clean_input_text, normalize_text
+from .text import clean_input_text, fold, normalize_text
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -413,27 +412,6 @@ def sheet_extent(file, max_rows: int = MAX_ROWS) -> tuple[int, int]:
         raise SpreadsheetError(_("The workbook could not be read: %(error)s") % {"error": error}) from error
     finally:
         file.seek(0)
-
-
-def _accent_table() -> dict[int, str | None]:
-    """Vietnamese (and other Latin) letters → their bare ASCII letter; combining accents (NFD text) → nothing."""
-    table = {ord("đ"): "d", ord("Đ"): "D"}
-    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        bare = "".join(char for char in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(char))
-        if bare != chr(code) and bare.isascii():
-            table[code] = bare
-    for code in range(0x300, 0x370):
-        table[code] = None
-    return table
-
-
-ACCENTS = _accent_table()
-NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def fold(text) -> str:
-    """A matching key: no accents, đ → d, lower case, single spaces, letters and digits only."""
-    return NOT_ALNUM.sub(" ", str(text).translate(ACCENTS).casefold()).strip()
 
 
 def clean_text(value) -> str:

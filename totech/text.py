@@ -5,6 +5,7 @@ matches the same name typed elsewhere), drops the invisible characters a copy fr
 leaves at the edges, and refuses what no name or note needs and what can disguise one: control characters,
 the Unicode direction overrides (U+202A-202E, U+2066-2069, "Trojan source"), and text made only of
 invisible characters. `normalize_text` is its normalising half, for spreadsheet cells read for matching.
+`fold` is the key names are matched and searched by (no accents, lower case).
 """
 
 import re
@@ -61,3 +62,27 @@ def clean_input_text(value, *, label, multiline: bool = False) -> str:
     if (not cleaned and not text.isspace()) or (cleaned and unicodedata.combining(cleaned[0]) and INVISIBLE_ONLY.fullmatch(cleaned)):
         raise ValidationError(_("%(field)s holds only invisible characters: type the text.") % {"field": label}, code="invisible")
     return cleaned
+
+
+# --- folding: the key names are matched by -------------------------------------------------------------
+
+
+def _accent_table() -> dict[int, str | None]:
+    """Vietnamese (and other Latin) letters → their bare ASCII letter; combining accents (NFD text) → nothing."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        bare = "".join(char for char in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(char))
+        if bare != chr(code) and bare.isascii():
+            table[code] = bare
+    for code in range(0x300, 0x370):
+        table[code] = None
+    return table
+
+
+ACCENTS = _accent_table()
+NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text) -> str:
+    """A matching key: no accents, đ → d, lower case, single spaces, letters and digits only."""
+    return NOT_ALNUM.sub(" ", str(text).translate(ACCENTS).casefold()).strip()

@@ -14,13 +14,13 @@ from totech.spreadsheets import (
     ImportResult,
     clean_text,
     find_columns,
-    fold,
     is_footer,
     is_numbering_row,
     is_total,
     read_rows,
     refuse_bad_text,
 )
+from totech.text import fold
 
 from .choices import DivisionType, Level
 from .models import PopulationFigure, Unit
@@ -99,7 +99,7 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
         result.total_rows += 1
         errors_before = result.error_count
 
-        def error(field_name, message):
+        def error(field_name, message, number=number):
             result.add_error(number, columns.header.get(field_name, ""), message)
 
         refused = refuse_bad_text(values, columns, error, ("name",))

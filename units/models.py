@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from totech.models import CleanTextModel
-from totech.spreadsheets import fold
+from totech.text import fold
 
 from .choices import LEVEL_OF_DIVISION_TYPE, DivisionType, Edition, Level
 
@@ -73,6 +73,16 @@ class Unit(CleanTextModel, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            Unit.objects.filter(pk=self.pk).update(path=path)
+
     def clean(self):
         if self.division_type and LEVEL_OF_DIVISION_TYPE.get(self.division_type) != self.level:
             raise ValidationError({"division_type": _("This division type does not belong to this level.")})
@@ -84,16 +94,6 @@ class Unit(CleanTextModel, models.Model):
                 raise ValidationError({"parent": _("A unit of this level cannot sit under that parent.")})
             if self.parent.edition != self.edition:
                 raise ValidationError({"parent": _("The parent belongs to another edition of the map.")})
-
-    def save(self, *args, **kwargs):
-        self.search_name = fold(self.name)
-        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
-        super().save(*args, **kwargs)
-        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if path != self.path:
-            self.path = path
-            Unit.objects.filter(pk=self.pk).update(path=path)
 
     def ancestor_ids(self) -> list[int]:
         """The ids of this unit's ancestors from the province down, read from its path (no query)."""

@@ -6,7 +6,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from totech.spreadsheets import fold
+from totech.text import fold
 
 from .models import Unit
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Func, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
 
-from totech.spreadsheets import fold
+from totech.text import fold
 
 from .choices import PICKER_LEVELS, Level
 from .models import PopulationFigure, Unit

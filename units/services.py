@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from totech.spreadsheets import fold
+from totech.text import fold
 
 from .choices import LEVEL_OF_DIVISION_TYPE, Edition, Level
 from .models import REFORM_DATE, PopulationFigure, Unit

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from totech.spreadsheets import fold
+from totech.text import fold
 
 from .choices import PICKER_LEVELS, Edition, Level
 from .selectors import (

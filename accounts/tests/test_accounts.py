@@ -39,7 +39,7 @@ def test_login_page_speaks_vietnamese_and_logs_in(client, world, personas):
 
 def test_each_role_lands_on_its_own_home(client, world, personas):
     seen = set()
-    for persona, user in personas.items():
+    for user in personas.values():
         client.force_login(user)
         response = client.get(reverse("home"))
         assert response.status_code == 200
@@ -81,17 +81,6 @@ def test_admin_is_for_system_admins_only(client, world, personas):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-@pytest.mark.django_db
-def test_seed_demo_creates_a_user_per_role_and_is_rerunnable():
-    from django.core.management import call_command
-
-    call_command("seed_demo")
-    call_command("seed_demo")
-    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    leader = User.objects.get(username="totruong.bangiang")
-    assert leader.scope_unit.name == "Thôn Bản Giang" and leader.check_password("totech-demo-2026")
-
-
 def test_vietnamese_is_the_default_whatever_the_browser_asks(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Đăng nhập" in page.content.decode()
@@ -131,3 +120,13 @@ def test_a_short_password_set_by_the_administrator_is_refused_in_vietnamese(clie
 def test_the_form_errors_django_leaves_in_english_are_vietnamese(message):
     with translation.override("vi"):
         assert translation.gettext(message) != message
+
+
+def test_every_export_is_recorded_with_a_kind_of_the_list_and_a_scope_that_fits(personas):
+    from accounts.choices import ExportKind
+    from accounts.services import export_log
+
+    log = export_log(user=personas["commune"], kind=ExportKind.TEAM_MEMBERS, scope=" Xã Thanh Thịnh " + "x" * 400, row_count=7)
+    log.refresh_from_db()
+    assert (log.kind, log.get_kind_display(), log.row_count) == ("team_members", "Thành viên Tổ", 7)
+    assert log.scope.startswith("Xã Thanh Thịnh x") and len(log.scope) == 300

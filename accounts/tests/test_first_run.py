@@ -12,7 +12,7 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.tests.factories import TEST_PASSWORD, UserFactory
 from totech.middleware import ScopeRequiredMiddleware
-from totech.tests.test_permission_matrix import CASES
+from totech.tests.helpers import CASES
 
 # Accounts whose role and scope unit do not fit (no unit, or a unit at another level than the role's), as the shell or
 # a script may save them.

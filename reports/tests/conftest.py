@@ -10,21 +10,12 @@ import pytest
 from accounts.choices import Role
 from accounts.tests.factories import UserFactory
 from reports.tests.factories import ScheduleFactory
+from reports.tests.helpers import FOUNDED, lead
 from targets.choices import Aggregation
 from targets.services import periods_generate
 from targets.tests.factories import CountIndicatorFactory, IndicatorFactory
-from teams.choices import TeamRole
-from teams.tests.factories import MembershipFactory, PersonFactory, TeamFactory
-from units.choices import Level
+from teams.tests.factories import TeamFactory
 from units.tests.factories import PopulationFigureFactory
-
-FOUNDED = datetime.date(2025, 8, 1)
-
-
-def lead(team, user, start=FOUNDED):
-    person = PersonFactory(commune=team.unit.parent if team.unit.level == Level.VILLAGE else team.unit, user=user, email="")
-    MembershipFactory(team=team, person=person, role=TeamRole.LEADER, start_date=start)
-    return team
 
 
 @dataclass

@@ -1,5 +1,18 @@
+import datetime
+
 from reports.models import Report
 from reports.services import report_save
+from teams.choices import TeamRole
+from teams.tests.factories import MembershipFactory, PersonFactory
+from units.choices import Level
+
+FOUNDED = datetime.date(2025, 8, 1)
+
+
+def lead(team, user, start=FOUNDED):
+    person = PersonFactory(commune=team.unit.parent if team.unit.level == Level.VILLAGE else team.unit, user=user, email="")
+    MembershipFactory(team=team, person=person, role=TeamRole.LEADER, start_date=start)
+    return team
 
 
 def save(user, team, period, values, *, submit=False, version=None, **texts):

@@ -6,23 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from reports.models import Report
-from totech.tests.browser import SCREENSHOTS, log_in
-
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def shoot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("360", PHONE), ("1280", DESKTOP)):
-        page.set_viewport_size(size)
-        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
-    page.set_viewport_size(PHONE)
-
-
-def fits_the_phone(page):
-    page.set_viewport_size(PHONE)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+from totech.tests.browser import PHONE, fits_the_phone, log_in, shoot
 
 
 @pytest.mark.browser

@@ -6,8 +6,8 @@ import io
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from reports.models import Report, ReportPhoto
 from reports.services import report_approve

@@ -12,9 +12,8 @@ from accounts.tests.factories import UserFactory
 from reports.models import IndicatorSummary, Report, ReportValue, StaleRollup, UnitSummary
 from reports.services import report_approve
 from reports.tasks import drain_stale_rollups
-from reports.tests.conftest import FOUNDED, lead
 from reports.tests.factories import ScheduleFactory
-from reports.tests.helpers import save
+from reports.tests.helpers import FOUNDED, lead, save
 from targets.choices import TargetMode
 from targets.models import Period
 from targets.tests.factories import TargetFactory
@@ -67,8 +66,7 @@ def test_the_dashboard_says_what_to_do_before_any_summary(setup, client):
 
 @pytest.mark.browser
 def test_province_staff_drill_down_to_a_commune(page, live_server, approved):
-    from reports.tests.test_browser import fits_the_phone, shoot
-    from totech.tests.browser import log_in
+    from totech.tests.browser import fits_the_phone, log_in, shoot
 
     drain_stale_rollups.delay()
     world = approved.world
@@ -249,8 +247,7 @@ def test_ranking_shows_the_top_and_the_weakest_apart():
 
 @pytest.mark.browser
 def test_province_staff_drill_down_province_district_commune(page, live_server, old_map):
-    from reports.tests.test_browser import fits_the_phone, shoot
-    from totech.tests.browser import SCREENSHOTS, log_in
+    from totech.tests.browser import SCREENSHOTS, fits_the_phone, log_in, shoot
 
     world = old_map.world
     errors = []

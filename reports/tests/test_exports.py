@@ -148,7 +148,7 @@ def test_the_annex_lists_the_units_below_as_the_dashboard_does(quarter, client):
     book = workbook_of(download(client, quarter.personas["province"], "reports:dashboard_excel", world["Q"]))
     sheet = book["Theo đơn vị"]
     assert sheet["A1"].value == "Phụ lục"
-    assert sheet["A3"].value == "(Kèm theo Báo cáo số        /BC-SKHCN ngày      /     /%d của Sở Khoa học và Công nghệ)" % timezone.localdate().year
+    assert sheet["A3"].value == f"(Kèm theo Báo cáo số        /BC-SKHCN ngày      /     /{timezone.localdate().year} của Sở Khoa học và Công nghệ)"
     top = row_of(sheet, "A", "STT")
     # Both indicators have a target somewhere (households at the province, visits at Thanh Thịnh).
     assert values(sheet, top, "I") == [
@@ -304,8 +304,7 @@ def test_the_dashboard_offers_both_downloads(quarter, client):
 
 @pytest.mark.browser
 def test_the_official_report_downloads_from_the_dashboard(page, live_server, quarter):
-    from reports.tests.test_browser import fits_the_phone, shoot
-    from totech.tests.browser import log_in
+    from totech.tests.browser import fits_the_phone, log_in, shoot
 
     log_in(page, live_server, "commune")
     page.goto(f"{live_server.url}{reverse('reports:dashboard')}")

@@ -36,9 +36,9 @@ from reports.services import report_approve
 from reports.tasks import drain_stale_rollups, recompute_province_period
 from reports.tests.helpers import save
 from targets.models import Period
-from teams.spreadsheets import jobs as import_jobs
 from teams.models import ImportJob, ImportKind, ImportStatus
-from teams.tests.workbooks import member_file
+from teams.spreadsheets import jobs as import_jobs
+from teams.tests.helpers import member_file
 
 REDIS_SERVER = shutil.which("redis-server")
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

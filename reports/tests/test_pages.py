@@ -134,7 +134,7 @@ def test_report_form_and_submission_stay_within_their_query_budget(client, setup
 
 
 def test_the_form_shows_an_indicator_as_soon_as_it_is_saved(client, setup):
-    """Each process keeps the indicator catalogue (targets.selectors.indicators_catalogue): saving an indicator,
+    """The cache keeps the indicator catalogue (targets.selectors.indicators_catalogue): saving an indicator,
     as the admin does, drops it, so the next form shows the change."""
     client.force_login(setup.personas["leader"])
     url = reverse("reports:new", args=[setup.team.pk, setup.period(3).pk])
@@ -186,3 +186,24 @@ def test_the_report_pages_tell_returned_reopened_and_percentage_targets(client, 
     report_reopen(user=setup.personas["province"], report=report, reason="Sở rà soát lại")
     detail = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert "Mở lại:" in detail and "Trả lại để chỉnh sửa:" not in detail
+
+
+@pytest.mark.parametrize("who", ["leader", "commune", "province"])
+def test_the_home_pages_read_each_report_panel_once_and_within_a_budget(client, setup, who, django_assert_max_num_queries):
+    """The reports panels on the home pages and the navbar's bell are read by the context processor
+    (reports.context_processors), each once, among the page's own queries (11, as when template tags read them)."""
+    client.force_login(setup.personas[who])
+    with django_assert_max_num_queries(11) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert sum('FROM "reports_notification"' in query["sql"] for query in queries.captured_queries) == 1  # the bell
+    assert ("my-reports" in response.content.decode()) == (who == "leader")
+    assert ("review-queue" in response.content.decode()) == (who != "leader")
+
+
+def test_the_team_page_reads_its_progress_panel_within_a_budget(client, setup, django_assert_max_num_queries):
+    """The team page's progress panel is read by the view (reports.progress.team_progress_this_quarter)."""
+    client.force_login(setup.personas["commune"])
+    with django_assert_max_num_queries(24):
+        response = client.get(reverse("teams:detail", args=[setup.team.pk]))
+    assert 'id="team-progress"' in response.content.decode()

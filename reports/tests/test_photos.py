@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from reports.models import ReportPhoto
 from reports.images import MAX_PHOTO_EDGE
+from reports.models import ReportPhoto
 from reports.tests.helpers import save
 
 pytestmark = pytest.mark.django_db

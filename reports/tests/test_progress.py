@@ -11,8 +11,7 @@ from accounts.choices import Role
 from accounts.tests.factories import UserFactory
 from reports.progress import progress
 from reports.services import report_approve
-from reports.tests.conftest import lead
-from reports.tests.helpers import save
+from reports.tests.helpers import lead, save
 from targets.choices import TargetMode
 from targets.models import AchievementThreshold, Period
 from targets.tests.factories import CampaignFactory, TargetFactory

@@ -17,8 +17,7 @@ from reports.choices import NotificationKind
 from reports.models import Notification, ReportRequest
 from reports.selectors import OVERDUE_REMINDER_WINDOW, reminder_slots, slots_for_team
 from reports.services import reminders_send
-from reports.tests.conftest import lead
-from reports.tests.helpers import save
+from reports.tests.helpers import lead, save
 from targets.models import PeriodDeadline
 from targets.tests.factories import CampaignFactory
 from teams.choices import TeamStatus

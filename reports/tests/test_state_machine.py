@@ -12,9 +12,8 @@ from accounts.tests.factories import UserFactory
 from reports.choices import Action, ReportStatus
 from reports.models import ReportTransition, ReportValue, StaleRollup
 from reports.services import LEVELS_DOWN, report_approve, report_reopen, report_return, unit_ids_of
-from reports.tests.conftest import lead
 from reports.tests.factories import ScheduleFactory
-from reports.tests.helpers import save
+from reports.tests.helpers import lead, save
 from targets.services import periods_generate
 from teams.tests.factories import TeamFactory
 from units.tests.factories import CommuneFactory
@@ -29,7 +28,7 @@ def steps(report):
     ]
 
 
-@time_machine.travel(datetime.datetime(2026, 2, 3, 9, 0, tzinfo=datetime.timezone.utc))
+@time_machine.travel(datetime.datetime(2026, 2, 3, 9, 0, tzinfo=datetime.UTC))
 def test_full_review_cycle_records_every_step_and_locks_approved_values(setup):
     leader, officer, district, province = (setup.personas[key] for key in ("leader", "commune", "district", "province"))
     january = setup.period(1)
@@ -125,7 +124,7 @@ def test_a_draft_cannot_be_reviewed(setup):
         report_return(user=setup.personas["commune"], report=report, comment="x")
 
 
-@time_machine.travel(datetime.datetime(2024, 2, 3, 9, 0, tzinfo=datetime.timezone.utc))
+@time_machine.travel(datetime.datetime(2024, 2, 3, 9, 0, tzinfo=datetime.UTC))
 def test_a_reports_units_are_read_from_its_teams_path_on_both_maps(world):
     """`unit_ids_of` (no query) answers what the unit's ancestors say, a commune right under its province too."""
     world["C3"] = CommuneFactory(parent=world["P"], code="21600")

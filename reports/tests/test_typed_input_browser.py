@@ -6,9 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from reports.models import Report
-from totech.tests.browser import log_in
-
-from .test_browser import PHONE, fits_the_phone, shoot
+from totech.tests.browser import PHONE, fits_the_phone, log_in, shoot
 
 
 @pytest.mark.browser

@@ -3,11 +3,10 @@ from decimal import Decimal
 
 import factory
 
-from teams.models import Team
-from units.tests.factories import CommuneFactory, VillageFactory
-
 from targets.choices import Aggregation, IndicatorKind, PeriodKind, Pillar, PopulationField, TargetMode
 from targets.models import Indicator, Period, Target
+from teams.models import Team
+from units.tests.factories import CommuneFactory, VillageFactory
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):

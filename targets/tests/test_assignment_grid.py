@@ -9,37 +9,9 @@ from django.urls import reverse
 from targets.choices import TargetMode
 from targets.forms import cell_name
 from targets.models import Target
-from units.tests.factories import PopulationFigureFactory
 
-from .factories import CountIndicatorFactory, IndicatorFactory, QuarterFactory, TargetFactory, TeamFactory
-
-AS_OF = datetime.date(2025, 12, 1)
-
-
-@pytest.fixture
-def grid(world, personas, client):
-    """Thái Nguyên's province staff on the grid of commune K1 (villages W1, W2) for Q1/2026."""
-    client.force_login(personas["province"])
-    figures = {"W1": 300, "W2": 100, "W3": 600}
-    for key, households in figures.items():
-        PopulationFigureFactory(unit=world[key], as_of=AS_OF, households=households, population=households * 4)
-    return {
-        "client": client,
-        "quarter": QuarterFactory(),
-        "percent": IndicatorFactory(code="eid", denominator_field="households"),
-        "count": CountIndicatorFactory(code="visits", denominator_field="households"),
-    }
-
-
-def grid_url(unit, period):
-    return f"{reverse('targets:assign')}?unit={unit.pk}&period={period.pk}"
-
-
-def post(grid, unit, action, cells, **extra):
-    data = {"action": action, "decision_number": "", "decision_date": "", **extra}
-    for (key, indicator), value in cells.items():
-        data[cell_name("unit", key.pk, grid[indicator].pk)] = value
-    return grid["client"].post(grid_url(unit, grid["quarter"]), data)
+from .factories import TargetFactory, TeamFactory
+from .helpers import grid_url, post
 
 
 def test_a_province_percentage_applies_below_unless_overridden(world, grid):

@@ -10,15 +10,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from targets.models import Target
-from teams.tests.workbooks import calamine_forbidden, far_cell_workbook  # noqa: F401 (fixture)
+from teams.tests.helpers import far_cell_workbook
 
 from .factories import CountIndicatorFactory, IndicatorFactory, QuarterFactory, TargetFactory, TeamFactory
-
-HEADER_ROW = 5  # three title lines, a blank line, then the header
+from .helpers import HEADER_ROW, query, to_bytes, upload
 
 
 @pytest.fixture
-def grid(world, personas, client):
+def grid(world, personas, client):  # in place of the assignment grid of conftest.py
     """Thái Nguyên's grid (the province, a team serving it, communes K1 and K2) for Q1/2026, with own targets."""
     client.force_login(personas["province"])
     quarter = QuarterFactory()
@@ -31,26 +30,11 @@ def grid(world, personas, client):
     return {"client": client, "quarter": quarter, "percent": percent, "count": count, "team": team, "Q": world["Q"]}
 
 
-def query(grid, unit=None):
-    return f"?unit={(unit or grid['Q']).pk}&period={grid['quarter'].pk}"
-
-
 def export(grid, unit=None):
     response = grid["client"].get(reverse("targets:export") + query(grid, unit))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     return load_workbook(io.BytesIO(response.content))
-
-
-def to_bytes(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(grid, content: bytes, name="chi-tieu.xlsx"):
-    file = SimpleUploadedFile(name, content)
-    return grid["client"].post(reverse("targets:import") + query(grid), {"file": file})
 
 
 def row_of(sheet, name):

@@ -13,8 +13,7 @@ from targets.forms import CampaignForm, IndicatorForm, cell_name
 from targets.models import Period, Target
 
 from .factories import CountIndicatorFactory, IndicatorFactory, QuarterFactory
-from .test_assignment_grid import grid, grid_url, post  # noqa: F401 (fixture)
-from .test_excel import HEADER_ROW, to_bytes, upload
+from .helpers import HEADER_ROW, grid_url, post, to_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

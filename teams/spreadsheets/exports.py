@@ -8,7 +8,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from accounts.models import ExportLog
+from accounts.choices import ExportKind
+from accounts.services import export_log
 from totech.spreadsheets import escape_formula
 from units.choices import Level
 
@@ -32,7 +33,7 @@ def _header_cells(sheet):
 
 def _new_sheet(workbook, title_lines: list[str]):
     sheet = workbook.create_sheet("Danh sách")
-    for name, width in zip(MEMBER_EXPORT_FIELDS, COLUMN_WIDTHS.values()):
+    for name, width in zip(MEMBER_EXPORT_FIELDS, COLUMN_WIDTHS.values(), strict=True):
         sheet.column_dimensions[chr(ord("A") + MEMBER_EXPORT_FIELDS.index(name))].width = width
     for line in title_lines:
         cell = WriteOnlyCell(sheet, value=escape_formula(line))
@@ -90,7 +91,7 @@ def roster_memberships(queryset):
 def export_roster(queryset, *, user, scope_label: str, filters: str = "") -> tuple[bytes, int]:
     """Build a roster and record the export of personal data."""
     content, count = roster_workbook(roster_memberships(queryset), scope_label=scope_label)
-    ExportLog.objects.create(user=user, kind="team_members", scope=f"{scope_label} {filters}".strip()[:300], row_count=count)
+    export_log(user=user, kind=ExportKind.TEAM_MEMBERS, scope=f"{scope_label} {filters}", row_count=count)
     return content, count
 
 

@@ -4,7 +4,7 @@ The file format is Vietnamese whatever the interface language, because it is the
 these labels are data, not interface text.
 """
 
-from totech.spreadsheets import fold
+from totech.text import fold
 
 from ..choices import Affiliation, Gender, TeamRole
 

@@ -31,20 +31,29 @@ from totech.spreadsheets import (
     clean_text,
     filled,
     find_columns,
-    fold,
     is_footer,
     is_numbering_row,
     is_total,
     read_rows,
     refuse_bad_text,
 )
+from totech.text import fold
 from units.choices import Level
 from units.models import Unit
 from units.names import PlaceMatcher
 
 from ..choices import TeamRole
 from ..models import DEFAULT_TEAM_NAME, Membership, Person, Team
-from ..validators import CONFLICT, SAME, births_agree, name_key, normalize_phone, same_person, validate_birth, validate_national_id
+from ..validators import (
+    CONFLICT,
+    SAME,
+    births_agree,
+    name_key,
+    normalize_phone,
+    same_person,
+    validate_birth,
+    validate_national_id,
+)
 from .layout import GENDER_WORDS, MEMBER_HEADERS, ROLE_LABELS, affiliation_from_text, role_from_text
 
 PROGRESS_EVERY = 2000
@@ -527,7 +536,7 @@ def _write_members(plan: MemberPlan, *, user, reason: str):
         team.clean()
     team_fields = [field.attname for field in Team._meta.concrete_fields if not field.primary_key and not is_auto_time(field)]
     team_ids = insert_rows(Team, team_fields, [tuple(getattr(team, name) for name in team_fields) for team in teams])
-    for team, pk in zip(teams, team_ids):
+    for team, pk in zip(teams, team_ids, strict=True):
         team.pk = pk
         team._state.adding, team._state.db = False, connection.alias
     _history_insert(Team, team_ids, "+", user, reason)
@@ -545,7 +554,7 @@ def _write_members(plan: MemberPlan, *, user, reason: str):
         Person, NewPerson.COLUMNS,
         [(person.full_name, person.gender, person.birth_date, person.birth_year, person.phone, person.national_id, commune_id) for person in new_people],
     )
-    for person, pk in zip(new_people, person_ids):
+    for person, pk in zip(new_people, person_ids, strict=True):
         person.pk = pk
     _history_insert(Person, person_ids, "+", user, reason)
     if changed_people:

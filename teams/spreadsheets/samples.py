@@ -97,7 +97,7 @@ def messy_member_workbook(commune_name: str, village_names: list[str], members_p
     sheet.append([None, None, None, None, None, "TM. ỦY BAN NHÂN DÂN"])
     sheet.append([None, None, None, None, None, "CHỦ TỊCH"])
     sheet.append([None, "Lê Thị Hồng", None, None, None, "Hoàng Văn Sáu"])
-    for column, width in zip("ABCDEFGHI", [5, 26, 14, 9, 15, 20, 28, 18, 14]):
+    for column, width in zip("ABCDEFGHI", [5, 26, 14, 9, 15, 20, 28, 18, 14], strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

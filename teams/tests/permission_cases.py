@@ -8,7 +8,17 @@ import datetime
 
 from accounts.models import User
 from teams.choices import TeamRole
-from teams.models import CompositionRule, ImportJob, ImportKind, ImportStatus, Membership, MembershipRequest, Person, Team, Training
+from teams.models import (
+    CompositionRule,
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+    Membership,
+    MembershipRequest,
+    Person,
+    Team,
+    Training,
+)
 from totech.tests.permissions import ALL, Case
 from units.choices import Level
 

@@ -9,7 +9,6 @@ from teams.spreadsheets.samples import messy_member_workbook
 from totech.tests.browser import log_in, screenshot
 
 
-
 @pytest.fixture(autouse=True)
 def unhashed_static_files(settings):
     """live_server serves static files through the finders, which know no hashed (manifest) names."""
@@ -79,7 +78,7 @@ def test_a_running_import_shows_its_progress_and_the_page_reloads_when_it_is_ove
 @pytest.mark.parametrize("width", [1280, 360])
 def test_a_shared_phone_shows_as_a_row_worth_a_look(live_server, page, world, personas, settings, tmp_path, width):
     from teams.tests.factories import PersonFactory
-    from teams.tests.workbooks import member_file
+    from teams.tests.helpers import member_file
 
     settings.MEDIA_ROOT = tmp_path
     PersonFactory(commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, phone="0912000111", national_id="001304012345")

@@ -16,7 +16,7 @@ from teams.spreadsheets.members import import_members
 from teams.spreadsheets.samples import messy_member_workbook
 
 from .factories import MembershipFactory, PersonFactory, TeamFactory
-from .workbooks import english, member_file  # noqa: F401 (fixture)
+from .helpers import member_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

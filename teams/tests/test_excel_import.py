@@ -17,7 +17,7 @@ from teams.spreadsheets.samples import messy_member_workbook
 from totech.db import copy_line
 
 from .factories import MembershipFactory, PersonFactory, TeamFactory
-from .workbooks import MEMBER_HEADER, calamine_forbidden, english, far_cell_workbook, member_file, workbook_bytes  # noqa: F401 (fixtures)
+from .helpers import MEMBER_HEADER, far_cell_workbook, member_file, workbook_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -292,6 +292,7 @@ def test_namesakes_are_told_apart_by_birth_and_national_id_or_the_row_asks_for_t
 
 def test_the_job_keeps_and_shows_the_warnings(world, family, personas, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    client.cookies["django_language"] = "vi"  # this test reads the pages in Vietnamese
     client.force_login(personas["commune"])
     content = member_file(row(name="Triệu Văn Bình", birth="1970", phone="0912000111")).getvalue()
     client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": SimpleUploadedFile("ds.xlsx", content)})

@@ -4,13 +4,20 @@ import io
 import zipfile
 
 import pytest
-
 from django.utils import translation
 
 from totech import spreadsheets
-from totech.spreadsheets import SpreadsheetError, check_upload, clean_text, count_rows, escape_formula, read_rows, sheet_extent
+from totech.spreadsheets import (
+    SpreadsheetError,
+    check_upload,
+    clean_text,
+    count_rows,
+    escape_formula,
+    read_rows,
+    sheet_extent,
+)
 
-from .workbooks import calamine_forbidden, english, far_cell_workbook, raw_workbook, text_cell, workbook_bytes  # noqa: F401 (fixtures)
+from .helpers import far_cell_workbook, raw_workbook, text_cell, workbook_bytes
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -10,7 +10,7 @@ import pytest
 from totech import spreadsheets
 from totech.spreadsheets import SpreadsheetError, check_upload
 
-from .workbooks import english, workbook_bytes  # noqa: F401 (fixture)
+from .helpers import workbook_bytes
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from teams.spreadsheets import jobs as import_jobs
 from teams.models import ImportJob, ImportStatus
+from teams.spreadsheets import jobs as import_jobs
 from teams.tasks import purge_import_files
 from totech.celery import app
 
-from .workbooks import member_file
+from .helpers import member_file
 
 pytestmark = pytest.mark.django_db
 

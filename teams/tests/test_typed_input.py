@@ -17,7 +17,7 @@ from units.imports import import_villages
 from units.models import PopulationFigure
 
 from .factories import MembershipFactory, PersonFactory, TeamFactory
-from .workbooks import member_file, workbook_bytes
+from .helpers import member_file, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,7 @@ from teams.models import CompositionRule, MembershipRequest, Person, Team, Train
 
 from .factories import CompositionRuleFactory, MembershipFactory, MembershipRequestFactory, PersonFactory, TeamFactory
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Pages in English, so the assertions can quote the msgids."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")  # pages in English, so the assertions can quote the msgids
 
 
 @pytest.fixture
@@ -292,7 +288,7 @@ def test_the_training_form_opens_on_29_february(client, world, personas, village
     """Issue 12: the form lists the people in a team during the last year, and 29/02/2028 minus a year crashed."""
     training = Training.objects.create(unit=world["K1"], date=datetime.date(2028, 2, 20), topic="VNeID", organiser="VNPT")
     url = reverse(url_name, **({"args": [training.pk]} if url_name == "teams:training_edit" else {}))
-    with time_machine.travel(datetime.datetime(2028, 2, 29, 9, 0, tzinfo=datetime.timezone.utc), tick=False):
+    with time_machine.travel(datetime.datetime(2028, 2, 29, 9, 0, tzinfo=datetime.UTC), tick=False):
         response = login(client, personas, "commune").get(url, {"unit": world["K1"].pk})
     assert response.status_code == 200
     assert list(response.context["form"].fields["attendees"].queryset) == [village_team.memberships.get().person]

@@ -8,6 +8,22 @@ from accounts.tests.factories import TEST_PASSWORD
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def shoot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, size in (("360", PHONE), ("1280", DESKTOP)):
+        page.set_viewport_size(size)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+    page.set_viewport_size(PHONE)
+
+
+def fits_the_phone(page):
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
 
 def log_in(page, live_server, username, password=TEST_PASSWORD):
     """Log in through the real login form and wait for the home page."""

@@ -4,8 +4,8 @@ Each app lists its URLs in `<app>/tests/permission_cases.py` as `CASES`; `test_p
 all and fails when a named URL has no case, so the matrix grows with every URL.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 ALL = frozenset({"admin", "province", "district", "commune", "leader", "outsider"})
 

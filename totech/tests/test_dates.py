@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from totech.dates import years_from
+from totech.dates import previous_quarter, quarter_bounds, quarter_months, quarter_of, years_from
 
 
 @pytest.mark.parametrize("day, years, expected", [
@@ -33,3 +33,15 @@ def test_every_typed_date_is_plausible(typed):
     assert not dissolve.is_valid() and "dissolved_on" in dissolve.errors
     for day in (FIRST_DATE, LAST_DATE):
         assert DissolveForm(data={"dissolved_on": f"{day:%d/%m/%Y}", "version": "1"}).is_valid()
+
+
+def test_quarter_arithmetic():
+    D = datetime.date
+    assert [quarter_of(D(2026, 1, 1)), quarter_of(D(2026, 3, 31)), quarter_of(D(2026, 4, 1)), quarter_of(D(2026, 12, 31))] == [
+        (2026, 1), (2026, 1), (2026, 2), (2026, 4)
+    ]
+    assert (previous_quarter(2026, 1), previous_quarter(2026, 3)) == ((2025, 4), (2026, 2))
+    assert (quarter_months(1), quarter_months(4)) == ([1, 2, 3], [10, 11, 12])
+    assert quarter_bounds(2026, 1) == (D(2026, 1, 1), D(2026, 3, 31))
+    assert quarter_bounds(2026, 2) == (D(2026, 4, 1), D(2026, 6, 30))
+    assert quarter_bounds(2026, 4) == (D(2026, 10, 1), D(2026, 12, 31))

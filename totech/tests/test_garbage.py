@@ -34,8 +34,8 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils.datastructures import MultiValueDict
 
+from totech.tests.helpers import CASES
 from totech.tests.permissions import ALL
-from totech.tests.test_permission_matrix import CASES
 
 pytestmark = pytest.mark.garbage
 

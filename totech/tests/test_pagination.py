@@ -21,3 +21,11 @@ def test_a_page_keeps_the_order_and_the_related_objects_of_the_queryset(db, worl
 def test_a_list_is_paged_as_it_is(db):
     page = paginate(RequestFactory().get("/", {"page": "9"}), list(range(30)), size=10)
     assert list(page) == [20, 21, 22, 23, 24, 25, 26, 27, 28, 29]  # past the end: the last page
+
+
+def test_the_one_pagination_include_keeps_the_filters_in_its_links(db):
+    from django.template.loader import render_to_string
+
+    page = paginate(RequestFactory().get("/", {"status": "active", "unit": "7", "page": "2"}), list(range(30)), size=10)
+    html = render_to_string("includes/pagination.html", {"page": page})
+    assert 'href="?status=active&amp;unit=7&amp;page=1"' in html and 'href="?status=active&amp;unit=7&amp;page=3"' in html

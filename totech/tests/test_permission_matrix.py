@@ -1,14 +1,8 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.tests.permission_cases import CASES as ACCOUNT_CASES
-from reports.tests.permission_cases import CASES as REPORT_CASES
-from targets.tests.permission_cases import CASES as TARGET_CASES
-from teams.tests.permission_cases import CASES as TEAM_CASES
+from totech.tests.helpers import CASES
 from totech.tests.permissions import ALL
-from units.tests.permission_cases import CASES as UNIT_CASES
-
-CASES = ACCOUNT_CASES + UNIT_CASES + TEAM_CASES + TARGET_CASES + REPORT_CASES
 
 # Named URLs that need no login or are Django's own machinery, and so sit outside the matrix.
 OUTSIDE_MATRIX = {"login", "logout", "set_language"}

@@ -15,7 +15,7 @@ from accounts.tests.factories import TEST_PASSWORD
 from targets.tests.factories import QuarterFactory
 from totech.tasks import clear_expired_sessions
 
-MORNING = datetime.datetime(2026, 3, 2, 7, 30, tzinfo=datetime.timezone.utc)
+MORNING = datetime.datetime(2026, 3, 2, 7, 30, tzinfo=datetime.UTC)
 
 
 def session_writes(queries):

@@ -79,3 +79,19 @@ def test_the_compiled_catalogue_matches_the_source():
         if not entry["msgid_plural"] and translated(catalogue, entry) != entry["msgstr"][0]
     ]
     assert not stale, f"run compilemessages: {stale[:10]}"
+
+
+def test_the_english_fixture_reaches_the_pages_the_client_asks_for(client, english, db):
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    page = client.get(reverse("login")).content.decode()
+    assert "Portal of the community digital technology teams" in page
+    assert gettext("Log in") == "Log in"  # and the test's own code
+
+
+def test_without_the_english_fixture_the_pages_are_vietnamese(client, db):
+    from django.urls import reverse
+
+    page = client.get(reverse("login")).content.decode()
+    assert "Cổng quản lý Tổ Công nghệ số cộng đồng" in page

@@ -6,7 +6,7 @@ index on (level, path), from which the search reads each level's first matches i
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from totech.spreadsheets import fold
+from totech.text import fold
 
 INDEX = "units_unit_search_name_trgm"
 

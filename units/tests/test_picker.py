@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from teams.forms import TeamForm

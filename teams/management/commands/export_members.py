@@ -1,6 +1,6 @@
-from teams.spreadsheets.exports import export_roster
 from teams.management.excel_command import ExcelCommand
 from teams.selectors import memberships_in_scope_of
+from teams.spreadsheets.exports import export_roster
 from units.selectors import within_unit_q
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
-from teams.management.excel_command import ExcelCommand
 from teams.choices import ImportKind
+from teams.management.excel_command import ExcelCommand
 from teams.spreadsheets.jobs import import_job_record
 from teams.spreadsheets.members import import_members
 from totech.spreadsheets import SpreadsheetError

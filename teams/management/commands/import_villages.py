@@ -5,8 +5,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teams.management.excel_command import ExcelCommand
 from teams.choices import ImportKind
+from teams.management.excel_command import ExcelCommand
 from teams.spreadsheets.jobs import import_job_record
 from totech.spreadsheets import SpreadsheetError
 from units.imports import import_villages

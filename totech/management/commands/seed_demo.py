@@ -19,7 +19,7 @@ class Command(BaseCommand):
         campaign = targets_demo.seed(units, users)
         teams_demo.seed_sample_import(units)
         reports_demo.seed(units, users, campaign)
-        self.stdout.write("Demo logins (password for all: %s):" % accounts_demo.DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
         for user in users:
             scope = f" · {user.scope_unit}" if user.scope_unit else ""
             self.stdout.write(f"  {user.username:<20} {user.get_role_display()}{scope}")

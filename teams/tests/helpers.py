@@ -3,11 +3,7 @@
 import io
 import zipfile
 
-import pytest
-from django.utils import translation
 from openpyxl import Workbook
-
-from totech import spreadsheets
 
 MEMBER_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Chức vụ trong Tổ", "Thành phần / Đơn vị công tác", "Thôn/Tổ dân phố", "Ghi chú"]
 
@@ -29,13 +25,6 @@ def workbook_bytes(rows, merges=(), number_formats=None) -> bytes:
 
 def member_file(*data_rows, header=MEMBER_HEADER, above=()) -> io.BytesIO:
     return io.BytesIO(workbook_bytes([*above, header, *data_rows]))
-
-
-@pytest.fixture
-def english():
-    """Messages are asserted in English; a test or two checks the Vietnamese."""
-    with translation.override("en"):
-        yield
 
 
 RAW_PACKAGE = {
@@ -95,14 +84,3 @@ def far_cell_workbook(far: str = "XFD100000") -> bytes:
     """1.5 KB that calamine would unfold into the rectangle A1:`far` (52 GB for XFD100000: the process aborts)."""
     row = "".join(char for char in far if char.isdigit())
     return raw_workbook(f'<row r="1">{text_cell("A1", "Họ và tên")}</row><row r="{row}">{text_cell(far, "x")}</row>')
-
-
-@pytest.fixture
-def calamine_forbidden(monkeypatch):
-    """Fails the test, rather than abort the process, if calamine is asked to read a file."""
-    class Forbidden:
-        @staticmethod
-        def from_filelike(file):
-            raise AssertionError("calamine was asked to read a file the guard should have refused")
-
-    monkeypatch.setattr(spreadsheets, "CalamineWorkbook", Forbidden)
