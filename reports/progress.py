@@ -30,7 +30,7 @@ from django.db.models import Q, Sum
 
 from targets.choices import Aggregation, PeriodKind, Rating, TargetMode
 from targets.models import Indicator, Period
-from targets.selectors import EffectiveTarget, classify_achievement, denominator_as_of, effective_targets, thresholds_for
+from targets.selectors import EffectiveTarget, classify_achievement, denominator_as_of, effective_targets, population_values, thresholds_for
 from teams.models import Team
 from units.choices import Level
 from units.models import Unit
@@ -57,6 +57,10 @@ class ProgressRow:
     denominator: int | None
     target: EffectiveTarget | None
     rating: Rating | None = None
+
+    @property
+    def indicator_id(self) -> int:
+        return self.indicator.pk
 
     @property
     def rate(self) -> Decimal | None:
@@ -179,3 +183,50 @@ def denominator_for(indicator: Indicator, unit: Unit, on: datetime.date, actual:
     if indicator.denominator_indicator_id:
         return actual.get(indicator.denominator_indicator_id)
     return denominator_as_of(indicator=indicator, unit=unit, date=on)
+
+
+@dataclass
+class AreaRow:
+    """One area under a commune: a village (its teams' figures) or the commune itself (its commune team's)."""
+
+    unit: Unit
+    cells: list[ProgressRow]
+
+    @property
+    def is_own(self) -> bool:
+        return self.unit.level != Level.VILLAGE
+
+
+@dataclass
+class AreaTable:
+    rows: list[AreaRow]
+    villages_reporting: dict[int, int]  # per stock indicator: the villages whose figures the commune's adds up
+    own_figure: set[int]  # the stock indicators whose commune figure is the commune team's own
+
+
+def commune_areas(*, commune: Unit, period: Period, indicators) -> AreaTable:
+    """The figures a commune's are formed from, by the module's rule: the commune team's own row (when it
+    reported) and one row per village (without targets: those are set for communes and above)."""
+    indicators = list(indicators)
+    areas = area_actuals(values_in_period(period).filter(commune=commune, indicator__in=indicators), indicators)
+    by_unit = {area[UNIT_DEPTH[Level.VILLAGE]] or commune.pk: values for area, values in areas.items()}
+    fields = sorted({indicator.denominator_field for indicator in indicators if indicator.is_percent and indicator.denominator_field})
+    population = population_values(roots=[commune], fields=fields, dates=[period.end])
+    villages = list(commune.children.filter(level=Level.VILLAGE).order_by("name"))
+    rows = []
+    for unit in ([commune] if commune.pk in by_unit else []) + villages:
+        actual = by_unit.get(unit.pk, {})
+        cells = []
+        for indicator in indicators:
+            if not indicator.is_percent:
+                denominator = None
+            elif indicator.denominator_indicator_id:
+                denominator = actual.get(indicator.denominator_indicator_id)
+            else:
+                denominator = population[(indicator.denominator_field, period.end)].get(unit.pk) if indicator.denominator_field else None
+            cells.append(ProgressRow(indicator, actual.get(indicator.pk), denominator, None))
+        rows.append(AreaRow(unit, cells))
+    stocks = [indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW]
+    own = {pk for pk in stocks if pk in by_unit.get(commune.pk, {})}
+    reporting = {pk: sum(pk in values for unit_id, values in by_unit.items() if unit_id != commune.pk) for pk in stocks}
+    return AreaTable(rows, reporting, own)
