@@ -56,7 +56,7 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 FONT_NAME = "Times New Roman"
 PERCENT = "0.0%"
 WHOLE = "#,##0"
-NUMBER = "#,##0.##"
+NUMBER = "#,##0.0#"  # only for numbers with a fraction: "#,##0.##" printed 375 as "375."
 DATE = "dd/mm/yyyy"
 DATE_TIME = "dd/mm/yyyy hh:mm"
 THIN = Side(style="thin")
@@ -310,7 +310,7 @@ class OfficialReport:
             position, indicator.name_vi, "%" if indicator.is_percent else "Số lượng", target, cell.actual,
             _ratio(cell.rate), _ratio(cell.achievement), str(Rating(cell.rating).label) if cell.rating else "",
         ]
-        formats = [None, None, None, PERCENT if percent_target else NUMBER, WHOLE, PERCENT, PERCENT, None]
+        formats = [None, None, None, PERCENT if percent_target else NUMBER if isinstance(target, float) else WHOLE, WHOLE, PERCENT, PERCENT, None]
         lines = math.ceil(len(indicator.name_vi) / (REPORT_COLUMNS[1][1] * 1.25))
         self._table_row(values, formats=formats, alignments={1: CENTRE, 2: LEFT, 3: CENTRE, 8: CENTRE},
                         height=max(lines, 1) * POINTS_PER_LINE[12] + 2)
