@@ -498,6 +498,13 @@ def _dated(sheet, value: datetime.date) -> WriteOnlyCell:
 
 def export_file_name(prefix: str, unit: Unit, period: Period) -> str:
     """An ASCII name: bao-cao-to-cnscd-tinh-quang-ngai-2026-q3.xlsx."""
-    labels = {PeriodKind.QUARTER: f"{period.year}-q{period.number}", PeriodKind.MONTH: f"{period.year}-{period.number:02d}", PeriodKind.YEAR: f"{period.year}"}
+    if period.kind == PeriodKind.QUARTER:
+        label = f"{period.year}-q{period.number}"
+    elif period.kind == PeriodKind.MONTH:
+        label = f"{period.year}-{period.number:02d}"
+    elif period.kind == PeriodKind.YEAR:
+        label = f"{period.year}"
+    else:  # a campaign: no number
+        label = f"period-{period.pk}"
     slug = "-".join(fold(official_name(unit)).split())[:60] or "unit"
-    return f"{prefix}-{slug}-{labels.get(period.kind, f'period-{period.pk}')}.xlsx"
+    return f"{prefix}-{slug}-{label}.xlsx"

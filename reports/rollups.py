@@ -149,9 +149,16 @@ class Scope:
             return "1 = 1", []
         return "(" + " OR ".join([f"{column} LIKE %s"] * len(self.roots)) + ")", [f"{root.path}%" for root in self.roots]
 
+    @property
+    def report_kind(self) -> str:
+        """A campaign's summaries count its own reports; calendar periods' the periodic reports."""
+        return ReportKind.CAMPAIGN if self.periods[0].is_campaign else ReportKind.PERIODIC
+
     def source_periods(self) -> list[tuple[int, int]]:
         """(reporting period, summary period) pairs: each month or quarter whose periodic reports count towards a
-        summary period because it lies inside it (values_in_period)."""
+        summary period because it lies inside it, or a campaign itself (values_in_period)."""
+        if self.report_kind == ReportKind.CAMPAIGN:
+            return [(period.pk, period.pk) for period in self.periods]
         inside = Period.objects.filter(
             kind__in=[choice.value for choice in Frequency],
             start__gte=min(p.start for p in self.periods), end__lte=max(p.end for p in self.periods),
@@ -179,7 +186,7 @@ def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, 
     if not sources or not indicators:
         return totals
     facts, facts_params = scope.facts_sql("v")
-    approved = f"v.approved AND v.value IS NOT NULL AND v.kind = '{ReportKind.PERIODIC}' AND {facts}"
+    approved = f"v.approved AND v.value IS NOT NULL AND v.kind = '{scope.report_kind}' AND {facts}"
     # The reporting periods as literals, not a subquery: the planner then reads them through the index on
     # (approved, period, ...) instead of scanning every month's values.
     period_in, period_params = _in("v.period_id", sorted({source for source, _summary in sources}))
@@ -575,18 +582,35 @@ def stale_province_quarters() -> list[tuple[int, int, int]]:
     return sorted({(int(path.strip("/").split("/")[0]), year, quarter) for path, year, quarter in marks})
 
 
+def campaign_units(campaign: Period) -> list[Unit]:
+    """The units a campaign's summaries cover: the unit that runs it, the summary units under it and above it."""
+    unit = campaign.unit
+    below = Unit.objects.filter(path__startswith=unit.path, level__in=SUMMARY_LEVELS).exclude(pk=unit.pk).order_by("path")
+    return [*summary_chain(unit), *below]
+
+
 def _rollup(provinces: list[Unit], year: int, quarter: int | None, today: datetime.date | None) -> int:
-    """Recompute whole provinces for a quarter (or a year) in one transaction; after a quarter, drop the
+    """Recompute whole provinces for a quarter (or a year) in one transaction, with the campaigns of their units
+    that end in the quarter (a campaign report's approval marks its quarter); after a quarter, drop the
     provinces' marks for it that did not move meanwhile."""
     in_provinces = Q()
     for province in provinces:
         in_provinces |= Q(path__startswith=province.path)
     units = list(Unit.objects.filter(in_provinces, level__in=SUMMARY_LEVELS).order_by("path"))
     marks = StaleRollup.objects.filter(unit__in=Unit.objects.filter(in_provinces), year=year, quarter=quarter)
+    periods = rollup_periods(year, quarter)
+    quarter_period = next((period for period in periods if period.kind == PeriodKind.QUARTER), None)
+    campaigns = list(
+        Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit__in=Unit.objects.filter(in_provinces), end__range=(quarter_period.start, quarter_period.end))
+        .select_related("unit")
+    ) if quarter_period else []
+    today = today or timezone.localdate()
     with transaction.atomic():
         _lock_provinces([province.pk for province in provinces])
         seen = dict(marks.values_list("pk", "marked_at")) if quarter else {}
-        written = _write(units, rollup_periods(year, quarter), today or timezone.localdate())
+        written = _write(units, periods, today)
+        for campaign in campaigns:
+            written += _write(campaign_units(campaign), [campaign], today)
     for pk, marked_at in seen.items():
         StaleRollup.objects.filter(pk=pk, marked_at=marked_at).delete()
     return written

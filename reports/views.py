@@ -366,6 +366,8 @@ def _dashboard_context(unit, period, indicators) -> dict:
         "dashboard": board, "charts": charts, "table": dashboard_table(board),
         "top_communes": top_communes, "weak_communes": weak_communes,
     }
+    if period.is_campaign:  # the campaign plan's own dated steps
+        context["steps"] = list(period.deadlines.all())
     if unit.level == Level.COMMUNE:  # the drill-down below a commune: its villages and its commune team
         context["areas"] = area_table(commune_areas(commune=unit, period=period, indicators=indicators), indicators)
     return context
