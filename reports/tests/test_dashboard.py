@@ -365,3 +365,19 @@ def test_a_percentage_without_its_denominator_shows_the_count_and_says_why():
     assert "150" in without and "chưa có mẫu số" in without
     assert "150" in count and "mẫu số" not in count
     assert "25,0%" in rate and "mẫu số" not in rate
+
+
+@pytest.mark.parametrize(("values", "top", "clipped"), [
+    ([30, 50, 60, 889], 100, True),  # one outlier (889 %): the axis stays at 100 %, the outlier is marked at the edge
+    ([80, 120, 150, 160], 230, False),  # above 100 % throughout: 1.5 × the upper quartile (150), to the next ten
+    ([70, 2504, 90, 110, 889, 95, 100, 85], 170, True),  # two outliers among eight: upper quartile 110
+    ([None, None], 100, False),
+])
+def test_one_outlier_does_not_flatten_a_chart_and_keeps_its_true_value(values, top, clipped):
+    from reports.charts import Chart
+
+    chart = Chart("c", "line", "t", [str(index) for index in range(len(values))])
+    chart.add("Mức đạt", values)
+    assert (chart.top, chart.clipped) == (top, clipped)
+    if chart.series:
+        assert chart.data()["series"][0]["values"] == [float(value) for value in values]  # the true values, never capped
