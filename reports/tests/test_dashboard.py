@@ -309,7 +309,8 @@ def test_province_staff_drill_down_province_district_commune(page, live_server, 
     page.click(f".dashboard-table a[href^='{reverse('reports:dashboard_unit', args=[world['C1'].pk])}']")
     page.wait_for_url(f"**{reverse('reports:dashboard_unit', args=[world['C1'].pk])}?period=*")
     assert world["C1"].name in page.inner_text("h1")
-    total = page.locator(".dashboard-table tfoot tr").inner_text()
+    total = page.locator(".dashboard-table tfoot tr").first.inner_text()
+    assert "Thôn 1" in page.locator("#commune-areas tbody").inner_text()  # the drill-down reaches its village
     visits = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.visits)
     households = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.households)
     summary = UnitSummary.objects.get(unit=world["C1"], period=old_map.quarter)
