@@ -18,7 +18,7 @@ Builds (the database is created; with --force an existing one is dropped first):
 * the 12 monthly reports of 11/2025 to 10/2026, the last 12 months whose deadline has passed on 23/11/2026
   (fixed: a later run date shifts nothing): ~1.18 million reports (1.5% missing), mostly approved, some
   submitted, returned, resubmitted or draft (September and October 2026 have more still under review), 10%
-  sent late, with a value for each of the 10 indicators (~11.8 million ReportValue rows) whose copied
+  sent late, with a value for each of the 11 indicators (~13 million ReportValue rows; commune teams leave stocks empty) whose copied
   columns (kind, period, period_end, team, village, commune, district = NULL on the 2025 map, province,
   approved) are those reports.services writes. November 2026, the month in progress, has no reports yet.
 
@@ -436,14 +436,17 @@ def report_rows(cursor):
 
 
 def report_values(cursor):
-    """A value for every active indicator in every report. Percentages are stocks over the team's share of
-    its village's figure, rising month by month (commune teams leave them to the village teams: 0); counts are
-    the month's work (a commune team does three times a village team's)."""
+    """A value for every active indicator in every report. Percentages (and the accounts issued) are stocks of
+    the village's people, rising month by month: every team of a village reports on the same people (the
+    roll-up counts a village once, reports.progress), and commune teams leave them to the village teams (no
+    value, so a commune's figure is the sum of its villages'); counts are the month's work (a commune team does
+    three times a village team's)."""
     cursor.execute("SELECT code, id FROM targets_indicator WHERE is_active")
     indicators = dict(cursor.fetchall())
     expressions = {
         "eid_level2": "eid",
-        "eid_activation": "floor(eid * least(0.98, 0.70 + 0.015 * m))",
+        "eid_issued": "floor(eid * least(0.97, 0.85 + 0.01 * m))",
+        "eid_activation": "floor(floor(eid * least(0.97, 0.85 + 0.01 * m)) * least(0.98, 0.70 + 0.015 * m))",
         "households_online_services": "floor(share * households * least(0.98, (0.50 + 0.025 * m) * zeal))",
         "citizen_app": "floor(share * working_age_population * least(0.98, (0.20 + 0.020 * m) * zeal))",
         "households_digital_skills": "floor(share * households * least(0.98, (0.45 + 0.025 * m) * zeal))",
@@ -453,7 +456,11 @@ def report_values(cursor):
         "door_to_door_visits": "floor((10 + random() * 50) * zeal * size)",
         "people_guided": "floor((20 + random() * 100) * zeal * size)",
     }
-    values = ", ".join(f"({indicators[code]}, ({expression})::int)" for code, expression in expressions.items())
+    stocks = {"eid_level2", "eid_issued", "eid_activation", "households_online_services", "citizen_app", "households_digital_skills"}
+    values = ", ".join(
+        f"({indicators[code]}, (CASE WHEN share > 0 THEN {expression} END)::int)" if code in stocks else f"({indicators[code]}, ({expression})::int)"
+        for code, expression in expressions.items()
+    )
     sql(cursor, "SELECT setseed(0.2028)")
     return sql(
         cursor,
@@ -468,7 +475,7 @@ def report_values(cursor):
                    coalesce(f.households, 0) AS households, coalesce(f.working_age_population, 0) AS working_age_population,
                    floor(share * coalesce(f.eid_eligible, 0) * least(0.98, (0.62 + 0.02 * r.m) * t.zeal)) AS eid
             FROM bench_report_rows r JOIN bench_team_units t ON t.team_id = r.team_id
-            CROSS JOIN LATERAL (SELECT CASE WHEN t.level = 'village' THEN 1.0 / t.teams_in_unit ELSE 0 END AS share) AS s
+            CROSS JOIN LATERAL (SELECT CASE WHEN t.level = 'village' THEN 1.0 ELSE 0 END AS share) AS s
             LEFT JOIN units_populationfigure f ON f.unit_id = r.village_id
         ) AS report
         CROSS JOIN LATERAL (VALUES {values}) AS v (indicator_id, value)

@@ -10,8 +10,9 @@ measures, in one run on the same data:
     actuals, targets, denominators, ratings, report counts, teams, members, coverage, and the upsert of every
     summary row), `--repeat` times, median;
 (b) the baseline: the raw SQL of the same sums (with the roll-up's work_mem), GROUP BY ROLLUP (province_id, district_id, commune_id) per
-    (summary period, indicator), flows summed and stocks as each team's latest value (DISTINCT ON), over the
-    same periods; `--repeat` times, median; then the ratio (a) / (b); the year's roll-up (recomputed nightly,
+    (summary period, indicator), flows summed and stocks as each area's latest value (DISTINCT ON per commune and
+    village), a commune taking its commune team's figure over its villages' (the map of the national data set has
+    no district teams), over the same periods; `--repeat` times, median; then the ratio (a) / (b); the year's roll-up (recomputed nightly,
     not on approvals) is timed once after them. The engine's actuals are checked equal
     to the baseline's for every unit, period and indicator;
 (c) recomputing one commune-quarter: the commune's own rows (a scope of one commune, which reads only that
@@ -57,7 +58,7 @@ def baseline_sql(scope, indicators):
     from reports.rollups import VALUE_TABLE, _values
     from targets.choices import Aggregation
 
-    counted, params = _values("counted", ["source_id", "summary_id"], [(a, b) for a, b, _sole in scope.source_periods()])
+    counted, params = _values("counted", ["source_id", "summary_id"], scope.source_periods())
     flows = ", ".join(str(i.pk) for i in indicators if i.aggregation == Aggregation.FLOW)
     stocks = ", ".join(str(i.pk) for i in indicators if i.aggregation != Aggregation.FLOW)
     approved = "v.approved AND v.value IS NOT NULL AND v.kind = 'periodic'"
@@ -70,12 +71,16 @@ def baseline_sql(scope, indicators):
                 WHERE {approved} AND v.indicator_id IN ({flows}))
             SELECT summary_id, indicator_id, {rollup.format(source="facts")}""",
         f"""WITH {counted}, latest AS (
-                SELECT DISTINCT ON (c.summary_id, v.team_id, v.indicator_id)
-                    c.summary_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, v.value
+                SELECT DISTINCT ON (c.summary_id, v.indicator_id, v.commune_id, v.village_id)
+                    c.summary_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, v.village_id, v.value
                 FROM {VALUE_TABLE} v JOIN counted c ON c.source_id = v.period_id
                 WHERE {approved} AND v.indicator_id IN ({stocks})
-                ORDER BY c.summary_id, v.team_id, v.indicator_id, v.period_end DESC, v.report_id DESC)
-            SELECT summary_id, indicator_id, {rollup.format(source="latest")}""",
+                ORDER BY c.summary_id, v.indicator_id, v.commune_id, v.village_id, v.period_end DESC, v.report_id DESC),
+            communes AS (
+                SELECT summary_id, indicator_id, province_id, district_id, commune_id,
+                    COALESCE(MAX(value) FILTER (WHERE village_id IS NULL), SUM(value)) AS value
+                FROM latest GROUP BY summary_id, indicator_id, province_id, district_id, commune_id)
+            SELECT summary_id, indicator_id, {rollup.format(source="communes")}""",
     ]
     totals = {}
     with transaction.atomic(), connection.cursor() as cursor:

@@ -1,5 +1,6 @@
 """The dashboard's charts: each one a table (labels × series) that Chart.js draws and the page also shows."""
 
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -46,8 +47,27 @@ class Chart:
             for index, label in enumerate(self.labels)
         ]
 
+    @property
+    def top(self) -> int:
+        """The y axis' top: 100 %, or 1.5 times the upper quartile of the values when that is higher (to the next
+        ten), so that one outlier (an achievement of 2,504 %) does not flatten every other line. Values above are
+        drawn at the top edge and marked (static/js/dashboard.js); the data table keeps their true values."""
+        values = sorted(value for series in self.series for value in series.values if value is not None)
+        if not values:
+            return 100
+        upper_quartile = values[math.ceil(0.75 * len(values)) - 1]
+        return max(100, math.ceil(1.5 * upper_quartile / 10) * 10)
+
+    @property
+    def clipped(self) -> bool:
+        top = self.top
+        return any(value is not None and value > top for series in self.series for value in series.values)
+
     def data(self) -> dict:
-        return {"kind": self.kind, "labels": self.labels, "series": [{"label": s.label, "values": s.values} for s in self.series]}
+        return {
+            "kind": self.kind, "labels": self.labels, "top": self.top,
+            "series": [{"label": s.label, "values": s.values} for s in self.series],
+        }
 
 
 def indicator_label(indicator: Indicator) -> str:

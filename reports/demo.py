@@ -78,8 +78,12 @@ def _leader_account(username: str, full_name: str, unit: Unit):
 
 def _values(indicators, team: Team, period: Period, month_index: int, rng: random.Random) -> dict[int, int]:
     """Flows vary month by month; stocks climb towards the targets, never above the village's figures."""
-    values = {}
+    values, by_code = {}, {}
     for indicator in indicators:
+        by_code[indicator.code] = indicator.pk
+        if indicator.code == "eid_issued":  # accounts issued: most of those registered so far
+            values[indicator.pk] = int(values.get(by_code.get("eid_level2"), 0) * 0.92)
+            continue
         if indicator.kind == IndicatorKind.COUNT:
             values[indicator.pk] = rng.randint(2, 40) if indicator.code != "propaganda_sessions" else rng.randint(1, 4)
             continue

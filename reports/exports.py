@@ -58,7 +58,7 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 FONT_NAME = "Times New Roman"
 PERCENT = "0.0%"
 WHOLE = "#,##0"
-NUMBER = "#,##0.##"
+NUMBER = "#,##0.0#"  # only for numbers with a fraction: "#,##0.##" printed 375 as "375."
 DATE = "dd/mm/yyyy"
 DATE_TIME = "dd/mm/yyyy hh:mm"
 THIN = Side(style="thin")
@@ -323,7 +323,7 @@ class OfficialReport(UnitPeriodExport):
             position, indicator.name_vi, "%" if indicator.is_percent else "Số lượng", target, cell.actual,
             _ratio(cell.rate), _ratio(cell.achievement), str(Rating(cell.rating).label) if cell.rating else "",
         ]
-        formats = [None, None, None, PERCENT if percent_target else NUMBER, WHOLE, PERCENT, PERCENT, None]
+        formats = [None, None, None, PERCENT if percent_target else NUMBER if isinstance(target, float) else WHOLE, WHOLE, PERCENT, PERCENT, None]
         lines = math.ceil(len(indicator.name_vi) / (REPORT_COLUMNS[1][1] * 1.25))
         self._table_row(values, formats=formats, alignments={1: CENTRE, 2: LEFT, 3: CENTRE, 8: CENTRE},
                         height=max(lines, 1) * POINTS_PER_LINE[12] + 2)
@@ -511,6 +511,13 @@ def _dated(sheet, value: datetime.date) -> WriteOnlyCell:
 
 def export_file_name(prefix: str, unit: Unit, period: Period) -> str:
     """An ASCII name: bao-cao-to-cnscd-tinh-quang-ngai-2026-q3.xlsx."""
-    labels = {PeriodKind.QUARTER: f"{period.year}-q{period.number}", PeriodKind.MONTH: f"{period.year}-{period.number:02d}", PeriodKind.YEAR: f"{period.year}"}
+    if period.kind == PeriodKind.QUARTER:
+        label = f"{period.year}-q{period.number}"
+    elif period.kind == PeriodKind.MONTH:
+        label = f"{period.year}-{period.number:02d}"
+    elif period.kind == PeriodKind.YEAR:
+        label = f"{period.year}"
+    else:  # a campaign: no number
+        label = f"period-{period.pk}"
     slug = "-".join(fold(official_name(unit)).split())[:60] or "unit"
-    return f"{prefix}-{slug}-{labels.get(period.kind, f'period-{period.pk}')}.xlsx"
+    return f"{prefix}-{slug}-{label}.xlsx"

@@ -10,7 +10,9 @@ from django.utils.formats import get_format, localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from .progress import AreaTable
 from .selectors import Dashboard, DashboardRow
 
 DASH = '<span class="text-muted">—</span>'
@@ -86,3 +88,23 @@ def dashboard_table(board: Dashboard) -> tuple[list[tuple[str, str, SafeString]]
     cells = TableCells(indicator.pk for indicator in board.indicators if indicator.is_percent)
     rows = [(reverse("reports:dashboard_unit", args=[row.unit.pk]), row.unit.name, cells(row)) for row in board.rows]
     return rows, cells(board.total)
+
+
+def area_table(table: AreaTable, indicators) -> tuple[list[tuple[str, SafeString]], list[str]]:
+    """(name, cells) per area of a commune (its commune team's own row first), and per indicator whose
+    figure the commune's is: the commune team's, the sum of its villages', or the sum of every team's (flows)."""
+    cells = TableCells(indicator.pk for indicator in indicators if indicator.is_percent)
+    rows = []
+    for row in table.rows:
+        name = _("%(commune)s: the commune team's own figures") % {"commune": row.unit.name} if row.is_own else row.unit.name
+        rows.append((name, mark_safe("".join(cells.indicator(cell) for cell in row.cells))))  # noqa: S308 (as TableCells)
+    sources = []
+    for indicator in indicators:
+        if indicator.pk not in table.villages_reporting:
+            sources.append(_("sum of every team's"))
+        elif indicator.pk in table.own_figure:
+            sources.append(_("the commune team's figure"))
+        else:
+            count = table.villages_reporting[indicator.pk]
+            sources.append(ngettext("sum of %(count)d village's figure", "sum of %(count)d villages' figures", count) % {"count": count})
+    return rows, sources

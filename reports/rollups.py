@@ -2,9 +2,9 @@
 
 The engine is set-based: for any set of units (one commune's chain, a province, the whole country) and
 periods (a quarter and its months, or a year: rollup_periods) it reads the facts with a fixed number of grouped
-queries, whatever the number of units: approved values summed by (province, district, commune) for flows and
-each team's latest value for stocks (the semantics of reports.progress.actuals, the one implementation for a
-single unit or team page: the tests hold the two equal), and teams, memberships and reports counted per
+queries, whatever the number of units: approved flow values summed by (province, district, commune), stock
+values as one figure per area resolved up the map (`_stock_figures`; the rule is reports.progress's, whose
+single-unit implementation the tests hold equal to this one), and teams, memberships and reports counted per
 summary unit through each team's chain of ancestors. Targets, denominators and ratings are looked up in bulk.
 
 A run upserts whole rows in one transaction: running it twice, or twice at once, gives the same rows, and a
@@ -149,29 +149,21 @@ class Scope:
             return "1 = 1", []
         return "(" + " OR ".join([f"{column} LIKE %s"] * len(self.roots)) + ")", [f"{root.path}%" for root in self.roots]
 
-    def source_periods(self) -> list[tuple[int, int, bool]]:
-        """(reporting period, summary period, sole) triples: each month or quarter whose periodic reports count
-        towards a summary period because it lies inside it (values_in_period), and whether it is the summary
-        period's only one (a month: each team's latest stock value is then its only one)."""
+    @property
+    def report_kind(self) -> str:
+        """A campaign's summaries count its own reports; calendar periods' the periodic reports."""
+        return ReportKind.CAMPAIGN if self.periods[0].is_campaign else ReportKind.PERIODIC
+
+    def source_periods(self) -> list[tuple[int, int]]:
+        """(reporting period, summary period) pairs: each month or quarter whose periodic reports count towards a
+        summary period because it lies inside it, or a campaign itself (values_in_period)."""
+        if self.report_kind == ReportKind.CAMPAIGN:
+            return [(period.pk, period.pk) for period in self.periods]
         inside = Period.objects.filter(
             kind__in=[choice.value for choice in Frequency],
             start__gte=min(p.start for p in self.periods), end__lte=max(p.end for p in self.periods),
         ).only("pk", "start", "end")
-        pairs = [(source.pk, period.pk) for source in inside for period in self.periods if period.start <= source.start and source.end <= period.end]
-        sources = defaultdict(int)
-        for _source, period in pairs:
-            sources[period] += 1
-        return [(source, period, sources[period] == 1) for source, period in pairs]
-
-    def span(self, sources) -> tuple[int | None, list[int]]:
-        """The summary period made of several reporting periods (a quarter, or a year: rollup_periods) and its
-        reporting periods; (None, []) when every summary period has one. A run covers at most one such period,
-        so each team's latest stock value is picked once."""
-        spans = {summary for _source, summary, sole in sources if not sole}
-        if len(spans) > 1:
-            raise ValueError("a roll-up covers one quarter and its months, or one year")
-        span = spans.pop() if spans else None
-        return span, sorted(source for source, summary, _sole in sources if summary == span)
+        return [(source.pk, period.pk) for source in inside for period in self.periods if period.start <= source.start and source.end <= period.end]
 
 
 # --- actuals ---------------------------------------------------------------------------------------------
@@ -186,123 +178,99 @@ def _add_up(totals: dict, summary_id: int, indicator_id: int, units: tuple, valu
 
 
 def scope_actuals(scope: Scope, indicators: list[Indicator]) -> dict[tuple[int, int, int], int]:
-    """Actual per (unit id, period id, indicator id) of every unit under the scope's roots, in one query that
-    reads each value once: flows summed, stocks as each team's latest value in the period (by period end,
-    then report) summed over teams. A missing key means no approved value (actual None).
-
-    The values are summed per reporting period (a month's sums count for the month, its quarter and its
-    year; in a month each team has one value per indicator, so its stock actual is that sum too), and, for
-    the period made of several (the quarter or the year), each team's latest stock value is picked. A team
-    whose values carry different units (it moved) is read again value by value (`_add_moved_teams`)."""
+    """Actual per (unit id, period id, indicator id) of every unit under the scope's roots, by the rule of
+    reports.progress: flows summed over every team; stocks one figure per area (`_stock_figures`). A missing
+    key means no approved value (actual None)."""
     totals = {}
     sources = scope.source_periods()
     if not sources or not indicators:
         return totals
-    flows = {indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW}
-    stocks = sorted(indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW)
-    span, span_sources = scope.span(sources)
     facts, facts_params = scope.facts_sql("v")
-    approved = f"v.approved AND v.value IS NOT NULL AND v.kind = '{ReportKind.PERIODIC}' AND {facts}"
-    indicator_in, indicator_params = _in("v.indicator_id", sorted(flows) + stocks)
+    approved = f"v.approved AND v.value IS NOT NULL AND v.kind = '{scope.report_kind}' AND {facts}"
     # The reporting periods as literals, not a subquery: the planner then reads them through the index on
     # (approved, period, ...) instead of scanning every month's values.
-    period_in, period_params = _in("v.period_id", sorted({source for source, _summary, _sole in sources}))
-    latest_stock, latest_params = "1 = 0", []  # the values whose team's latest counts: stocks in the span
-    if stocks and span:
+    period_in, period_params = _in("v.period_id", sorted({source for source, _summary in sources}))
+    flows = sorted(indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW)
+    stocks = sorted(indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW)
+    if flows:
+        counts_for = defaultdict(list)
+        for source, summary in sources:
+            counts_for[source].append(summary)
+        flow_in, flow_params = _in("v.indicator_id", flows)
+        for period_id, indicator_id, province_id, district_id, commune_id, total in _fetch(
+            f"""SELECT v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, SUM(v.value)
+            FROM {VALUE_TABLE} v WHERE {approved} AND {flow_in} AND {period_in}
+            GROUP BY v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id""",
+            facts_params + flow_params + period_params,
+        ):
+            for summary in counts_for[period_id]:
+                _add_up(totals, summary, indicator_id, (province_id, district_id, commune_id), total)
+    if stocks:
         stock_in, stock_params = _in("v.indicator_id", stocks)
-        in_span, in_span_params = _in("v.period_id", span_sources)
-        latest_stock, latest_params = f"{stock_in} AND {in_span}", stock_params + in_span_params
-    holder = "COALESCE(v.commune_id, v.district_id, v.province_id)"
-    if connection.vendor == "postgresql":
-        # One pass with two grouping sets: the sums per reporting period and unit, and per team the greatest
-        # array of (period end, report id, value and its units), hashed (twice as fast as sorting).
-        facts_cte = f"""facts AS (
-            SELECT GROUPING(v.period_id) AS per_team, v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id,
-                SUM(v.value) AS total, CASE WHEN {latest_stock} THEN v.team_id END AS team_id,
-                MIN({holder}) FILTER (WHERE {latest_stock}) AS lowest, MAX({holder}) FILTER (WHERE {latest_stock}) AS highest,
-                MAX(ARRAY[v.period_end - DATE '2000-01-01', v.report_id, v.value, v.province_id, COALESCE(v.district_id, 0),
-                    COALESCE(v.commune_id, 0)]) FILTER (WHERE {latest_stock}) AS last
-            FROM {VALUE_TABLE} v
-            WHERE {approved} AND {indicator_in} AND {period_in}
-            GROUP BY GROUPING SETS (
-                (v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id),
-                (CASE WHEN {latest_stock} THEN v.team_id END, v.indicator_id)
-            )
-        ),
-        sums AS (SELECT period_id, indicator_id, province_id, district_id, commune_id, total FROM facts WHERE per_team = 0),
-        latest AS (
-            SELECT team_id, indicator_id, lowest, highest, last[3] AS value, last[4] AS province_id, NULLIF(last[5], 0) AS district_id,
-                NULLIF(last[6], 0) AS commune_id
-            FROM facts WHERE team_id IS NOT NULL
-        )"""
-        params = latest_params * 4 + facts_params + indicator_params + period_params + latest_params
-    else:
-        facts_cte = f"""sums AS (
-            SELECT v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, SUM(v.value) AS total
-            FROM {VALUE_TABLE} v WHERE {approved} AND {indicator_in} AND {period_in}
-            GROUP BY v.period_id, v.indicator_id, v.province_id, v.district_id, v.commune_id
-        ),
-        ranked AS (
-            SELECT v.team_id, v.indicator_id, v.value, v.province_id, v.district_id, v.commune_id,
-                ROW_NUMBER() OVER (PARTITION BY v.team_id, v.indicator_id ORDER BY v.period_end DESC, v.report_id DESC) AS latest_first,
-                MIN({holder}) OVER holder AS lowest, MAX({holder}) OVER holder AS highest
-            FROM {VALUE_TABLE} v WHERE {approved} AND {latest_stock}
-            WINDOW holder AS (PARTITION BY v.team_id, v.indicator_id)
-        ),
-        latest AS (
-            SELECT team_id, indicator_id, lowest, highest, value, province_id, district_id, commune_id FROM ranked WHERE latest_first = 1
-        )"""
-        params = facts_params + indicator_params + period_params + facts_params + latest_params
-    rows = _fetch(
-        f"""WITH {facts_cte}
-        SELECT 0, period_id, indicator_id, province_id, district_id, commune_id, total FROM sums
-        UNION ALL
-        SELECT 1, moved_team, indicator_id, province_id, district_id, commune_id, CAST(SUM(value) AS bigint) FROM (
-            SELECT CASE WHEN lowest = highest THEN 0 ELSE team_id END AS moved_team, indicator_id, province_id, district_id, commune_id, value
-            FROM latest
-        ) teams_latest
-        GROUP BY moved_team, indicator_id, province_id, district_id, commune_id""",
-        params,
-    )
-    counts_for = defaultdict(list)
-    for source, summary, sole in sources:
-        counts_for[source].append((summary, sole))
-    moved = set()
-    for part, key, indicator_id, province_id, district_id, commune_id, total in rows:
-        if part == 0:  # a reporting period's sum: a flow counts for every summary period, a stock where it is alone
-            for summary, sole in counts_for[key]:
-                if sole or indicator_id in flows:
-                    _add_up(totals, summary, indicator_id, (province_id, district_id, commune_id), total)
-        elif key == 0:  # the latest stock values of the teams whose values all carry the same units
-            _add_up(totals, span, indicator_id, (province_id, district_id, commune_id), total)
-        else:
-            moved.add((key, indicator_id))
-    if moved:
-        _add_moved_teams(totals, span, moved, f"{approved} AND {latest_stock}", facts_params + latest_params)
+        for summary, indicator_id, unit_id, figure in _stock_figures(
+            sources, f"{approved} AND {stock_in} AND {period_in}", facts_params + stock_params + period_params
+        ):
+            totals[(unit_id, summary, indicator_id)] = figure
     return totals
 
 
-def _add_moved_teams(totals, span: int, moved: set[tuple[int, int]], condition: str, params: list) -> None:
-    """Teams whose stock values in the span carry different units (the team moved): each unit takes the
-    latest of the values that carry it, as progress.actuals does for that unit."""
-    team_in, team_params = _in("v.team_id", sorted({team_id for team_id, _indicator_id in moved}))
-    rows = _fetch(
-        f"""SELECT v.team_id, v.indicator_id, v.period_end, v.report_id, v.value, v.province_id, v.district_id, v.commune_id
-        FROM {VALUE_TABLE} v WHERE {condition} AND {team_in}""",
-        params + team_params,
+def _stock_figures(sources: list[tuple[int, int]], condition: str, params: list) -> list[tuple[int, int, int, int]]:
+    """(summary period, indicator, unit, figure) of the stock values meeting `condition`, in one query.
+
+    An area is the lowest unit a value carries (the village of a village team's report, the commune of a
+    commune team's); its figure is its latest value in the summary period (period end, then report). A commune
+    takes its own area's figure (its commune team's) when it has one, else the sum of its villages'; a
+    district its own figure, else the sum of its communes'; a province likewise over its districts and the
+    communes outside any district. PostgreSQL picks each area's latest by hashing the greatest array of
+    (period end, report id, value); SQLite by a window."""
+    source_cte, source_params = _values("src", ["source_id", "summary_id"], sources)
+    area = "s.summary_id, v.indicator_id, v.province_id, v.district_id, v.commune_id, v.village_id"
+    if connection.vendor == "postgresql":
+        areas = f"""area_values AS (
+            SELECT {area}, MAX(ARRAY[v.period_end - DATE '2000-01-01', v.report_id, v.value]) AS last
+            FROM {VALUE_TABLE} v JOIN src s ON s.source_id = v.period_id WHERE {condition} GROUP BY {area}
+        ),
+        areas AS (
+            SELECT summary_id, indicator_id, province_id, district_id, commune_id, village_id, CAST(last[3] AS bigint) AS value FROM area_values
+        )"""
+    else:
+        areas = f"""area_values AS (
+            SELECT {area}, v.value,
+                ROW_NUMBER() OVER (PARTITION BY {area} ORDER BY v.period_end DESC, v.report_id DESC) AS latest_first
+            FROM {VALUE_TABLE} v JOIN src s ON s.source_id = v.period_id WHERE {condition}
+        ),
+        areas AS (
+            SELECT summary_id, indicator_id, province_id, district_id, commune_id, village_id, value FROM area_values WHERE latest_first = 1
+        )"""
+    none = "CAST(NULL AS bigint)"
+    return _fetch(
+        f"""WITH {source_cte}, {areas},
+        communes AS (
+            SELECT summary_id, indicator_id, province_id, district_id, commune_id,
+                COALESCE(MAX(CASE WHEN village_id IS NULL THEN value END), SUM(value)) AS figure
+            FROM areas WHERE commune_id IS NOT NULL GROUP BY summary_id, indicator_id, province_id, district_id, commune_id
+        ),
+        districts AS (
+            SELECT summary_id, indicator_id, province_id, district_id, COALESCE(MAX(own), SUM(figure)) AS figure FROM (
+                SELECT summary_id, indicator_id, province_id, district_id, {none} AS own, figure FROM communes WHERE district_id IS NOT NULL
+                UNION ALL
+                SELECT summary_id, indicator_id, province_id, district_id, value, {none} FROM areas WHERE commune_id IS NULL AND district_id IS NOT NULL
+            ) below GROUP BY summary_id, indicator_id, province_id, district_id
+        ),
+        provinces AS (
+            SELECT summary_id, indicator_id, province_id, COALESCE(MAX(own), SUM(figure)) AS figure FROM (
+                SELECT summary_id, indicator_id, province_id, {none} AS own, figure FROM districts
+                UNION ALL
+                SELECT summary_id, indicator_id, province_id, {none}, figure FROM communes WHERE district_id IS NULL
+                UNION ALL
+                SELECT summary_id, indicator_id, province_id, value, {none} FROM areas WHERE commune_id IS NULL AND district_id IS NULL
+            ) below GROUP BY summary_id, indicator_id, province_id
+        )
+        SELECT summary_id, indicator_id, commune_id, figure FROM communes
+        UNION ALL SELECT summary_id, indicator_id, district_id, figure FROM districts
+        UNION ALL SELECT summary_id, indicator_id, province_id, figure FROM provinces""",
+        source_params + params,
     )
-    values = defaultdict(list)
-    for team_id, indicator_id, period_end, report_id, value, *units in rows:
-        if (team_id, indicator_id) in moved:
-            values[(team_id, indicator_id)].append(((_date(period_end), report_id), value, units))
-    for (_team_id, indicator_id), team_values in values.items():
-        latest = {}
-        for _order, value, units in sorted(team_values, key=lambda row: row[0]):  # oldest first: the latest wins
-            for unit_id in units:
-                if unit_id is not None:
-                    latest[unit_id] = value
-        for unit_id, value in latest.items():
-            _add_up(totals, span, indicator_id, (unit_id,), value)
 
 
 # --- teams, members, villages and reports ----------------------------------------------------------------
@@ -614,18 +582,35 @@ def stale_province_quarters() -> list[tuple[int, int, int]]:
     return sorted({(int(path.strip("/").split("/")[0]), year, quarter) for path, year, quarter in marks})
 
 
+def campaign_units(campaign: Period) -> list[Unit]:
+    """The units a campaign's summaries cover: the unit that runs it, the summary units under it and above it."""
+    unit = campaign.unit
+    below = Unit.objects.filter(path__startswith=unit.path, level__in=SUMMARY_LEVELS).exclude(pk=unit.pk).order_by("path")
+    return [*summary_chain(unit), *below]
+
+
 def _rollup(provinces: list[Unit], year: int, quarter: int | None, today: datetime.date | None) -> int:
-    """Recompute whole provinces for a quarter (or a year) in one transaction; after a quarter, drop the
+    """Recompute whole provinces for a quarter (or a year) in one transaction, with the campaigns of their units
+    that end in the quarter (a campaign report's approval marks its quarter); after a quarter, drop the
     provinces' marks for it that did not move meanwhile."""
     in_provinces = Q()
     for province in provinces:
         in_provinces |= Q(path__startswith=province.path)
     units = list(Unit.objects.filter(in_provinces, level__in=SUMMARY_LEVELS).order_by("path"))
     marks = StaleRollup.objects.filter(unit__in=Unit.objects.filter(in_provinces), year=year, quarter=quarter)
+    periods = rollup_periods(year, quarter)
+    quarter_period = next((period for period in periods if period.kind == PeriodKind.QUARTER), None)
+    campaigns = list(
+        Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit__in=Unit.objects.filter(in_provinces), end__range=(quarter_period.start, quarter_period.end))
+        .select_related("unit")
+    ) if quarter_period else []
+    today = today or timezone.localdate()
     with transaction.atomic():
         _lock_provinces([province.pk for province in provinces])
         seen = dict(marks.values_list("pk", "marked_at")) if quarter else {}
-        written = _write(units, rollup_periods(year, quarter), today or timezone.localdate())
+        written = _write(units, periods, today)
+        for campaign in campaigns:
+            written += _write(campaign_units(campaign), [campaign], today)
     for pk, marked_at in seen.items():
         StaleRollup.objects.filter(pk=pk, marked_at=marked_at).delete()
     return written

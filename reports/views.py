@@ -28,8 +28,8 @@ from .filters import ReportFilter
 from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
 from .images import CONTENT_TYPES, EXTENSIONS, stored_photo_format
 from .models import Report, ReportingSchedule
-from .presenters import dashboard_table
-from .progress import progress
+from .presenters import area_table, dashboard_table
+from .progress import commune_areas, progress
 from .rankings import RANK_SHOWN, commune_ranking, top_and_bottom, unit_team_scores
 from .selectors import (
     ancestor_ids,
@@ -358,10 +358,21 @@ def _dashboard_context(unit, period, indicators) -> dict:
     charts = [trend_chart(trend_for(unit, period, indicators), indicators)]
     if board.rows:
         charts.append(children_chart(board.rows))
-    return {
+    context = {
         "dashboard": board, "charts": charts, "table": dashboard_table(board),
         "top_communes": top_communes, "weak_communes": weak_communes,
     }
+    if period.is_campaign:  # the campaign plan's own dated steps
+        context["steps"] = list(period.deadlines.all())
+    if unit.level == Level.COMMUNE:  # the drill-down below a commune: its villages and its commune team
+        context["areas"] = area_table(commune_areas(commune=unit, period=period, indicators=indicators), indicators)
+    return context
+
+
+@login_required
+def methodology(request):
+    """How a unit's figures are formed from its teams' reports (the rule of reports.progress), for everyone."""
+    return render(request, "reports/methodology.html")
 
 
 def _pillar(request) -> str:

@@ -21,9 +21,9 @@ class IndicatorForm(forms.ModelForm):
         model = Indicator
         fields = [
             "code", "name_vi", "name_en", "pillar", "kind", "denominator_field", "denominator_indicator",
-            "aggregation", "default_target", "source", "order", "is_active",
+            "aggregation", "default_target", "default_target_high", "source", "order", "is_active",
         ]
-        localized_fields = ["default_target"]
+        localized_fields = ["default_target", "default_target_high"]
         field_classes = {"order": CountField}
         formfield_callback = text_formfield
 

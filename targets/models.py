@@ -56,6 +56,11 @@ class Indicator(CleanTextModel, models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("The usual level in percent (or count), offered when targets are assigned."),
     )
+    default_target_high = models.DecimalField(
+        _("top of the default range"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("When the plan gives a range (40-50%): its top; the default level above is its bottom."),
+    )
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The plan the indicator comes from."))
     is_active = models.BooleanField(_("in use"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -107,6 +112,11 @@ class Indicator(CleanTextModel, models.Model):
             raise ValidationError({"denominator_indicator": _("An indicator cannot be its own denominator.")})
         if self.kind == IndicatorKind.PERCENT and self.default_target is not None and self.default_target > 100:
             raise ValidationError({"default_target": _("A percentage must be between 0 and 100.")})
+        if self.default_target_high is not None:
+            if self.default_target is None or self.default_target_high < self.default_target:
+                raise ValidationError({"default_target_high": _("The top of the range must be at least the default level, which is its bottom.")})
+            if self.kind == IndicatorKind.PERCENT and self.default_target_high > 100:
+                raise ValidationError({"default_target_high": _("A percentage must be between 0 and 100.")})
 
 
 class Period(CleanTextModel, models.Model):

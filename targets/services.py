@@ -15,19 +15,23 @@ from .selectors import can_edit_catalogue, teams_serving
 
 SEED_004 = "KH Ra quân Tổ CNSCĐ huyện Mộ Đức, 01-10/10/2024"
 
-# The catalogue's starting point: the five percentages of seed 004 with their levels, and the counts teams report.
+# The catalogue's starting point: the five percentages of seed 004 with their levels (a range as its two ends), the
+# accounts issued that activation is a share of, and the counts teams report.
 # (code, Vietnamese name, English name, pillar, kind, population denominator, denominator indicator, over time, default, source)
 CATALOGUE = [
-    ("eid_level2", "Công dân đủ điều kiện đăng ký định danh điện tử mức độ 2 (VNeID)", "Citizens registered for level-2 e-ID (VNeID)",
+    ("eid_level2", "Công dân đã đăng ký định danh điện tử mức độ 2 (VNeID)", "Citizens registered for level-2 e-ID (VNeID)",
      Pillar.DIGITAL_GOVERNMENT, IndicatorKind.PERCENT, PopulationField.EID_ELIGIBLE, None, Aggregation.STOCK, 85, SEED_004),
+    # Seed 004: activation for "90% công dân được cấp tài khoản ĐDDT mức độ 2": over accounts issued, not registrations.
+    ("eid_issued", "Công dân được cấp tài khoản định danh điện tử mức độ 2", "Citizens issued a level-2 e-ID account",
+     Pillar.DIGITAL_GOVERNMENT, IndicatorKind.COUNT, PopulationField.EID_ELIGIBLE, None, Aggregation.STOCK, None, SEED_004),
     ("eid_activation", "Tài khoản định danh điện tử mức độ 2 được kích hoạt", "Level-2 e-ID accounts activated",
-     Pillar.DIGITAL_GOVERNMENT, IndicatorKind.PERCENT, "", "eid_level2", Aggregation.STOCK, 90, SEED_004),
+     Pillar.DIGITAL_GOVERNMENT, IndicatorKind.PERCENT, "", "eid_issued", Aggregation.STOCK, 90, SEED_004),
     ("households_online_services", "Hộ gia đình được hướng dẫn dịch vụ công trực tuyến, thanh toán không dùng tiền mặt",
      "Households guided to online public services and cashless payment",
      Pillar.DIGITAL_GOVERNMENT, IndicatorKind.PERCENT, PopulationField.HOUSEHOLDS, None, Aggregation.STOCK, 80, SEED_004),
     ("citizen_app", "Người trong độ tuổi lao động cài đặt ứng dụng công dân của tỉnh (C-Quảng Ngãi)",
      "Working-age people with the province's citizen app installed",
-     Pillar.DIGITAL_SOCIETY, IndicatorKind.PERCENT, PopulationField.WORKING_AGE, None, Aggregation.STOCK, 40, SEED_004 + " (40-50%)"),
+     Pillar.DIGITAL_SOCIETY, IndicatorKind.PERCENT, PopulationField.WORKING_AGE, None, Aggregation.STOCK, (40, 50), SEED_004),
     ("households_digital_skills", "Hộ gia đình có ít nhất 01 người thành thạo 05 kỹ năng số cơ bản",
      "Households with at least one person proficient in the 5 basic digital skills",
      Pillar.DIGITAL_SOCIETY, IndicatorKind.PERCENT, PopulationField.HOUSEHOLDS, None, Aggregation.STOCK, 80, SEED_004),
@@ -68,12 +72,13 @@ def catalogue_seed() -> list[Indicator]:
         code, name_vi, name_en, pillar, kind, field, denominator_code, aggregation, default, source = row
         if Indicator.objects.filter(code=code).exists():
             continue
+        low, high = default if isinstance(default, tuple) else (default, None)
         created.append(
             _indicator_store(
                 Indicator(
                     code=code, name_vi=name_vi, name_en=name_en, pillar=pillar, kind=kind, denominator_field=field,
                     denominator_indicator=Indicator.objects.get(code=denominator_code) if denominator_code else None,
-                    aggregation=aggregation, default_target=default, source=source, order=order * 10,
+                    aggregation=aggregation, default_target=low, default_target_high=high, source=source, order=order * 10,
                 )
             )
         )

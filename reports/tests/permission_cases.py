@@ -107,6 +107,7 @@ CASES = [
     Case("reports:dashboard_excel", kwargs=lambda w: {"unit_pk": (summaries(w), w["D1"])[1].pk}, allowed=frozenset({"admin", "district"}), label="district report in Excel"),
     Case("reports:dashboard_data", kwargs=lambda w: {"unit_pk": (summaries(w), w["K1"])[1].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune data in Excel"),
     Case("reports:dashboard_data", kwargs=lambda w: {"unit_pk": (summaries(w), w["D1"])[1].pk}, allowed=frozenset({"admin", "district"}), label="district data in Excel"),
+    Case("reports:methodology", allowed=ALL),
     Case("reports:schedules", allowed=ALL),
     Case("reports:schedule_edit", kwargs=lambda w: {"province_pk": w["Q"].pk}, allowed=frozenset({"admin", "province"}), label="own province schedule"),
     Case("reports:schedule_edit", kwargs=lambda w: {"province_pk": w["O"].pk}, allowed=frozenset({"admin", "outsider"}), label="other province schedule"),

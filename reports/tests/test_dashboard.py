@@ -184,7 +184,7 @@ def test_team_scores_are_cached_until_the_summary_is_recomputed(old_map, client)
     assert fresh.context["top_teams"][1].achievement == Decimal("100.0")
 
 
-def test_commune_dashboard_ranks_its_teams_and_has_no_units_below(old_map, client):
+def test_commune_dashboard_ranks_its_teams_and_drills_down_to_its_villages(old_map, client):
     world = old_map.world
     client.force_login(old_map.staff)
     response = client.get(reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk})
@@ -194,8 +194,37 @@ def test_commune_dashboard_ranks_its_teams_and_has_no_units_below(old_map, clien
     teams = client.get(reverse("reports:dashboard_teams", args=[world["C1"].pk]), {"period": old_map.quarter.pk}, headers={"HX-Request": "true"})
     assert [score.team_id for score in teams.context["top_teams"]] == [old_map.strong.pk] and teams.context["weak_teams"] == []
     html = response.content.decode()
-    assert "Không có đơn vị" in html and 'id="print-button"' in html
+    assert "Không có đơn vị" not in html and 'id="print-button"' in html
     assert [crumb.pk for crumb in response.context["breadcrumbs"]] == [world["P"].pk, world["D1"].pk]
+    # The drill-down reaches Thôn 1: September's 150 of its 300 households, 3 × 4 visits; C1's figure is its village's.
+    rows, sources = response.context["areas"]
+    assert [name for name, _cells in rows] == ["Thôn 1"]
+    assert "50,0%" in rows[0][1] and ">12<" in rows[0][1]
+    assert sources == ["tổng số liệu của 1 thôn", "cộng số liệu của mọi tổ"]
+    assert reverse("reports:methodology") in html
+
+
+def test_a_commune_teams_figure_is_the_communes_and_is_never_added_to_its_villages(old_map, client):
+    """Thôn 1's team has 150 households guided in September; C1's commune team reports 250 for the whole
+    commune in August. C1 (300 households) takes 250, not 400; its visits add up: 12 + 5 = 17."""
+    from reports.rollups import rollup_province
+
+    world = old_map.world
+    commune_team = lead(TeamFactory(unit=world["C1"], name="Tổ CNSCĐ xã", decision_date=FOUNDED), UserFactory(role=Role.TEAM_LEADER, scope_unit=world["C1"]))
+    report = save(commune_team.memberships.get().person.user, commune_team, old_map.period(8), {old_map.visits.pk: 5, old_map.households.pk: 250}, submit=True)
+    report_approve(user=old_map.personas["admin"], report=report)
+    rollup_province(province=world["P"], year=2026, quarter=3)
+    c1 = {row.indicator_id: row for row in IndicatorSummary.objects.filter(unit=world["C1"], period=old_map.quarter)}
+    assert (c1[old_map.households.pk].actual, c1[old_map.households.pk].rate, c1[old_map.visits.pk].actual) == (250, Decimal("83.3"), 17)
+    # D1 and P: C1's 250 (D1 has no other commune); P adds C2's 60: 310 of 600 households.
+    d1 = IndicatorSummary.objects.get(unit=world["D1"], period=old_map.quarter, indicator=old_map.households)
+    p = IndicatorSummary.objects.get(unit=world["P"], period=old_map.quarter, indicator=old_map.households)
+    assert (d1.actual, p.actual, p.denominator, p.rate) == (250, 310, 600, Decimal("51.7"))
+
+    client.force_login(old_map.staff)
+    rows, sources = client.get(reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk}).context["areas"]
+    assert [name for name, _cells in rows] == [f"{world['C1'].name}: số liệu riêng của tổ cấp xã", "Thôn 1"]
+    assert sources == ["số liệu của tổ cấp xã", "cộng số liệu của mọi tổ"]
 
 
 def test_the_roll_up_task_warms_the_team_scores_of_the_province_and_its_districts(old_map, client, django_assert_max_num_queries):
@@ -277,7 +306,8 @@ def test_province_staff_drill_down_province_district_commune(page, live_server, 
     page.click(f".dashboard-table a[href^='{reverse('reports:dashboard_unit', args=[world['C1'].pk])}']")
     page.wait_for_url(f"**{reverse('reports:dashboard_unit', args=[world['C1'].pk])}?period=*")
     assert world["C1"].name in page.inner_text("h1")
-    total = page.locator(".dashboard-table tfoot tr").inner_text()
+    total = page.locator(".dashboard-table tfoot tr").first.inner_text()
+    assert "Thôn 1" in page.locator("#commune-areas tbody").inner_text()  # the drill-down reaches its village
     visits = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.visits)
     households = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.households)
     summary = UnitSummary.objects.get(unit=world["C1"], period=old_map.quarter)
@@ -333,3 +363,19 @@ def test_a_percentage_without_its_denominator_shows_the_count_and_says_why():
     assert "150" in without and "chưa có mẫu số" in without
     assert "150" in count and "mẫu số" not in count
     assert "25,0%" in rate and "mẫu số" not in rate
+
+
+@pytest.mark.parametrize(("values", "top", "clipped"), [
+    ([30, 50, 60, 889], 100, True),  # one outlier (889 %): the axis stays at 100 %, the outlier is marked at the edge
+    ([80, 120, 150, 160], 230, False),  # above 100 % throughout: 1.5 × the upper quartile (150), to the next ten
+    ([70, 2504, 90, 110, 889, 95, 100, 85], 170, True),  # two outliers among eight: upper quartile 110
+    ([None, None], 100, False),
+])
+def test_one_outlier_does_not_flatten_a_chart_and_keeps_its_true_value(values, top, clipped):
+    from reports.charts import Chart
+
+    chart = Chart("c", "line", "t", [str(index) for index in range(len(values))])
+    chart.add("Mức đạt", values)
+    assert (chart.top, chart.clipped) == (top, clipped)
+    if chart.series:
+        assert chart.data()["series"][0]["values"] == [float(value) for value in values]  # the true values, never capped

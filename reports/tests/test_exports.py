@@ -314,3 +314,17 @@ def test_the_official_report_downloads_from_the_dashboard(page, live_server, qua
     assert ExportLog.objects.filter(kind="dashboard_report").count() == 1
     fits_the_phone(page)
     shoot(page, "dashboard-exports")
+
+
+@pytest.mark.parametrize(("target", "shown", "number_format"), [
+    (Decimal("375"), 375, "#,##0"), (Decimal("7500"), 7500, "#,##0"), (Decimal("12.5"), 12.5, "#,##0.0#"),
+])
+def test_an_absolute_target_prints_without_a_trailing_separator(quarter, client, target, shown, number_format):
+    """Excel prints "#,##0.##" as "375." and "7.500.": whole targets take "#,##0", fractions "#,##0.0#"."""
+    from reports.models import IndicatorSummary as Summary
+
+    world = quarter.world
+    Summary.objects.filter(unit=world["K1"], period=quarter.quarter, indicator=quarter.visits).update(target=target)
+    sheet = workbook_of(download(client, quarter.personas["commune"], "reports:dashboard_excel", world["K1"]))["Báo cáo"]
+    row = row_of(sheet, "B", quarter.visits.name_vi)
+    assert (sheet[f"D{row}"].value, sheet[f"D{row}"].number_format) == (shown, number_format)

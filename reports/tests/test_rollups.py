@@ -130,10 +130,19 @@ def expected_summary(data, unit, period):
         and period.start <= datetime.date(2026, fact.month, 1) and month_end(fact.month) <= period.end
     ]
     flow_actual = sum(fact.values[flow.pk] for fact in approved) if approved else None
+    # Stocks: each area's (the team's unit's) latest value, the report written last within a month (facts are
+    # in creation order); a unit takes its own area's figure, else the sum of its children's.
     latest = {}
     for fact in sorted(approved, key=lambda fact: fact.month):
-        latest[fact.team.pk] = fact.values[stock.pk]
-    stock_actual = sum(latest.values()) if latest else None
+        latest[fact.team.unit_id] = fact.values[stock.pk]
+
+    def figure(area):
+        if area.pk in latest:
+            return latest[area.pk]
+        below = [value for child in area.children.all() if (value := figure(child)) is not None]
+        return sum(below) if below else None
+
+    stock_actual = figure(unit)
     villages = [village for village in Unit.objects.filter(level=Level.VILLAGE) if village.path.startswith(unit.path)]
     denominator = sum(data["households"][village.pk] for village in villages)
 

@@ -11,9 +11,19 @@
       type: spec.kind,
       data: {
         labels: spec.labels,
+        // A value above the axis' top (reports.charts.Chart.top) is drawn at the top edge, marked by a triangle
+        // (lines) or a dark border (bars); its tooltip and the data table give the true value.
         datasets: spec.series.map(function (series, index) {
           const colour = COLOURS[index % COLOURS.length];
-          return { label: series.label, data: series.values, borderColor: colour, backgroundColor: colour, spanGaps: true, tension: 0.2 };
+          const above = series.values.map(function (value) { return value !== null && value > spec.top; });
+          return {
+            label: series.label, data: series.values.map(function (value) { return value === null ? null : Math.min(value, spec.top); }),
+            borderColor: spec.kind === "bar" ? above.map(function (over) { return over ? "#212529" : colour; }) : colour,
+            borderWidth: spec.kind === "bar" ? above.map(function (over) { return over ? 3 : 0; }) : 2,
+            pointStyle: above.map(function (over) { return over ? "triangle" : "circle"; }),
+            pointRadius: above.map(function (over) { return over ? 7 : 3; }),
+            backgroundColor: colour, spanGaps: true, tension: 0.2,
+          };
         }),
       },
       options: {
@@ -22,11 +32,11 @@
         animation: false,
         scales: {
           x: { ticks: { autoSkip: true, maxRotation: 60, font: { size: narrow ? 10 : 12 } } },
-          y: { beginAtZero: true, suggestedMax: 100, ticks: { callback: percent, font: { size: narrow ? 10 : 12 } } },
+          y: { beginAtZero: true, max: spec.top, ticks: { callback: percent, font: { size: narrow ? 10 : 12 } } },
         },
         plugins: {
           legend: { position: "bottom", labels: { boxWidth: 12, font: { size: narrow ? 10 : 12 } } },
-          tooltip: { callbacks: { label: function (item) { return item.dataset.label + ": " + percent(item.parsed.y); } } },
+          tooltip: { callbacks: { label: function (item) { return item.dataset.label + ": " + percent(spec.series[item.datasetIndex].values[item.dataIndex]); } } },
         },
       },
     });

@@ -13,12 +13,15 @@ from .factories import IndicatorFactory
 
 def test_the_catalogue_seed_is_idempotent_and_keeps_department_edits(db):
     created = catalogue_seed()
-    assert len(created) == len(CATALOGUE) == 10
-    percentages = {i.code: i.default_target for i in Indicator.objects.filter(kind=IndicatorKind.PERCENT)}
-    assert percentages == {
-        "eid_level2": 85, "eid_activation": 90, "households_online_services": 80, "citizen_app": 40, "households_digital_skills": 80
+    assert len(created) == len(CATALOGUE) == 11
+    percentages = {i.code: (i.default_target, i.default_target_high) for i in Indicator.objects.filter(kind=IndicatorKind.PERCENT)}
+    assert percentages == {  # seed 004's levels; the citizen app's is a range, 40-50%
+        "eid_level2": (85, None), "eid_activation": (90, None), "households_online_services": (80, None),
+        "citizen_app": (40, 50), "households_digital_skills": (80, None),
     }
-    assert Indicator.objects.get(code="eid_activation").denominator_indicator.code == "eid_level2"
+    # Activation is a share of the accounts issued ("90% công dân được cấp tài khoản ĐDDT mức độ 2"), not of registrations.
+    assert Indicator.objects.get(code="eid_activation").denominator_indicator.code == "eid_issued"
+    assert Indicator.objects.get(code="eid_level2").name_vi == "Công dân đã đăng ký định danh điện tử mức độ 2 (VNeID)"
     Indicator.objects.filter(code="citizen_app").update(default_target=50)
     assert catalogue_seed() == []
     assert Indicator.objects.get(code="citizen_app").default_target == 50
@@ -132,3 +135,42 @@ def test_the_service_refuses_catalogue_changes_from_anyone_but_a_system_administ
     assert Indicator.objects.get(pk=indicator.pk).is_active
     indicator_save(user=personas["admin"], indicator=indicator)
     assert not Indicator.objects.get(pk=indicator.pk).is_active
+
+
+def test_the_data_migration_brings_a_seeded_catalogue_in_line_with_seed_004(db):
+    """A catalogue seeded before 0003 (old e-ID name, activation over registrations, the range in the source)
+    is corrected; an administrator's own edits are kept."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("targets.migrations.0003_seed_004_indicator_definitions")
+    catalogue_seed()
+    registered = Indicator.objects.get(code="eid_level2")
+    Indicator.objects.filter(pk=registered.pk).update(name_vi=migration.OLD_EID_NAME)
+    Indicator.objects.filter(code="eid_activation").update(denominator_indicator=registered)
+    Indicator.objects.filter(code="eid_issued").delete()
+    Indicator.objects.filter(code="citizen_app").update(default_target_high=None, source=migration.OLD_APP_SOURCE)
+
+    migration.forwards(apps, None)
+    assert Indicator.objects.get(code="eid_level2").name_vi == "Công dân đã đăng ký định danh điện tử mức độ 2 (VNeID)"
+    issued = Indicator.objects.get(code="eid_issued")
+    assert (issued.kind, issued.aggregation, issued.denominator_field) == ("count", "stock", "eid_eligible")
+    assert Indicator.objects.get(code="eid_activation").denominator_indicator == issued
+    app = Indicator.objects.get(code="citizen_app")
+    assert (app.default_target, app.default_target_high, app.source) == (40, 50, migration.SEED_004)
+    migration.forwards(apps, None)  # twice: nothing more
+    assert Indicator.objects.filter(code="eid_issued").count() == 1
+
+    Indicator.objects.filter(code="eid_level2").update(name_vi="Tên do Sở sửa")
+    Indicator.objects.filter(code="citizen_app").update(default_target_high=None, default_target=45, source=migration.OLD_APP_SOURCE)
+    migration.forwards(apps, None)
+    assert Indicator.objects.get(code="eid_level2").name_vi == "Tên do Sở sửa"
+    assert Indicator.objects.get(code="citizen_app").default_target_high is None
+
+
+def test_a_default_range_needs_its_bottom_below_its_top(db):
+    indicator = IndicatorFactory(kind=IndicatorKind.COUNT, default_target=50, default_target_high=40)
+    with pytest.raises(ValidationError) as error:
+        indicator.full_clean()
+    assert "default_target_high" in error.value.message_dict
