@@ -24,7 +24,7 @@ from targets.selectors import denominators_as_of
 from targets.services import periods_generate
 from teams.choices import TeamRole
 from teams.models import Team
-from teams.selectors import members_on, team_led_by, teams_led_by
+from teams.selectors import members_on, province_of, team_led_by, teams_led_by
 from units.choices import Level
 from units.models import Unit
 
@@ -38,9 +38,11 @@ from .models import (
     ReportRequest,
     ReportTransition,
     ReportValue,
+    RecomputeRequest,
     StaleRollup,
 )
 from .selectors import (
+    can_recompute,
     can_reopen_report,
     can_request_reports,
     can_review_report,
@@ -49,7 +51,10 @@ from .selectors import (
     Slot,
     indicators_for,
     notifications_keyed,
+    periodic_deadline,
+    quarter_of,
     reminder_slots,
+    rollup_span,
     slot_for,
 )
 
@@ -74,7 +79,9 @@ def value_field(indicator) -> str:
 def schedule_set(
     *, user, province: Unit, frequency: str, deadline_day: int, remind_days_before: int, starts_on: datetime.date
 ) -> ReportingSchedule:
-    """Set a province's schedule; the months and quarters it needs are generated."""
+    """Set a province's schedule; the months and quarters it needs are generated. Reports not sent yet whose
+    deadline has not come take the new deadline; the others keep the one they had when they fell due or were
+    sent, so moving the deadline day never re-judges past reports (their page and the roll-ups read it)."""
     if not can_set_schedule(user, province):
         raise ValidationError(_("Only the Department of %(province)s sets its reporting schedule.") % {"province": province})
     schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule(province=province)
@@ -84,6 +91,11 @@ def schedule_set(
     schedule.save()
     for year in range(starts_on.year, timezone.localdate().year + 1):
         periods_generate(year=year)
+    not_due = Report.objects.filter(
+        province=province, kind=ReportKind.PERIODIC, period__kind=frequency, submitted_at__isnull=True, deadline__gt=timezone.localdate()
+    )
+    for period in Period.objects.filter(pk__in=not_due.values("period_id")):
+        not_due.filter(period=period).update(deadline=periodic_deadline(period, schedule))
     return schedule
 
 
@@ -376,10 +388,6 @@ def report_reopen(*, user, report: Report, reason: str) -> Report:
     return report
 
 
-def quarter_of(date: datetime.date) -> tuple[int, int]:
-    return date.year, (date.month - 1) // 3 + 1
-
-
 def rollup_mark_stale(*, report: Report) -> StaleRollup | None:
     """The roll-up hook (issue 7): mark the report's (commune, quarter) for recomputation. Ad-hoc reports are
     not rolled up. Marking again moves `marked_at`, so a roll-up already running knows to run once more."""
@@ -390,7 +398,51 @@ def rollup_mark_stale(*, report: Report) -> StaleRollup | None:
         unit_id=report.commune_id or report.district_id or report.province_id, year=year, quarter=quarter,
         defaults={"marked_at": timezone.now()},
     )
+    from totech.celery import app
+
+    if app.conf.task_always_eager:  # tasks in-process (`make run`): no beat drains the mark, so roll up now
+        _rollup_on_commit(report.province_id, year, quarter)
     return mark
+
+
+def _rollup_on_commit(province_id: int, year: int, quarter: int | None) -> None:
+    """Queue a province's roll-up once the transaction commits (in-process: run it then, before the next page)."""
+    from .tasks import recompute_province_period  # tasks import this module
+
+    def enqueue():
+        try:
+            recompute_province_period.delay(province_id, year, quarter)
+        except OperationalError:  # the mark stays: the next drain catches up
+            logger.exception("Roll-up of province %s, %s Q%s not queued: the task queue is unavailable", province_id, year, quarter)
+
+    transaction.on_commit(enqueue)
+
+
+# A recomputation asked for and not run within this time (its task lost) may be asked for again.
+RECOMPUTE_QUEUED_FOR = datetime.timedelta(minutes=15)
+
+
+@transaction.atomic
+def rollup_request(*, user, unit: Unit, period: Period) -> RecomputeRequest:
+    """Staff queue "recompute now" for the figures of their unit's period: its province's quarter (or year) is
+    recomputed from source by a task. Once at a time: a second request while one waits is refused."""
+    if not can_recompute(user, unit):
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only staff whose scope covers this unit can recompute its figures.")]})
+    year, quarter = rollup_span(period)
+    lookup = {"province_id": province_of(unit), "year": year, "quarter": quarter or 0}
+    now = timezone.now()
+    RecomputeRequest.objects.filter(**lookup, requested_at__lt=now - RECOMPUTE_QUEUED_FOR).delete()
+    try:
+        with transaction.atomic():
+            request = RecomputeRequest.objects.create(**lookup, requested_by=user, requested_at=now)
+    except IntegrityError:
+        queued = RecomputeRequest.objects.get(**lookup)
+        moment = timezone.localtime(queued.requested_at).strftime("%H:%M %d/%m/%Y")
+        raise ValidationError({NON_FIELD_ERRORS: [
+            _("A recomputation of these figures was already queued at %(moment)s: it runs within minutes.") % {"moment": moment}
+        ]}) from None
+    _rollup_on_commit(lookup["province_id"], year, quarter)
+    return request
 
 
 # --- photos ----------------------------------------------------------------------------------------------
