@@ -78,13 +78,14 @@ class Ranked:
 
 
 def _number(ranked: list[Ranked]) -> list[Ranked]:
-    """Positions 1, 2, 2, 4: equal values (tie_key) share a rank and are marked tied."""
-    for index, item in enumerate(ranked):
-        before = ranked[index - 1] if index else None
+    """Positions 1, 1, 3 among those that lead: equal values (tie_key) share a rank and are marked tied."""
+    before = None
+    for count, item in enumerate((item for item in ranked if item.leads), start=1):
         if before is not None and before.tie_key == item.tie_key:
             item.position, item.tied, before.tied = before.position, True, True
         else:
-            item.position = index + 1
+            item.position = count
+        before = item
     return ranked
 
 
