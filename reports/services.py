@@ -400,20 +400,21 @@ def rollup_mark_stale(*, report: Report) -> StaleRollup | None:
     )
     from totech.celery import app
 
-    if app.conf.task_always_eager:  # tasks in-process (`make run`): no beat drains the mark, so roll up now
-        _rollup_on_commit(report.province_id, year, quarter)
+    from .tasks import drain_stale_rollups  # tasks import this module
+
+    if app.conf.task_always_eager:  # tasks in-process (`make run`): no beat drains the marks, so drain after the commit
+        _queue_on_commit(drain_stale_rollups)  # (many approvals in one transaction: the first drain takes every mark)
     return mark
 
 
-def _rollup_on_commit(province_id: int, year: int, quarter: int | None) -> None:
-    """Queue a province's roll-up once the transaction commits (in-process: run it then, before the next page)."""
-    from .tasks import recompute_province_period  # tasks import this module
-
+def _queue_on_commit(task, *args) -> None:
+    """Queue a task once the transaction commits (in-process: run it then, before the next page). With the task
+    queue down nothing is lost: the failure is logged, and stale marks wait for the next drain."""
     def enqueue():
         try:
-            recompute_province_period.delay(province_id, year, quarter)
-        except OperationalError:  # the mark stays: the next drain catches up
-            logger.exception("Roll-up of province %s, %s Q%s not queued: the task queue is unavailable", province_id, year, quarter)
+            task.delay(*args)
+        except OperationalError:
+            logger.exception("Task %s%s not queued: the task queue is unavailable", task.name, args)
 
     transaction.on_commit(enqueue)
 
@@ -441,7 +442,9 @@ def rollup_request(*, user, unit: Unit, period: Period) -> RecomputeRequest:
         raise ValidationError({NON_FIELD_ERRORS: [
             _("A recomputation of these figures was already queued at %(moment)s: it runs within minutes.") % {"moment": moment}
         ]}) from None
-    _rollup_on_commit(lookup["province_id"], year, quarter)
+    from .tasks import recompute_province_period  # tasks import this module
+
+    _queue_on_commit(recompute_province_period, lookup["province_id"], year, quarter)
     return request
 
 
@@ -540,15 +543,7 @@ def _email_on_commit(ids: list[int]) -> None:
     subject is translated when sending). With the task queue (Redis) down they stay not e-mailed, logged."""
     from .tasks import email_notifications  # tasks import this module
 
-    language = translation.get_language() or settings.LANGUAGE_CODE
-
-    def enqueue():
-        try:
-            email_notifications.delay(ids, language)
-        except OperationalError:
-            logger.exception("Notifications %s not e-mailed: the task queue is unavailable", ids)
-
-    transaction.on_commit(enqueue)
+    _queue_on_commit(email_notifications, ids, translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def notifications_email(*, ids: list[int]) -> list[int]:
