@@ -9,8 +9,8 @@ received first), then the weakest of the others; those owing no report and witho
 after the period, a commune without a team) are in neither list.
 
 A team's score (0-100) is the mean of two parts, or the one it has:
-* reports: the share of the reports due in the period (periods whose deadline has passed while the team was
-  active) that were approved and had been sent by their deadline;
+* reports: the share of the reports due in the period (the scheduled periods inside it whose deadline has
+  passed and that the team owes: selectors.owes_slot) that were approved and sent by the deadline they carry;
 * targets: the average achievement, capped at 100%, over the indicators where the team has a target (its own
   or its unit's, as in targets.selectors.effective_targets); an indicator it reported nothing on counts as 0.
 
@@ -53,10 +53,8 @@ def _one_decimal(value) -> Decimal:
 
 class Ranked:
     """What the commune and team rankings share: a position (shared by equal values), whether the item may
-    lead, and why it needs support. Subclasses give `received`, `expected`, `has_figures` and `tie_key`."""
-
-    position: int = 0
-    tied: bool = False
+    lead, and why it needs support. Subclasses (dataclasses) give `position` and `tied` fields, and `received`,
+    `expected`, `has_figures` and `tie_key`."""
 
     @property
     def enough_reports(self) -> bool:
@@ -64,7 +62,7 @@ class Ranked:
 
     @property
     def leads(self) -> bool:
-        return self.has_figures and self.enough_reports and (self.received > 0 or not self.expected)
+        return self.has_figures and self.enough_reports
 
     @property
     def reason(self) -> str:

@@ -194,19 +194,23 @@ def expected_q(start: datetime.date, end: datetime.date) -> Q:
     return rule
 
 
-def _bound(team: Team, name: str):
-    value = team
+def _bound(row, name: str):
+    value = row
     for part in name.split("__"):
         value = getattr(value, part)
     return value
 
 
+def _within(row, starts, ends, day: datetime.date) -> bool:
+    """Each of `row`'s `starts` is None or on or before `day`, each of its `ends` None or on or after it."""
+    return all(_bound(row, name) is None or _bound(row, name) <= day for name in starts) and all(
+        _bound(row, name) is None or _bound(row, name) >= day for name in ends
+    )
+
+
 def owes_slot(team: Team, start: datetime.date, end: datetime.date) -> bool:
     """expected_q for one team already read (with its unit)."""
-    day = slot_middle(start, end)
-    return all(_bound(team, name) is None or _bound(team, name) <= day for name in EXPECTED_STARTS) and all(
-        _bound(team, name) is None or _bound(team, name) >= day for name in EXPECTED_ENDS
-    )
+    return _within(team, EXPECTED_STARTS, EXPECTED_ENDS, slot_middle(start, end))
 
 
 def expected_sql(day: str, alias: str) -> str:
@@ -221,8 +225,7 @@ def expected_sql(day: str, alias: str) -> str:
 
 def unit_existed_during(unit: Unit, start: datetime.date, end: datetime.date) -> bool:
     """The unit existed on the slot's middle day: a pre-reform district is asked about its own periods only."""
-    day = slot_middle(start, end)
-    return (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_to is None or unit.valid_to >= day)
+    return _within(unit, ("valid_from",), ("valid_to",), slot_middle(start, end))
 
 
 def ancestor_ids(unit: Unit) -> list[int]:

@@ -25,6 +25,7 @@ from targets.services import periods_generate
 from teams.choices import TeamRole
 from teams.models import Team
 from teams.selectors import members_on, province_of, team_led_by, teams_led_by
+from totech.celery import app as celery_app
 from units.choices import Level
 from units.models import Unit
 
@@ -398,11 +399,9 @@ def rollup_mark_stale(*, report: Report) -> StaleRollup | None:
         unit_id=report.commune_id or report.district_id or report.province_id, year=year, quarter=quarter,
         defaults={"marked_at": timezone.now()},
     )
-    from totech.celery import app
-
     from .tasks import drain_stale_rollups  # tasks import this module
 
-    if app.conf.task_always_eager:  # tasks in-process (`make run`): no beat drains the marks, so drain after the commit
+    if celery_app.conf.task_always_eager:  # tasks in-process (`make run`): no beat drains the marks, so drain after the commit
         _queue_on_commit(drain_stale_rollups)  # (many approvals in one transaction: the first drain takes every mark)
     return mark
 
