@@ -278,3 +278,22 @@ def test_a_queued_recompute_runs_and_frees_the_next_one(thanh_thinh, django_capt
     assert not RecomputeRequest.objects.exists()
     with pytest.raises(ValidationError, match="Chỉ cán bộ phụ trách"):
         rollup_request(user=thanh_thinh.personas["leader"], unit=unit, period=quarter(4))
+
+
+@pytest.mark.browser
+def test_the_dashboard_shows_what_waits_and_recomputes_on_request(page, live_server, thanh_thinh):
+    from reports.tests.test_browser import fits_the_phone, shoot
+    from totech.tests.browser import log_in
+
+    world = thanh_thinh.world
+    StaleRollup.objects.create(unit=world["K1"], year=2026, quarter=4, marked_at=datetime.datetime(2026, 12, 20, 9, tzinfo=VIETNAM))
+    log_in(page, live_server, "province")
+    page.goto(f"{live_server.url}{reverse('reports:dashboard')}?period={quarter(4).pk}")
+    assert "Báo cáo đã duyệt hoặc mở lại của 1 đơn vị chưa được tính vào số liệu." in page.inner_text("#freshness")
+    fits_the_phone(page)
+    shoot(page, "dashboard-freshness")
+    page.click("#recompute-button")  # in-process: the roll-up runs before the page comes back
+    assert "Số liệu sẽ được tổng hợp lại" in page.inner_text(".alert-success")
+    assert "Mọi báo cáo đã duyệt đều đã được tính." in page.inner_text("#freshness")
+    assert not StaleRollup.objects.exists() and not RecomputeRequest.objects.exists()
+    shoot(page, "dashboard-recomputed")
