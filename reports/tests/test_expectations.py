@@ -234,6 +234,22 @@ def test_the_dashboard_says_when_it_was_computed_and_what_waits(thanh_thinh, cli
     assert 'id="recompute-button"' in html and "Tổng hợp lúc" in html
 
 
+def test_the_official_excel_carries_the_computation_time_and_what_waits(thanh_thinh):
+    from django.utils import timezone
+
+    from reports.exports import OfficialReport
+
+    world = thanh_thinh.world
+    StaleRollup.objects.create(unit=world["K1"], year=2026, quarter=4, marked_at=datetime.datetime(2026, 12, 20, 9, tzinfo=VIETNAM))
+    computed_at = timezone.localtime(UnitSummary.objects.get(unit=world["Q"], period=quarter(4)).computed_at)
+    sheet = OfficialReport(unit=world["Q"], period=quarter(4)).workbook().active
+    notes = [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and cell.value.startswith("Số liệu tổng hợp lúc")]
+    assert notes == [
+        f"Số liệu tổng hợp lúc {computed_at:%H:%M ngày %d/%m/%Y} từ các báo cáo đã được phê duyệt."
+        " Còn 1 đơn vị có báo cáo đã duyệt hoặc mở lại chưa được tổng hợp."
+    ]
+
+
 def test_an_approval_is_rolled_up_right_after_its_commit_in_process(setup, django_capture_on_commit_callbacks):
     with at(11, 4):
         report = save(setup.personas["leader"], setup.team, month(10), {setup.visits.pk: 4, setup.households.pk: 0}, submit=True)
