@@ -262,9 +262,10 @@ def _compute_team_scores(unit: Unit, period: Period, indicators: list[Indicator]
 
 
 def team_scores(unit: Unit, period: Period, indicators: list[Indicator], computed_at, today: datetime.date) -> list[TeamScore]:
-    """The teams under `unit`, best first, cached until the unit's summary for the period is recomputed."""
+    """The teams under `unit`, best first, cached until the unit's summary for the period is recomputed (the key's
+    "-2": TeamScore gained fields, so scores cached by the earlier code are never read)."""
     key = ":".join(
-        ["team-scores", str(unit.pk), str(period.pk), ",".join(str(indicator.pk) for indicator in indicators),
+        ["team-scores-2", str(unit.pk), str(period.pk), ",".join(str(indicator.pk) for indicator in indicators),
          computed_at.isoformat(), today.isoformat()]
     )
     scores = cache.get(key)
