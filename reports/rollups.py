@@ -457,8 +457,11 @@ def _add_report_counts(scope: Scope, counts, teams: str, teams_params: list) -> 
     received, received_params = _in("status", sorted(RECEIVED_STATUSES))
     period_ids = sorted({period.pk for _province_id, period, _deadline in slots})
     periods, periods_params = _in("period_id", period_ids)
+    # The deadlines the reports carry (a handful: one per period and deadline day it had), each with its cut-off.
     deadlines = {deadline for _province_id, _period, deadline in slots}
-    deadlines.update(Report.objects.filter(period_id__in=period_ids, request__isnull=True).values_list("deadline", flat=True).distinct().order_by())
+    reports = Report.objects.filter(period_id__in=period_ids, request__isnull=True)
+    reports = reports if scope.everywhere else reports.filter(province_id__in=scope.province_ids)
+    deadlines.update(reports.values_list("deadline", flat=True).distinct().order_by())
     cutoffs_cte, cutoffs_params = _values("cutoffs", ["deadline", "cutoff"], [(deadline, _cutoff(deadline)) for deadline in sorted(deadlines)])
     # The periods' reports are read first (a national run hashes them all; the planner would otherwise probe
     # each team's reports), a smaller scope's through its teams.
