@@ -38,7 +38,7 @@ from units.choices import NAME_PREFIXES, DivisionType, Level
 from units.models import Unit
 
 from .models import IndicatorSummary, UnitSummary
-from .selectors import dashboard_for
+from .selectors import dashboard_for, freshness
 
 # The provincial Departments of Information and Communications merged into those of Science and Technology on
 # 1 March 2025 (DOMAIN.md): a report issued from that day is the latter's.
@@ -80,6 +80,7 @@ LEFT_BLOCK, RIGHT_BLOCK = ("A", "C"), ("D", "H")
 UNIT_COUNTS = [  # (label, unit of measure, count, out of, share property, what the share is)
     ("Báo cáo định kỳ đã nhận", "Báo cáo", "reports_received", "reports_expected", "completeness", "Đã nhận / phải nộp"),
     ("Báo cáo nộp đúng hạn", "Báo cáo", "reports_on_time", "reports_received", "timeliness", "Đúng hạn / đã nhận"),
+    ("Báo cáo chưa đến hạn nộp", "Báo cáo", "reports_pending", None, None, "Không tính vào tỷ lệ"),
     ("Thôn, tổ dân phố có Tổ hoạt động", "Thôn", "villages_covered", "villages", "coverage", "Có Tổ / tổng số thôn"),
     ("Tổ Công nghệ số cộng đồng đang hoạt động", "Tổ", "active_teams", None, None, ""),
     ("Thành viên các Tổ", "Người", "members", None, None, ""),
@@ -279,6 +280,8 @@ class OfficialReport(UnitPeriodExport):
         self.row += 1
         if self.summary:
             note = f"Số liệu tổng hợp lúc {_local(self.summary.computed_at):%H:%M ngày %d/%m/%Y} từ các báo cáo đã được phê duyệt."
+            if waiting := freshness(self.unit, self.period).waiting:
+                note += f" Còn {waiting} đơn vị có báo cáo đã duyệt hoặc mở lại chưa được tổng hợp."
             self._write("A", note, size=12, italic=True, to="H")
             self.row += 1
         self.row += 1
@@ -449,7 +452,7 @@ class SummaryData(UnitPeriodExport):
 
     def unit_headers(self) -> list[str]:
         return [
-            *self._unit_headers(), _("Reports expected"), _("Reports received"), _("Reports on time"), _("Completeness (%)"),
+            *self._unit_headers(), _("Reports expected"), _("Reports received"), _("Reports on time"), _("Reports not yet due"), _("Completeness (%)"),
             _("Timeliness (%)"), _("Active teams"), _("Members"), _("Villages"), _("Villages covered"), _("Coverage (%)"),
             _("Computed at"),
         ]
@@ -473,7 +476,7 @@ class SummaryData(UnitPeriodExport):
         for row in self.unit_summaries:
             yield [
                 *self._unit_values(row.unit), row.reports_expected, row.reports_received, row.reports_on_time,
-                row.completeness, row.timeliness, row.active_teams, row.members, row.villages, row.villages_covered,
+                row.reports_pending, row.completeness, row.timeliness, row.active_teams, row.members, row.villages, row.villages_covered,
                 row.coverage, _local(row.computed_at),
             ]
 

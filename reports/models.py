@@ -242,6 +242,20 @@ class StaleRollup(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "year", "quarter"], name="one_stale_mark_per_unit_quarter")]
 
 
+class RecomputeRequest(models.Model):
+    """Staff asked to recompute a province's quarter (`quarter` 0: its year) now rather than at the next drain;
+    one at a time: the task deletes it when it has run (services.rollup_request)."""
+
+    province = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(validators=[MaxValueValidator(4)])
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "year", "quarter"], name="one_recompute_request_per_province_period")]
+
+
 class Notification(models.Model):
     """A message in the portal (the bell in the navbar). `key` makes reminders idempotent: one per user and key.
     `emailed` once its e-mail has left (services.notifications_email, after the commit)."""
@@ -296,6 +310,9 @@ class UnitSummary(models.Model):
     reports_expected = models.PositiveIntegerField(_("reports expected"), default=0)
     reports_received = models.PositiveIntegerField(_("reports received"), default=0)
     reports_on_time = models.PositiveIntegerField(_("reports on time"), default=0)
+    reports_pending = models.PositiveIntegerField(
+        _("reports not yet due"), default=0, help_text=_("Reports owed for periods whose deadline has not passed yet.")
+    )
     active_teams = models.PositiveIntegerField(_("active teams"), default=0)
     members = models.PositiveIntegerField(_("members"), default=0)
     villages = models.PositiveIntegerField(_("villages"), default=0)
@@ -314,6 +331,11 @@ class UnitSummary(models.Model):
     @property
     def timeliness(self):
         return round(100 * self.reports_on_time / self.reports_received, 1) if self.reports_received else None
+
+    @property
+    def not_yet_due(self) -> bool:
+        """Reports are owed for the period but no deadline has passed yet: "not yet due", never 0 %."""
+        return not self.reports_expected and bool(self.reports_pending)
 
     @property
     def coverage(self):

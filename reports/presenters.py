@@ -48,6 +48,7 @@ class TableCells:
         self.number = Numbers()
         self.of_target = format_html("{}", _("of target"))
         self.no_denominator = format_html("{}", _("no denominator yet"))
+        self.not_due = format_html("{}", _("not yet due"))
         self.percent_indicator_ids = set(percent_indicator_ids)
 
     def indicator(self, cell) -> str:
@@ -73,8 +74,11 @@ class TableCells:
         Only numbers and CSS classes from the summaries go in, and the escaped fixed phrases."""
         summary = row.summary
         cells = [self.indicator(cell) for cell in row.cells]
+        if summary is not None and summary.not_yet_due:  # never 0 %: no deadline has passed yet
+            cells.append(f'<td class="text-end text-nowrap text-muted">{self.not_due}</td>')
+        else:
+            cells.append(self.share(summary and summary.completeness, summary and summary.reports_received, summary and summary.reports_expected))
         cells += [
-            self.share(summary and summary.completeness, summary and summary.reports_received, summary and summary.reports_expected),
             self.share(summary and summary.timeliness, css="text-end text-nowrap d-none d-md-table-cell"),
             self.share(summary and summary.coverage, summary and summary.villages_covered, summary and summary.villages),
         ]

@@ -38,9 +38,9 @@ from units.choices import Level
 from units.models import Unit
 
 from .choices import RECEIVED_STATUSES, Frequency, ReportKind
-from .models import IndicatorSummary, Report, ReportingSchedule, ReportValue, StaleRollup, UnitSummary
+from .models import IndicatorSummary, RecomputeRequest, Report, ReportingSchedule, ReportValue, StaleRollup, UnitSummary
 from .progress import UNIT_COLUMN, ProgressRow
-from .selectors import SUMMARY_LEVELS, periodic_deadline
+from .selectors import SUMMARY_LEVELS, expected_sql, periodic_deadline, slot_middle
 
 ROLLUP_LOCK_NAMESPACE = 7007  # first key of pg_advisory_xact_lock(int, int); the second is the province id
 
@@ -277,13 +277,13 @@ def _stock_figures(sources: list[tuple[int, int]], condition: str, params: list)
 
 
 def _teams_cte(scope: Scope) -> tuple[str, list]:
-    """`teams`: each team under the scope's roots with its dates, its village (for a village team) and the
+    """`teams`: each team under the scope's roots with its dates and its unit's, its village (for a village team) and the
     summary units it counts for: its commune (none for a district team), district (where the map has one)
     and province, found through its unit's chain of parents."""
     in_scope, params = scope.unit_paths_sql("u.path")
     return (
         f"""teams AS (
-            SELECT t.id AS team_id, t.decision_date, t.dissolved_on,
+            SELECT t.id AS team_id, t.decision_date, t.dissolved_on, u.valid_from, u.valid_to,
                 CASE WHEN u.level = '{Level.VILLAGE}' THEN u.id END AS village_id,
                 CASE WHEN u.level = '{Level.VILLAGE}' THEN p.id WHEN u.level = '{Level.COMMUNE}' THEN u.id END AS commune_id,
                 CASE WHEN u.level = '{Level.DISTRICT}' THEN u.id WHEN p.level = '{Level.DISTRICT}' THEN p.id
@@ -308,6 +308,7 @@ class Counts:
     reports_expected: int = 0
     reports_received: int = 0
     reports_on_time: int = 0
+    reports_pending: int = 0
     active_teams: int = 0
     members: int = 0
     villages: int = 0
@@ -388,10 +389,9 @@ def _date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def scheduled_slots(scope: Scope) -> list[tuple[int, Period, datetime.datetime]]:
-    """(province id, period, on-time cut-off) for every scheduled period of the scope's provinces that falls
-    inside the year's summary periods and has started by today. A report is on time when first submitted
-    before the cut-off: the start of the day after its deadline in the portal's time zone."""
+def scheduled_slots(scope: Scope) -> list[tuple[int, Period, datetime.date]]:
+    """(province id, period, deadline by today's schedule) for every scheduled period of the scope's provinces
+    that falls inside the summary periods and has started by today."""
     schedules = ReportingSchedule.objects.all() if scope.everywhere else ReportingSchedule.objects.filter(province_id__in=scope.province_ids)
     start, end = min(period.start for period in scope.periods), max(period.end for period in scope.periods)
     periods = list(Period.objects.filter(kind__in=[choice.value for choice in Frequency], start__gte=start, end__lte=end, start__lte=scope.today))
@@ -399,42 +399,56 @@ def scheduled_slots(scope: Scope) -> list[tuple[int, Period, datetime.datetime]]
     for schedule in schedules:
         for period in periods:
             if period.kind == schedule.frequency and period.start >= schedule.starts_on:
-                deadline = periodic_deadline(period, schedule)
-                cutoff = timezone.make_aware(datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time()))
-                slots.append((schedule.province_id, period, cutoff))
+                slots.append((schedule.province_id, period, periodic_deadline(period, schedule)))
     return slots
 
 
+def _cutoff(deadline: datetime.date) -> datetime.datetime:
+    """A report is on time when first submitted before the start of the day after its deadline, in the portal's
+    time zone (Report.on_time)."""
+    return timezone.make_aware(datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time()))
+
+
 def _add_report_counts(scope: Scope, counts, teams: str, teams_params: list) -> None:
-    """Expected: one report per team active during each scheduled period (teams that joined or dissolved
-    mid-way owe only the periods they were active in); received: those sent at least once; on time: those
-    first sent by the deadline. Summed per summary period over the scheduled periods inside it."""
+    """Per scheduled period, the teams that owe its report (selectors.expected_sql: active on its middle day,
+    in a unit that existed then). Once its deadline has passed: expected, received (sent at least once) and on
+    time (first sent by the deadline the report carries, not today's schedule: a province moving its deadline
+    day does not re-judge past reports); before, they count as not yet due (`reports_pending`), never as
+    missing. Summed per summary period over the scheduled periods inside it."""
     slots = scheduled_slots(scope)
     if not slots:
         return
     slots_cte, slots_params = _values(
-        "slots", ["province_id", "period_id", "starts", "ends", "cutoff"],
-        [(province_id, period.pk, period.start, period.end, cutoff) for province_id, period, cutoff in slots],
+        "slots", ["province_id", "period_id", "middle", "due"],
+        [(province_id, period.pk, slot_middle(period.start, period.end), int(deadline < scope.today)) for province_id, period, deadline in slots],
     )
     received, received_params = _in("status", sorted(RECEIVED_STATUSES))
-    periods, periods_params = _in("period_id", sorted({period.pk for _province_id, period, _cutoff in slots}))
+    period_ids = sorted({period.pk for _province_id, period, _deadline in slots})
+    periods, periods_params = _in("period_id", period_ids)
+    # The deadlines the reports carry (a handful: one per period and deadline day it had), each with its cut-off.
+    deadlines = {deadline for _province_id, _period, deadline in slots}
+    reports = Report.objects.filter(period_id__in=period_ids, request__isnull=True)
+    reports = reports if scope.everywhere else reports.filter(province_id__in=scope.province_ids)
+    deadlines.update(reports.values_list("deadline", flat=True).distinct().order_by())
+    cutoffs_cte, cutoffs_params = _values("cutoffs", ["deadline", "cutoff"], [(deadline, _cutoff(deadline)) for deadline in sorted(deadlines)])
     # The periods' reports are read first (a national run hashes them all; the planner would otherwise probe
     # each team's reports), a smaller scope's through its teams.
     of_teams = "" if scope.everywhere else "AND team_id IN (SELECT team_id FROM teams)"
     rows = _fetch(
-        f"""WITH {teams}, {slots_cte},
+        f"""WITH {teams}, {slots_cte}, {cutoffs_cte},
         sent AS MATERIALIZED (
-            SELECT team_id, period_id, submitted_at FROM {REPORT_TABLE} WHERE {periods} AND request_id IS NULL AND {received} {of_teams}
+            SELECT team_id, period_id, submitted_at, deadline FROM {REPORT_TABLE} WHERE {periods} AND request_id IS NULL AND {received} {of_teams}
         )
-        SELECT s.period_id, t.commune_id, t.district_id, t.province_id,
-            COUNT(*), COUNT(r.team_id), SUM(CASE WHEN r.submitted_at < s.cutoff THEN 1 ELSE 0 END)
-        FROM teams t JOIN slots s ON s.province_id = t.province_id AND {ACTIVE_ON.format(start="s.starts", end="s.ends")}
+        SELECT s.period_id, s.due, t.commune_id, t.district_id, t.province_id,
+            COUNT(*), COUNT(r.team_id), SUM(CASE WHEN r.submitted_at < c.cutoff THEN 1 ELSE 0 END)
+        FROM teams t JOIN slots s ON s.province_id = t.province_id AND {expected_sql("s.middle", "t")}
         LEFT JOIN sent r ON r.team_id = t.team_id AND r.period_id = s.period_id
-        GROUP BY s.period_id, t.commune_id, t.district_id, t.province_id""",
-        teams_params + slots_params + periods_params + received_params,
+        LEFT JOIN cutoffs c ON c.deadline = r.deadline
+        GROUP BY s.period_id, s.due, t.commune_id, t.district_id, t.province_id""",
+        teams_params + slots_params + cutoffs_params + periods_params + received_params,
     )
-    slot_periods = {period.pk: period for _province_id, period, _cutoff in slots}
-    for slot_id, commune_id, district_id, province_id, expected, received_count, on_time in rows:
+    slot_periods = {period.pk: period for _province_id, period, _deadline in slots}
+    for slot_id, due, commune_id, district_id, province_id, expected, received_count, on_time in rows:
         slot = slot_periods[slot_id]
         for period in scope.periods:
             if period.is_campaign or not (period.start <= slot.start and slot.end <= period.end):
@@ -442,9 +456,12 @@ def _add_report_counts(scope: Scope, counts, teams: str, teams_params: list) -> 
             for unit_id in (commune_id, district_id, province_id):
                 if unit_id is not None:
                     row = counts[(unit_id, period.pk)]
-                    row.reports_expected += expected
-                    row.reports_received += received_count
-                    row.reports_on_time += on_time or 0
+                    if due:
+                        row.reports_expected += expected
+                        row.reports_received += received_count
+                        row.reports_on_time += on_time or 0
+                    else:
+                        row.reports_pending += expected
 
 
 # --- summary rows ----------------------------------------------------------------------------------------
@@ -605,6 +622,7 @@ def _rollup(provinces: list[Unit], year: int, quarter: int | None, today: dateti
         .select_related("unit")
     ) if quarter_period else []
     today = today or timezone.localdate()
+    started = timezone.now()
     with transaction.atomic():
         _lock_provinces([province.pk for province in provinces])
         seen = dict(marks.values_list("pk", "marked_at")) if quarter else {}
@@ -613,6 +631,8 @@ def _rollup(provinces: list[Unit], year: int, quarter: int | None, today: dateti
             written += _write(campaign_units(campaign), [campaign], today)
     for pk, marked_at in seen.items():
         StaleRollup.objects.filter(pk=pk, marked_at=marked_at).delete()
+    # "Recompute now" requests answered by this run (services.rollup_request): the next one may be queued.
+    RecomputeRequest.objects.filter(province__in=provinces, year=year, quarter=quarter or 0, requested_at__lte=started).delete()
     return written
 
 

@@ -14,6 +14,7 @@ from targets.selectors import indicators_active, indicators_catalogue
 from teams.choices import TeamRole, TeamStatus
 from teams.models import Membership, Team
 from teams.selectors import active_on_q, covers, province_of, teams_led_by, teams_visible_to
+from totech.dates import quarter_of
 from units.choices import Level
 from units.models import Unit
 from units.selectors import unit_scope_q
@@ -22,9 +23,11 @@ from .choices import AWAITING_REVIEW, RECEIVED_STATUSES, ReportKind, ReportStatu
 from .models import (
     IndicatorSummary,
     Notification,
+    RecomputeRequest,
     Report,
     ReportingSchedule,
     ReportRequest,
+    StaleRollup,
     UnitSummary,
     submitted_on,
 )
@@ -116,6 +119,14 @@ def can_request_reports(user) -> bool:
     return user.is_authenticated and user.role in {Role.PROVINCE_STAFF, Role.COMMUNE_OFFICER} and bool(user.scope_unit_id)
 
 
+def can_recompute(user, unit: Unit) -> bool:
+    """Staff (the Department, district staff, commune officers) queue "recompute now" for units in their scope."""
+    if user.sees_everything:
+        return True
+    staff = {Role.PROVINCE_STAFF, Role.DISTRICT_STAFF, Role.COMMUNE_OFFICER}
+    return user.is_authenticated and user.role in staff and covers(user, unit)
+
+
 def can_set_schedule(user, province: Unit) -> bool:
     return user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF} and covers(user, province)
 
@@ -162,15 +173,68 @@ def campaign_deadline(campaign: Period) -> datetime.date:
     return min(steps) if steps else campaign.end + datetime.timedelta(days=CAMPAIGN_GRACE_DAYS)
 
 
-def active_during_q(start: datetime.date, end: datetime.date) -> Q:
-    """Teams established by `end` (or with no decision date recorded) and not dissolved before `start`."""
-    return (Q(decision_date__isnull=True) | Q(decision_date__lte=end)) & (
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start)
+# --- who owes a slot's report: ONE rule for home pages, dashboards, roll-ups, rankings, exports, reminders ---
+#
+# A team owes the report of a slot (a month, quarter, campaign or ad-hoc span) when it was active on the
+# slot's middle day (16/10 for October, 15/08 for Quarter III): founded by then and not dissolved before, in
+# a unit that existed then. A team founded on 03/12/2026 owes nothing for October nor Quarter III; a team of a
+# district abolished on 01/07/2025 owes nothing after June 2025. A team active for at most half a slot is not
+# blamed for it, and a slot is never owed twice over a reorganisation (the old unit ends the day before the new
+# one starts). The rule is written once as the bounds below: expected_q (querysets), owes_slot (a team at hand)
+# and expected_sql (the roll-ups' raw SQL) are all built from them.
+
+EXPECTED_STARTS = ("decision_date", "unit__valid_from")  # on or before the middle day, or not recorded
+EXPECTED_ENDS = ("dissolved_on", "unit__valid_to")  # on or after the middle day, or open
+
+
+def slot_middle(start: datetime.date, end: datetime.date) -> datetime.date:
+    """The day a team must have been active on to owe the slot's report."""
+    return start + (end - start) // 2
+
+
+def expected_q(start: datetime.date, end: datetime.date) -> Q:
+    """Teams that owe the report of the slot from `start` to `end`."""
+    day = slot_middle(start, end)
+    rule = Q()
+    for name in EXPECTED_STARTS:
+        rule &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lte": day})
+    for name in EXPECTED_ENDS:
+        rule &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": day})
+    return rule
+
+
+def _bound(row, name: str):
+    value = row
+    for part in name.split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def _within(row, starts, ends, day: datetime.date) -> bool:
+    """Each of `row`'s `starts` is None or on or before `day`, each of its `ends` None or on or after it."""
+    return all(_bound(row, name) is None or _bound(row, name) <= day for name in starts) and all(
+        _bound(row, name) is None or _bound(row, name) >= day for name in ends
     )
 
 
-def was_active_during(team: Team, start: datetime.date, end: datetime.date) -> bool:
-    return (team.decision_date is None or team.decision_date <= end) and (team.dissolved_on is None or team.dissolved_on >= start)
+def owes_slot(team: Team, start: datetime.date, end: datetime.date) -> bool:
+    """expected_q for one team already read (with its unit)."""
+    return _within(team, EXPECTED_STARTS, EXPECTED_ENDS, slot_middle(start, end))
+
+
+def expected_sql(day: str, alias: str) -> str:
+    """expected_q in SQL: `alias` a row carrying the team's dates and its unit's (valid_from, valid_to), `day`
+    the SQL expression of the slot's middle day."""
+    def column(name):
+        return f"{alias}.{name.rpartition('__')[2]}"
+    starts = [f"({column(name)} IS NULL OR {column(name)} <= {day})" for name in EXPECTED_STARTS]
+    ends = [f"({column(name)} IS NULL OR {column(name)} >= {day})" for name in EXPECTED_ENDS]
+    return " AND ".join(starts + ends)
+
+
+def unit_existed_during(unit: Unit, start: datetime.date, end: datetime.date) -> bool:
+    """The unit existed on the slot's middle day: a pre-reform district is asked about its own periods only."""
+    return _within(unit, ("valid_from",), ("valid_to",), slot_middle(start, end))
 
 
 def ancestor_ids(unit: Unit) -> list[int]:
@@ -215,22 +279,22 @@ def owed_slots(
 ) -> list[Slot]:
     """The slots the team owes among periods of its province's `schedule`, campaigns and ad-hoc requests
     (without their reports): campaigns and requests of its unit or a unit above, and only those during which the
-    team was active. The rule shared by slots_for_team (one team) and reminder_slots (a whole province)."""
+    team owes (owes_slot). The rule shared by slots_for_team (one team) and reminder_slots (a whole province)."""
     chain = set(ancestor_ids(team.unit))
     slots = [
         Slot(team, ReportKind.PERIODIC, periodic_deadline(period, schedule), period=period)
         for period in periods
-        if was_active_during(team, period.start, period.end)
+        if owes_slot(team, period.start, period.end)
     ] if schedule is not None else []
     slots += [
         Slot(team, ReportKind.CAMPAIGN, campaign_deadline(campaign), period=campaign)
         for campaign in campaigns
-        if campaign.unit_id in chain and was_active_during(team, campaign.start, campaign.end)
+        if campaign.unit_id in chain and owes_slot(team, campaign.start, campaign.end)
     ]
     slots += [
         Slot(team, ReportKind.AD_HOC, ad_hoc.deadline, request=ad_hoc)
         for ad_hoc in requests
-        if ad_hoc.unit_id in chain and was_active_during(team, ad_hoc.covers_start, ad_hoc.covers_end)
+        if ad_hoc.unit_id in chain and owes_slot(team, ad_hoc.covers_start, ad_hoc.covers_end)
     ]
     return slots
 
@@ -240,7 +304,7 @@ def slots_for_team(
 ) -> list[Slot]:
     """Every report the team owes up to today: periods of its province's schedule that have started (the
     current one can be drafted), campaigns run by its unit or a unit above, and ad-hoc requests made there;
-    only those during which the team was active. Each carries the team's report, if started.
+    only those the team owes (owes_slot). Each carries the team's report, if started.
 
     Given a `period` or a `request`, only its slot, if the team owes it (what `slot_for` asks; fewer reads)."""
     one = period is not None or request is not None
@@ -393,29 +457,36 @@ class Completeness:
 
 
 def latest_closed_period(unit: Unit, today: datetime.date) -> tuple[Period, datetime.date] | tuple[None, None]:
-    """The most recent scheduled period of the unit's province whose deadline has come, and that deadline."""
+    """The most recent scheduled period of the unit's province whose deadline has come, among those the unit
+    existed in (a district abolished on 01/07/2025 shows its last quarter before the reform), and that deadline."""
     schedule = schedule_for(unit)
     if schedule is None:
         return None, None
-    for period in Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, end__lt=today).order_by("-start"):
+    periods = Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, end__lt=today).order_by("-start")
+    if unit.valid_to:
+        periods = periods.filter(start__lte=unit.valid_to)
+    for period in periods:
         deadline = periodic_deadline(period, schedule)
-        if deadline <= today:
+        if deadline <= today and unit_existed_during(unit, period.start, period.end):
             return period, deadline
     return None, None
 
 
-def completeness_by_child(unit: Unit, period: Period, deadline: datetime.date) -> tuple[Completeness, list[Completeness]]:
+def completeness_by_child(unit: Unit, period: Period) -> tuple[Completeness, list[Completeness]]:
     """Completeness and timeliness of `period`'s reports for `unit` and each unit right below it.
 
-    Expected: the teams under the unit that were active during the period. A team serving the unit itself is
-    counted in the total and in a row of its own for the unit."""
-    active = Team.objects.filter(active_during_q(period.start, period.end), unit__path__startswith=unit.path)
+    Expected: the teams under the unit that owe the period's report (expected_q). On time: first sent by the
+    deadline the report carries (fixed when it fell due, reports.services.schedule_set), as on its own page.
+    A team serving the unit itself is counted in the total and in a row of its own for the unit."""
+    expected = Team.objects.filter(expected_q(period.start, period.end), unit__path__startswith=unit.path)
     # Light rows (a big province has 5,000 teams): the team's name and its unit's path, the reports' send times.
-    teams = active.only("pk", "name").annotate(unit_path=F("unit__path")).order_by("unit__path", "name")
-    sent = dict(
-        Report.objects.filter(team__in=active.values("pk"), period=period, request__isnull=True, status__in=RECEIVED_STATUSES)
-        .values_list("team_id", "submitted_at")
-    )
+    teams = expected.only("pk", "name").annotate(unit_path=F("unit__path")).order_by("unit__path", "name")
+    sent = {
+        team_id: submitted_on(submitted_at) <= deadline
+        for team_id, submitted_at, deadline in Report.objects.filter(
+            team__in=expected.values("pk"), period=period, request__isnull=True, status__in=RECEIVED_STATUSES
+        ).values_list("team_id", "submitted_at", "deadline")
+    }
     children = {child.pk: child for child in unit.children.all()}
     depth = unit.path.count("/") - 1  # the position of the child's id in a path below the unit
     rows = {}
@@ -428,7 +499,7 @@ def completeness_by_child(unit: Unit, period: Period, deadline: datetime.date) -
             bucket.expected += 1
             if team.pk in sent:
                 bucket.received += 1
-                bucket.on_time += submitted_on(sent[team.pk]) <= deadline
+                bucket.on_time += sent[team.pk]
             elif bucket is row:
                 bucket.missing.append(team)
     return total, sorted(rows.values(), key=lambda row: row.unit.name)
@@ -442,13 +513,39 @@ def completeness_for_user(user, today: datetime.date | None = None):
     period, deadline = latest_closed_period(user.scope_unit, today)
     if period is None:
         return None
-    total, rows = completeness_by_child(user.scope_unit, period, deadline)
+    total, rows = completeness_by_child(user.scope_unit, period)
     return {"period": period, "deadline": deadline, "total": total, "rows": rows}
 
 
 
 
 # --- dashboards (the summaries written by reports.rollups) ---------------------------------------------
+
+
+def rollup_span(period: Period) -> tuple[int, int | None]:
+    """The roll-up that writes a period's summaries: its year's for a year, else the quarter holding its end."""
+    return (period.year, None) if period.kind == PeriodKind.YEAR else quarter_of(period.end)
+
+
+@dataclass
+class Freshness:
+    """When a unit's figures for a period were computed, how many units' approved changes still wait for the
+    roll-up (StaleRollup marks under the unit), and whether a recomputation is queued."""
+
+    computed_at: datetime.datetime | None
+    waiting: int
+    queued_at: datetime.datetime | None
+
+
+def freshness(unit: Unit, period: Period) -> Freshness:
+    year, quarter = rollup_span(period)
+    marks = StaleRollup.objects.filter(unit__path__startswith=unit.path, year=year)
+    queued = RecomputeRequest.objects.filter(province_id=province_of(unit), year=year, quarter=quarter or 0)
+    return Freshness(
+        computed_at=UnitSummary.objects.filter(unit=unit, period=period).values_list("computed_at", flat=True).first(),
+        waiting=(marks.filter(quarter=quarter) if quarter else marks).count(),
+        queued_at=queued.values_list("requested_at", flat=True).first(),
+    )
 
 SUMMARY_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 
@@ -459,8 +556,14 @@ def dashboard_units_visible_to(user) -> QuerySet[Unit]:
 
 
 def summary_periods(unit: Unit) -> QuerySet[Period]:
-    """The periods the unit has summaries for, newest first (quarters before months and years starting the same day)."""
-    return Period.objects.filter(pk__in=UnitSummary.objects.filter(unit=unit).values("period_id")).order_by("-start", "-end")
+    """The periods the unit has summaries for and existed in, newest first (quarters before months and years
+    starting the same day): a pre-reform district shows its own quarters, not those after its abolition."""
+    periods = Period.objects.filter(pk__in=UnitSummary.objects.filter(unit=unit).values("period_id"))
+    if unit.valid_to:
+        periods = periods.filter(start__lte=unit.valid_to)
+    if unit.valid_from:
+        periods = periods.filter(end__gte=unit.valid_from)
+    return periods.order_by("-start", "-end")
 
 
 TREND_QUARTERS = 8

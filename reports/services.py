@@ -24,7 +24,8 @@ from targets.selectors import denominators_as_of
 from targets.services import periods_generate
 from teams.choices import TeamRole
 from teams.models import Team
-from teams.selectors import members_on, team_led_by, teams_led_by
+from teams.selectors import members_on, province_of, team_led_by, teams_led_by
+from totech.celery import app as celery_app
 from totech.dates import quarter_of
 from units.choices import Level
 from units.models import Unit
@@ -33,6 +34,7 @@ from .choices import AWAITING_REVIEW, Action, NotificationKind, ReportKind, Repo
 from .images import photo_encode
 from .models import (
     Notification,
+    RecomputeRequest,
     Report,
     ReportingSchedule,
     ReportPhoto,
@@ -43,14 +45,17 @@ from .models import (
 )
 from .selectors import (
     Slot,
+    can_recompute,
     can_reopen_report,
     can_request_reports,
     can_review_report,
     can_set_schedule,
     indicators_for,
     notifications_keyed,
+    periodic_deadline,
     reminder_slots,
     reviews_report,
+    rollup_span,
     slot_for,
 )
 
@@ -75,7 +80,9 @@ def value_field(indicator) -> str:
 def schedule_set(
     *, user, province: Unit, frequency: str, deadline_day: int, remind_days_before: int, starts_on: datetime.date
 ) -> ReportingSchedule:
-    """Set a province's schedule; the months and quarters it needs are generated."""
+    """Set a province's schedule; the months and quarters it needs are generated. Reports not sent yet whose
+    deadline has not come take the new deadline; the others keep the one they had when they fell due or were
+    sent, so moving the deadline day never re-judges past reports (their page and the roll-ups read it)."""
     if not can_set_schedule(user, province):
         raise ValidationError(_("Only the Department of %(province)s sets its reporting schedule.") % {"province": province})
     schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule(province=province)
@@ -85,6 +92,11 @@ def schedule_set(
     schedule.save()
     for year in range(starts_on.year, timezone.localdate().year + 1):
         periods_generate(year=year)
+    not_due = Report.objects.filter(
+        province=province, kind=ReportKind.PERIODIC, period__kind=frequency, submitted_at__isnull=True, deadline__gt=timezone.localdate()
+    )
+    for period in Period.objects.filter(pk__in=not_due.values("period_id")):
+        not_due.filter(period=period).update(deadline=periodic_deadline(period, schedule))
     return schedule
 
 
@@ -387,7 +399,52 @@ def rollup_mark_stale(*, report: Report) -> StaleRollup | None:
         unit_id=report.commune_id or report.district_id or report.province_id, year=year, quarter=quarter,
         defaults={"marked_at": timezone.now()},
     )
+    from .tasks import drain_stale_rollups  # tasks import this module
+
+    if celery_app.conf.task_always_eager:  # tasks in-process (`make run`): no beat drains the marks, so drain after the commit
+        _queue_on_commit(drain_stale_rollups)  # (many approvals in one transaction: the first drain takes every mark)
     return mark
+
+
+def _queue_on_commit(task, *args) -> None:
+    """Queue a task once the transaction commits (in-process: run it then, before the next page). With the task
+    queue down nothing is lost: the failure is logged, and stale marks wait for the next drain."""
+    def enqueue():
+        try:
+            task.delay(*args)
+        except OperationalError:
+            logger.exception("Task %s%s not queued: the task queue is unavailable", task.name, args)
+
+    transaction.on_commit(enqueue)
+
+
+# A recomputation asked for and not run within this time (its task lost) may be asked for again.
+RECOMPUTE_QUEUED_FOR = datetime.timedelta(minutes=15)
+
+
+@transaction.atomic
+def rollup_request(*, user, unit: Unit, period: Period) -> RecomputeRequest:
+    """Staff queue "recompute now" for the figures of their unit's period: its province's quarter (or year) is
+    recomputed from source by a task. Once at a time: a second request while one waits is refused."""
+    if not can_recompute(user, unit):
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only staff whose scope covers this unit can recompute its figures.")]})
+    year, quarter = rollup_span(period)
+    lookup = {"province_id": province_of(unit), "year": year, "quarter": quarter or 0}
+    now = timezone.now()
+    RecomputeRequest.objects.filter(**lookup, requested_at__lt=now - RECOMPUTE_QUEUED_FOR).delete()
+    try:
+        with transaction.atomic():
+            request = RecomputeRequest.objects.create(**lookup, requested_by=user, requested_at=now)
+    except IntegrityError:
+        queued = RecomputeRequest.objects.get(**lookup)
+        moment = timezone.localtime(queued.requested_at).strftime("%H:%M %d/%m/%Y")
+        raise ValidationError({NON_FIELD_ERRORS: [
+            _("A recomputation of these figures was already queued at %(moment)s: it runs within minutes.") % {"moment": moment}
+        ]}) from None
+    from .tasks import recompute_province_period  # tasks import this module
+
+    _queue_on_commit(recompute_province_period, lookup["province_id"], year, quarter)
+    return request
 
 
 # --- photos ----------------------------------------------------------------------------------------------
@@ -485,15 +542,7 @@ def _email_on_commit(ids: list[int]) -> None:
     subject is translated when sending). With the task queue (Redis) down they stay not e-mailed, logged."""
     from .tasks import email_notifications  # tasks import this module
 
-    language = translation.get_language() or settings.LANGUAGE_CODE
-
-    def enqueue():
-        try:
-            email_notifications.delay(ids, language)
-        except OperationalError:
-            logger.exception("Notifications %s not e-mailed: the task queue is unavailable", ids)
-
-    transaction.on_commit(enqueue)
+    _queue_on_commit(email_notifications, ids, translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def notifications_email(*, ids: list[int]) -> list[int]:

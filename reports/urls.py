@@ -20,6 +20,7 @@ urlpatterns = [
     path("dashboard/<int:unit_pk>/report.xlsx", views.dashboard_excel, name="dashboard_excel"),
     path("dashboard/<int:unit_pk>/data.xlsx", views.dashboard_data, name="dashboard_data"),
     path("methodology/", views.methodology, name="methodology"),
+    path("dashboard/<int:unit_pk>/recompute/", views.dashboard_recompute, name="dashboard_recompute"),
     path("schedules/", views.schedule_list, name="schedules"),
     path("schedules/<int:province_pk>/", views.schedule_edit, name="schedule_edit"),
     path("requests/", views.request_list, name="requests"),

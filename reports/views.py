@@ -30,10 +30,11 @@ from .images import CONTENT_TYPES, EXTENSIONS, stored_photo_format
 from .models import Report, ReportingSchedule
 from .presenters import area_table, dashboard_table
 from .progress import commune_areas, progress
-from .rankings import RANK_SHOWN, commune_ranking, top_and_bottom, unit_team_scores
+from .rankings import RANK_SHOWN, commune_ranking, leaders_and_support, unit_team_scores
 from .selectors import (
     ancestor_ids,
     can_edit_report,
+    can_recompute,
     can_reopen_report,
     can_request_reports,
     can_review_report,
@@ -41,6 +42,7 @@ from .selectors import (
     dashboard_for,
     dashboard_indicators,
     dashboard_units_visible_to,
+    freshness,
     indicators_for,
     notifications_of,
     reports_visible_to,
@@ -348,13 +350,31 @@ def dashboard(request, unit_pk=None):
     }
     if period:
         context.update(_dashboard_context(unit, period, dashboard_indicators(pillar)))
+        context.update(freshness=freshness(unit, period), can_recompute=can_recompute(request.user, unit))
     return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def dashboard_recompute(request, unit_pk):
+    """POST: queue "recompute now" for the unit's figures of the period (?period=); a GET goes to the dashboard."""
+    unit, period = _summary_export(request, unit_pk)
+    back = f"{reverse('reports:dashboard_unit', args=[unit.pk])}?{_query(period, _pillar(request))}"
+    if request.method != "POST":
+        return redirect(back)
+    try:
+        services.rollup_request(user=request.user, unit=unit, period=period)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The figures will be recomputed from the approved reports within minutes."))
+    return redirect(back)
 
 
 def _dashboard_context(unit, period, indicators) -> dict:
     """The team ranking is not here: it loads after the page (dashboard_teams)."""
     board = dashboard_for(unit, period, indicators)
-    top_communes, weak_communes = top_and_bottom(commune_ranking(unit, period, indicators, board.rows))
+    top_communes, weak_communes = leaders_and_support(commune_ranking(unit, period, indicators, board.rows))
     charts = [trend_chart(trend_for(unit, period, indicators), indicators)]
     if board.rows:
         charts.append(children_chart(board.rows))
@@ -391,7 +411,7 @@ def dashboard_teams(request, unit_pk):
     unit, period = _summary_export(request, unit_pk)
     pillar = _pillar(request)
     teams = unit_team_scores(unit, period, dashboard_indicators(pillar), timezone.localdate())
-    top_teams, weak_teams = top_and_bottom(teams, shown=len(teams) if unit.level == Level.COMMUNE else RANK_SHOWN)
+    top_teams, weak_teams = leaders_and_support(teams, shown=len(teams) if unit.level == Level.COMMUNE else RANK_SHOWN)
     context = {
         "unit": unit, "period": period, "top_teams": top_teams, "weak_teams": weak_teams,
         "query": _query(period, pillar),

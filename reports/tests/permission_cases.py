@@ -108,6 +108,10 @@ CASES = [
     Case("reports:dashboard_data", kwargs=lambda w: {"unit_pk": (summaries(w), w["K1"])[1].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune data in Excel"),
     Case("reports:dashboard_data", kwargs=lambda w: {"unit_pk": (summaries(w), w["D1"])[1].pk}, allowed=frozenset({"admin", "district"}), label="district data in Excel"),
     Case("reports:methodology", allowed=ALL),
+    # "Recompute now" takes a POST (reports/tests/test_expectations.py posts as every persona); a GET in scope goes
+    # back to the dashboard.
+    Case("reports:dashboard_recompute", kwargs=lambda w: {"unit_pk": (summaries(w), w["K1"])[1].pk}, allowed=frozenset({"admin", "province", "commune"}), allowed_status=302, label="commune recompute"),
+    Case("reports:dashboard_recompute", kwargs=lambda w: {"unit_pk": (summaries(w), w["D1"])[1].pk}, allowed=frozenset({"admin", "district"}), allowed_status=302, label="district recompute"),
     Case("reports:schedules", allowed=ALL),
     Case("reports:schedule_edit", kwargs=lambda w: {"province_pk": w["Q"].pk}, allowed=frozenset({"admin", "province"}), label="own province schedule"),
     Case("reports:schedule_edit", kwargs=lambda w: {"province_pk": w["O"].pk}, allowed=frozenset({"admin", "outsider"}), label="other province schedule"),

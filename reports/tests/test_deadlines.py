@@ -91,8 +91,8 @@ def test_no_slots_before_the_schedule_starts_or_outside_the_teams_life(setup):
     setup.team.save()
     with time_machine.travel(at(2026, 5, 1, 9, 0), tick=False):
         agenda = leader_agenda(setup.personas["leader"])
-    # 2025 is before the schedule; March and April are after the team's last day.
-    assert [(slot.period.year, slot.period.number) for slot in agenda.overdue] == [(2026, 1), (2026, 2)]
+    # 2025 is before the schedule; February's middle day (14/02) and March and April are after the team's last day.
+    assert [(slot.period.year, slot.period.number) for slot in agenda.overdue] == [(2026, 1)]
     assert agenda.due == []
 
 
@@ -112,7 +112,7 @@ def test_completeness_and_timeliness_per_unit(setup):
         )
         period, deadline = latest_closed_period(setup.world["K1"], datetime.date(2026, 2, 7))
     assert (period, deadline) == (setup.period(1), datetime.date(2026, 2, 5))
-    total, rows = completeness_by_child(setup.world["K1"], period, deadline)
+    total, rows = completeness_by_child(setup.world["K1"], period)
     assert (total.expected, total.received, total.on_time) == (3, 2, 1)
     assert total.completeness == pytest.approx(66.7)
     assert total.timeliness == 50.0

@@ -120,14 +120,15 @@ def test_the_province_report_is_laid_out_as_an_official_document(quarter, client
     assert values(sheet, second + 1)[:6] == [
         1, "Báo cáo định kỳ đã nhận", "Báo cáo", summary.reports_received, summary.reports_expected, pytest.approx(summary.completeness / 100),
     ]
-    assert values(sheet, second + 3)[3:6] == [summary.villages_covered, summary.villages, pytest.approx(summary.coverage / 100)]
-    assert values(sheet, second + 4)[3] == summary.active_teams == 2
-    assert values(sheet, second + 5)[3] == summary.members == 2
+    assert values(sheet, second + 3)[:7] == [3, "Báo cáo chưa đến hạn nộp", "Báo cáo", summary.reports_pending, None, None, "Không tính vào tỷ lệ"]
+    assert values(sheet, second + 4)[3:6] == [summary.villages_covered, summary.villages, pytest.approx(summary.coverage / 100)]
+    assert values(sheet, second + 5)[3] == summary.active_teams == 2
+    assert values(sheet, second + 6)[3] == summary.members == 2
     assert sheet.cell(second + 1, 6).number_format == "0.0%"
 
     # Nơi nhận on the left, the signature block on the right, on the same rows.
     recipients = row_of(sheet, "A", "Nơi nhận:")
-    assert recipients > second + 5
+    assert recipients > second + 6
     assert sheet[f"A{recipients}"].font.b and sheet[f"A{recipients}"].font.i
     assert [sheet[f"A{recipients + offset}"].value for offset in (1, 2, 3)] == [
         "- UBND tỉnh (để báo cáo);", "- Ban Chỉ đạo chuyển đổi số tỉnh;", "- Lưu: VT.",
@@ -246,11 +247,11 @@ def test_the_data_export_holds_every_summary_under_the_unit(quarter, client):
     assert sorted(row[0] for row in units[1:]) == sorted(summaries) == ["02107", "02110", "19"]
     for row in units[1:]:
         summary = summaries[row[0]]
-        assert row[7:17] == (
-            summary.reports_expected, summary.reports_received, summary.reports_on_time, summary.completeness,
+        assert row[7:18] == (
+            summary.reports_expected, summary.reports_received, summary.reports_on_time, summary.reports_pending, summary.completeness,
             summary.timeliness, summary.active_teams, summary.members, summary.villages, summary.villages_covered, summary.coverage,
         )
-        assert row[17] == timezone.localtime(summary.computed_at).replace(tzinfo=None, microsecond=row[17].microsecond)
+        assert row[18] == timezone.localtime(summary.computed_at).replace(tzinfo=None, microsecond=row[18].microsecond)
 
 
 def test_the_data_export_stays_in_the_users_scope(quarter, client):

@@ -147,13 +147,18 @@ def expected_summary(data, unit, period):
     denominator = sum(data["households"][village.pk] for village in villages)
 
     as_of = min(period.end, TODAY)
-    expected = received = on_time = 0
+    expected = received = on_time = pending = 0
     for month in range(1, 13):
         start, end = datetime.date(2026, month, 1), month_end(month)
         if not (period.start <= start and end <= period.end and start <= TODAY):
             continue
+        middle = datetime.date(2026, month, 16 if end.day == 31 else 15 if end.day in (30, 29) else 14)
         for team in teams:
-            if team.decision_date <= end and (team.dissolved_on is None or team.dissolved_on >= start):
+            if not (team.decision_date <= middle and (team.dissolved_on is None or team.dissolved_on >= middle)):
+                continue  # not active on the month's middle day: owes no report for it
+            if datetime.date(2026, month % 12 + 1, 5) >= TODAY:  # its deadline has not passed: not yet due
+                pending += 1
+            else:
                 expected += 1
                 fact = next((f for f in data["facts"] if f.team == team and f.month == month), None)
                 if fact and fact.status in RECEIVED:
@@ -169,7 +174,7 @@ def expected_summary(data, unit, period):
     return {
         "flow_actual": flow_actual, "stock_actual": stock_actual, "denominator": denominator,
         "stock_rate": pct(stock_actual, denominator) if stock_actual is not None else None,
-        "counts": (expected, received, on_time, len(active), len(members), len(villages), len(covered)),
+        "counts": (expected, received, on_time, pending, len(active), len(members), len(villages), len(covered)),
     }
 
 
@@ -256,7 +261,7 @@ def test_the_engine_equals_progress_for_every_unit_period_and_indicator(richer):
             if unit.path.startswith((world["P"].path, world["Q"].path)):
                 counts = UnitSummary.objects.get(unit=unit, period=period)
                 assert (
-                    counts.reports_expected, counts.reports_received, counts.reports_on_time, counts.active_teams,
+                    counts.reports_expected, counts.reports_received, counts.reports_on_time, counts.reports_pending, counts.active_teams,
                     counts.members, counts.villages, counts.villages_covered,
                 ) == expected_summary(richer, unit, period)["counts"], (unit, period)
     assert compared == len(summary_units()) * 5 * 5
@@ -348,7 +353,7 @@ def test_summaries_match_an_independent_computation(generated):
             assert rows[stock.pk].rate == want["stock_rate"]
             counts = UnitSummary.objects.get(unit=unit, period=period)
             assert (
-                counts.reports_expected, counts.reports_received, counts.reports_on_time, counts.active_teams,
+                counts.reports_expected, counts.reports_received, counts.reports_on_time, counts.reports_pending, counts.active_teams,
                 counts.members, counts.villages, counts.villages_covered,
             ) == want["counts"], (unit, period)
 

@@ -40,7 +40,7 @@ from targets.tests.factories import CampaignFactory, CountIndicatorFactory, Indi
 from teams.choices import TeamStatus
 from teams.tests.factories import TeamFactory
 from units.choices import Level
-from units.tests.factories import CommuneFactory, PopulationFigureFactory, VillageFactory
+from units.tests.factories import PopulationFigureFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 
