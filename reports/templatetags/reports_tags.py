@@ -8,7 +8,7 @@ from targets.choices import PeriodKind
 from targets.models import Period
 
 from ..progress import progress
-from ..selectors import completeness_for_user, leader_agenda, reports_awaiting_review_by, unread_count
+from ..selectors import can_view_quality, completeness_for_user, leader_agenda, reports_awaiting_review_by, unread_count
 
 register = template.Library()
 
@@ -40,3 +40,9 @@ def team_progress_panel(context, team, period=None):
     period = period or Period.objects.filter(kind=PeriodKind.QUARTER, start__lte=today, end__gte=today).first()
     rows = progress(period=period, team=team) if period else []
     return {"team": team, "period": period, "rows": rows, "request": context["request"]}
+
+
+@register.filter
+def sees_data_quality(user) -> bool:
+    """Whether the user has data-quality pages (the reports tabs link them)."""
+    return can_view_quality(user)
