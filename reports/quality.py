@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from targets.choices import Aggregation, PopulationField
 from targets.models import Indicator, Period
-from targets.selectors import population_values
+from targets.selectors import indicators_catalogue, population_values
 from units.choices import Level
 from units.models import Unit
 
@@ -76,10 +76,9 @@ def problems_of(reports: list[Report], *, area: Unit | None = None) -> dict[int,
     values = defaultdict(dict)
     for report_id, indicator_id, value in ReportValue.objects.filter(report__in=reports).values_list("report_id", "indicator_id", "value"):
         values[report_id][indicator_id] = value
-    indicators = {
-        indicator.pk: indicator
-        for indicator in Indicator.objects.filter(pk__in={pk for row in values.values() for pk in row}).select_related("denominator_indicator")
-    }
+    indicators = {indicator.pk: indicator for indicator in indicators_catalogue()}
+    missing = {pk for row in values.values() for pk in row} - set(indicators)  # values of indicators since retired
+    indicators |= Indicator.objects.filter(pk__in=missing).select_related("denominator_indicator").in_bulk() if missing else {}
     ends = {report.pk: report_end(report) for report in reports}
     population = population_values(
         roots=[area] if area else list({report.team.unit_id: report.team.unit for report in reports}.values()),

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from reports.choices import ReportKind, ReportStatus
 from reports.models import Report, ReportValue, StaleRollup, UnitSummary
+from reports.quality import SENT_STATUSES, problems_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,3 +20,17 @@ def test_the_demo_holds_a_year_of_reports_in_every_state_and_runs_twice():
     call_command("seed_demo", stdout=None)
     assert (Report.objects.count(), ReportValue.objects.count()) == counts
     assert not StaleRollup.objects.exists()
+
+
+def test_the_demo_shows_one_data_quality_warning_with_its_explanation():
+    """Issue 13, item 9: a report waiting for review flags door-to-door visits far above the team's history, and
+    carries the leader's explanation; no other sent figure of the demo is flagged."""
+    call_command("seed_demo", stdout=None)
+    sent = list(Report.objects.filter(status__in=SENT_STATUSES).select_related("team__unit", "period", "request"))
+    found = problems_of(sent)
+    flagged = {report: found[report.pk] for report in sent if found[report.pk]}
+    assert len(flagged) == 1
+    (report, problems), = flagged.items()
+    assert report.status == ReportStatus.SUBMITTED
+    assert [(problem.indicator.code, problem.kind, problem.value) for problem in problems] == [("door_to_door_visits", "flow_spike", 160)]
+    assert report.quality_note.startswith("Tháng này tổ phối hợp với Đoàn Thanh niên ra quân 10 ngày")
