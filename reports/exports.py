@@ -514,7 +514,7 @@ class QualityProblems:
     @staticmethod
     def headers() -> list[str]:
         return [
-            _("Commune"), _("Team"), _("Period"), _("Report status"), _("Indicator"), _("Value"), _("Problem"),
+            _("Commune"), _("Team"), _("Period"), _("Report status"), _("Indicator"), _("Value"), _("Kind of problem"),
             _("Warning"), _("Explanation of the flagged figures"), _("First submitted at"),
         ]
 

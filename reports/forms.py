@@ -113,7 +113,9 @@ class QualityRuleForm(forms.ModelForm):
     class Meta:
         model = QualityRule
         fields = ["name", "instruction", "operator", "right_factor", "is_active"]
+        localized_fields = ["right_factor"]
         formfield_callback = text_formfield
+        error_messages = {"right_factor": {"min_value": _("The factor cannot be negative."), "max_value": _("The factor can be at most 10.000.")}}
         widgets = {"instruction": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -143,7 +145,7 @@ class QualityRuleForm(forms.ModelForm):
 
 class QualityFilterForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Period"), queryset=None, required=False, empty_label=None)
-    kind = forms.ChoiceField(label=_("Problem"), required=False, choices=[("", _("All kinds"))] + ProblemKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of problem"), required=False, choices=[("", _("All kinds"))] + ProblemKind.choices)
     status = forms.ChoiceField(
         label=_("Report"), required=False,
         choices=[("", _("Sent (all)")), ("awaiting", _("Waiting for review")), (ReportStatus.APPROVED, _("Approved"))],

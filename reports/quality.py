@@ -60,8 +60,8 @@ class Problem:
     message: str
     value: int | None = None  # the report's value of `indicator`
 
-    def get_kind_display(self):
-        return ProblemKind(self.kind).label
+    def get_kind_display(self) -> str:
+        return str(ProblemKind(self.kind).label)
 
 
 def report_end(report: Report) -> datetime.date:

@@ -521,13 +521,13 @@ def notifications_read(request):
 
 @login_required
 def quality_index(request):
-    """The data-quality page of the user's own unit; the provinces for a system administrator."""
-    units = quality_units_visible_to(request.user)
-    if request.user.scope_unit_id and units.filter(pk=request.user.scope_unit_id).exists():
-        return redirect("reports:quality_unit", unit_pk=request.user.scope_unit_id)
+    """The units whose data-quality pages the user opens: their own unit, or the provinces for a system
+    administrator (the reports tabs link staff straight to their own unit's page)."""
     if not can_view_quality(request.user):
         raise Http404
-    return render(request, "reports/quality_index.html", {"provinces": units.filter(level=Level.PROVINCE).order_by("edition", "code")})
+    units = quality_units_visible_to(request.user)
+    units = units.filter(pk=request.user.scope_unit_id) if request.user.scope_unit_id else units.filter(level=Level.PROVINCE)
+    return render(request, "reports/quality_index.html", {"units": units.order_by("edition", "code")})
 
 
 def _quality_problems(request, unit_pk):

@@ -2,6 +2,7 @@
 `{% load reports_tags %}{% leader_home %}`, so accounts and teams never import reports."""
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 
 from targets.choices import PeriodKind
@@ -43,6 +44,11 @@ def team_progress_panel(context, team, period=None):
 
 
 @register.filter
-def sees_data_quality(user) -> bool:
-    """Whether the user has data-quality pages (the reports tabs link them)."""
-    return can_view_quality(user)
+def data_quality_url(user) -> str:
+    """Where the reports tabs link the user's data quality: their own unit's page, the list of provinces for a
+    system administrator, nothing for those without the pages."""
+    if not can_view_quality(user):
+        return ""
+    if user.scope_unit_id:
+        return reverse("reports:quality_unit", args=[user.scope_unit_id])
+    return reverse("reports:quality")
