@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    IndicatorSummary, Notification, Report, ReportingSchedule, ReportRequest, ReportTransition, StaleRollup, UnitSummary,
+    IndicatorSummary, Notification, QualityRule, Report, ReportingSchedule, ReportRequest, ReportTransition, StaleRollup, UnitSummary,
 )
 
 
@@ -67,3 +67,9 @@ class UnitSummaryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(QualityRule)
+class QualityRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "province", "left_indicator", "left_field", "operator", "right_factor", "right_indicator", "right_field", "is_active"]
+    raw_id_fields = ["province"]
