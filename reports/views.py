@@ -590,7 +590,8 @@ def quality_rule_edit(request, province_pk, pk=None):
             messages.success(request, _("The rule “%(name)s” was saved.") % {"name": form.instance.name})
             return redirect("reports:quality_rules", province_pk=province.pk)
     title = _("Data-quality rule of %(province)s") % {"province": province.name}
-    return render(request, "reports/quality_rule_form.html", {"form": form, "title": title, "province": province, "rule": rule})
+    context = {"form": form, "title": title, "province": province, "rule": rule, "cancel_url": reverse("reports:quality_rules", args=[province.pk])}
+    return render(request, "reports/quality_rule_form.html", context)
 
 
 @login_required
