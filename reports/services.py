@@ -599,11 +599,15 @@ def notifications_mark_read(*, user, ids=None) -> int:
 # --- data-quality rules ----------------------------------------------------------------------------------
 
 
+def _check_rules_manager(user, province: Unit) -> None:
+    if not can_manage_quality_rules(user, province):
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only the Department of %(province)s sets its data-quality rules.") % {"province": province}]})
+
+
 @transaction.atomic
 def quality_rule_save(*, user, rule: QualityRule) -> QualityRule:
     """Add or change one of a province's data-quality rules (its Department)."""
-    if not can_manage_quality_rules(user, rule.province):
-        raise ValidationError({NON_FIELD_ERRORS: [_("Only the Department of %(province)s sets its data-quality rules.") % {"province": rule.province}]})
+    _check_rules_manager(user, rule.province)
     rule.full_clean()
     rule.save()
     return rule
@@ -611,6 +615,5 @@ def quality_rule_save(*, user, rule: QualityRule) -> QualityRule:
 
 @transaction.atomic
 def quality_rule_delete(*, user, rule: QualityRule) -> None:
-    if not can_manage_quality_rules(user, rule.province):
-        raise ValidationError({NON_FIELD_ERRORS: [_("Only the Department of %(province)s sets its data-quality rules.") % {"province": rule.province}]})
+    _check_rules_manager(user, rule.province)
     rule.delete()

@@ -131,18 +131,14 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
                     values=form.values(), submit=submit, slot=slot, indicators=indicators,
                     **form.texts(),
                 )
-            except services.QualityWarning as warning:
-                _add_errors(form, warning)
-                current = Report.objects.filter(team=team, period=period, request=ad_hoc).first()
-                return _form_errors(request, form, team, period, ad_hoc, current, status=400, warnings=warning.problems)
             except services.StaleReportError as error:
                 current = Report.objects.get(team=team, period=period, request=ad_hoc)
                 form = _with_version(request.POST, current.version, form_kwargs, error)
                 return _form_errors(request, form, team, period, ad_hoc, current, status=409)
-            except ValidationError as error:
+            except ValidationError as error:  # a services.QualityWarning brings the problems shown under the values
                 _add_errors(form, error)
                 current = Report.objects.filter(team=team, period=period, request=ad_hoc).first()
-                return _form_errors(request, form, team, period, ad_hoc, current, status=400)
+                return _form_errors(request, form, team, period, ad_hoc, current, status=400, warnings=getattr(error, "problems", ()))
             return _saved(request, report, submit)
         return _form_errors(request, form, team, period, ad_hoc, report, status=400)
     form = ReportForm(initial=_initial(report), **form_kwargs)
