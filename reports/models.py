@@ -330,7 +330,9 @@ class QualityRule(CleanTextModel, models.Model):
     """A Department's own data-quality rule for its province, after DHIS2's validation rules: a left side, an
     operator and a right side, each an indicator's value in the report or a population figure of the team's
     area, the right side times a factor (citizen app ≤ 0.5 × working-age population). Checked with the built-in
-    rules (reports.quality) on every report of the province; a side without a value skips the rule."""
+    rules (reports.quality) on every report of the province. Of DHIS2's fields it keeps name, instruction,
+    operator and the two sides; a side without a value skips the rule (DHIS2's SKIP_IF_ANY_VALUE_MISSING); no
+    importance (every problem is a warning the leader explains) and no period type (every report is checked)."""
 
     province = models.ForeignKey("units.Unit", verbose_name=_("province"), on_delete=models.CASCADE, related_name="quality_rules")
     name = models.CharField(_("name"), max_length=200)
