@@ -18,6 +18,7 @@ class ExportKind(models.TextChoices):
     TEAM_MEMBERS = "team_members", _("Team members")
     DASHBOARD_REPORT = "dashboard_report", _("Excel: official report")
     DASHBOARD_DATA = "dashboard_data", _("Excel: data for analysis")
+    QUALITY_PROBLEMS = "quality_problems", _("Excel: data-quality problems")
 
 
 # The levels a role's scope unit may be at.

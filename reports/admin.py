@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     IndicatorSummary,
     Notification,
+    QualityRule,
     Report,
     ReportingSchedule,
     ReportRequest,
@@ -74,3 +75,9 @@ class UnitSummaryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(QualityRule)
+class QualityRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "province", "left_indicator", "left_field", "operator", "right_factor", "right_indicator", "right_field", "is_active"]
+    raw_id_fields = ["province"]

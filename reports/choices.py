@@ -44,3 +44,23 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", _("Report returned")
     APPROVED = "approved", _("Report approved")
     REOPENED = "reopened", _("Report reopened")
+
+
+class Operator(models.TextChoices):
+    """How a data-quality rule compares its left side with its right side (DHIS2's validation rule operators)."""
+
+    LESS = "lt", "<"
+    AT_MOST = "lte", "≤"
+    EQUAL = "eq", "="
+    NOT_EQUAL = "ne", "≠"
+    AT_LEAST = "gte", "≥"
+    GREATER = "gt", ">"
+
+
+class ProblemKind(models.TextChoices):
+    """The kinds of data-quality problem found in a report (reports.quality)."""
+
+    DENOMINATOR = "denominator", _("Larger than its denominator")
+    STOCK_FALL = "stock_fall", _("Total to date fell")
+    FLOW_SPIKE = "flow_spike", _("Far above the team's history")
+    DEPARTMENT_RULE = "rule", _("Department's rule")

@@ -5,8 +5,9 @@ a page without it runs none of its queries, and a page with it counts them among
 from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
-from .selectors import completeness_for_user, leader_agenda, reports_awaiting_review_by, unread_count
+from .selectors import can_view_quality, completeness_for_user, leader_agenda, reports_awaiting_review_by, unread_count
 
 WAITING_SHOWN = 10
 
@@ -38,6 +39,16 @@ class ReportPanels:
     def completeness(self):
         """Completeness and timeliness of the last closed period in the user's unit."""
         return completeness_for_user(self.user)
+
+    @cached_property
+    def data_quality_url(self) -> str:
+        """Where the reports tabs link the user's data quality: their own unit's page, the list of units for a
+        system administrator, nothing for those without the pages."""
+        if not can_view_quality(self.user):
+            return ""
+        if self.user.scope_unit_id:
+            return reverse("reports:quality_unit", args=[self.user.scope_unit_id])
+        return reverse("reports:quality")
 
 
 def report_panels(request):

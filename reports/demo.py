@@ -77,7 +77,8 @@ def _leader_account(username: str, full_name: str, unit: Unit):
 
 
 def _values(indicators, team: Team, period: Period, month_index: int, rng: random.Random) -> dict[int, int]:
-    """Flows vary month by month; stocks climb towards the targets, never above the village's figures."""
+    """Flows vary month by month; stocks climb towards the targets, never above the village's figures and never
+    falling (the data-quality checks would flag them: reports.quality)."""
     values, by_code = {}, {}
     for indicator in indicators:
         by_code[indicator.code] = indicator.pk
@@ -85,10 +86,11 @@ def _values(indicators, team: Team, period: Period, month_index: int, rng: rando
             values[indicator.pk] = int(values.get(by_code.get("eid_level2"), 0) * 0.92)
             continue
         if indicator.kind == IndicatorKind.COUNT:
-            values[indicator.pk] = rng.randint(2, 40) if indicator.code != "propaganda_sessions" else rng.randint(1, 4)
+            # Within a factor of 3 of each other: never "far above the team's history" by chance.
+            values[indicator.pk] = rng.randint(12, 30) if indicator.code != "propaganda_sessions" else rng.randint(2, 4)
             continue
         base = denominator_as_of(indicator=indicator, unit=team.unit, date=period.end)
-        share = min(0.95, 0.45 + 0.04 * month_index + rng.uniform(-0.03, 0.03))
+        share = min(0.95, 0.45 + 0.04 * month_index + rng.uniform(0, 0.03))
         if indicator.denominator_indicator_id:
             base = values.get(indicator.denominator_indicator_id)
             share = min(0.97, 0.7 + 0.02 * month_index)
@@ -109,14 +111,21 @@ def _report(*, leader, team, period, indicators, month_index, rng, texts_from=0)
     return report_save(user=leader, team=team, period=period, version=0, values=values, **texts)
 
 
-def _send(report: Report, leader) -> Report:
-    """Send the report as it stands (the leader pressing Send)."""
+def _send(report: Report, leader, values: dict[int, int] | None = None, quality_note: str = "") -> Report:
+    """Send the report as it stands (the leader pressing Send), with `values` changed."""
     report = Report.objects.get(pk=report.pk)
     return report_save(
         user=leader, team=report.team, period=report.period, version=report.version, submit=True,
-        values=dict(report.values.values_list("indicator_id", "value")),
+        values=dict(report.values.values_list("indicator_id", "value")) | (values or {}), quality_note=quality_note,
         **{name: getattr(report, name) for name in ("activities", "difficulties", "proposals")},
     )
+
+
+# The demo's data-quality warning (reports.quality): a month of door-to-door visits far above the team's history,
+# sent with the leader's explanation; it waits for the commune officer's review.
+CAMPAIGN_VISITS = 160
+CAMPAIGN_NOTE = ("Tháng này tổ phối hợp với Đoàn Thanh niên ra quân 10 ngày, đi từng ngõ, gõ từng nhà hướng dẫn "
+                 "cài đặt VNeID nên số lượt đến hộ gia đình tăng cao.")
 
 
 def _at(date: datetime.date, days: int) -> datetime.datetime:
@@ -187,7 +196,11 @@ def _thanh_thinh(units, by_username, indicators, first_month, today, rng):
             if last and team_index == 4:
                 continue  # a draft, started but not sent
             sent_at = _at(report.deadline, 3 if rng.random() < 0.15 else -2)
-            report = _send(report, leader)
+            if last and team_index == 1:
+                visits = Indicator.objects.filter(code="door_to_door_visits").first()
+                report = _send(report, leader, {visits.pk: CAMPAIGN_VISITS} if visits else {}, CAMPAIGN_NOTE)
+            else:
+                report = _send(report, leader)
             if last and team_index == 0:
                 report_return(user=reviewer, report=report, comment="Số hộ được hướng dẫn dịch vụ công chưa khớp với sổ theo dõi của thôn, đề nghị kiểm tra lại.")
             elif last and team_index == 3:  # returned, corrected and sent again: waits for review

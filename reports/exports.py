@@ -524,3 +524,36 @@ def export_file_name(prefix: str, unit: Unit, period: Period) -> str:
         label = f"period-{period.pk}"
     slug = "-".join(fold(official_name(unit)).split())[:60] or "unit"
     return f"{prefix}-{slug}-{label}.xlsx"
+
+
+class QualityProblems:
+    """The open data-quality problems of a unit's reports for a period (reports.quality), one row each."""
+
+    kind = ExportKind.QUALITY_PROBLEMS
+
+    def __init__(self, *, unit: Unit, period: Period, problems):
+        self.unit, self.period, self.problems = unit, period, problems
+
+    @staticmethod
+    def headers() -> list[str]:
+        return [
+            _("Commune"), _("Team"), _("Period"), _("Report status"), _("Indicator"), _("Value"), _("Kind of problem"),
+            _("Warning"), _("Explanation of the flagged figures"), _("First submitted at"),
+        ]
+
+    def rows(self):
+        for problem in self.problems:
+            report = problem.report
+            yield [
+                report.commune.name if report.commune else "", report.team.name, str(self.period), report.get_status_display(),
+                problem.indicator.name, problem.value, problem.get_kind_display(), problem.message, report.quality_note,
+                _local(report.submitted_at),
+            ]
+
+    def export(self, *, user) -> tuple[bytes, int]:
+        workbook = Workbook(write_only=True)
+        count = SummaryData._sheet(workbook, _("Data quality"), self.headers(), self.rows())
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        export_log(user=user, kind=self.kind, scope=f"{self.unit.code} {self.unit.name} · {self.period}", row_count=count)
+        return buffer.getvalue(), count

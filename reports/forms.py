@@ -2,10 +2,12 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from targets.choices import Aggregation
+from targets.choices import Aggregation, PopulationField
+from targets.selectors import indicators_active
 from totech.forms import CleanCharField, CountField, text_formfield
 
-from .models import ReportingSchedule, ReportRequest
+from .choices import ProblemKind, ReportStatus
+from .models import QualityRule, ReportingSchedule, ReportRequest
 from .services import TEXT_FIELDS, value_field
 
 
@@ -19,6 +21,10 @@ class ReportForm(forms.Form):
     )
     difficulties = CleanCharField(label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     proposals = CleanCharField(label=_("Proposals"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    quality_note = CleanCharField(
+        label=_("Explanation of the flagged figures"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the figures with a warning are right (e.g. the population figure is out of date). The reviewer reads it."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, indicators, denominators=None, **kwargs):
@@ -83,3 +89,68 @@ class ReportRequestForm(forms.ModelForm):
         fields = ["title", "instructions", "covers_start", "covers_end", "deadline"]
         formfield_callback = text_formfield
         widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}
+
+
+# --- data quality ----------------------------------------------------------------------------------------
+
+
+def operand_choices():
+    """A rule's side: "indicator:<id>" or "population:<field>", grouped."""
+    return [
+        ("", "---------"),
+        (_("Indicator in the report"), [(f"indicator:{indicator.pk}", indicator.name) for indicator in indicators_active()]),
+        (_("Population figure of the team's area"), [(f"population:{value}", label) for value, label in PopulationField.choices]),
+    ]
+
+
+class QualityRuleForm(forms.ModelForm):
+    """The Department's rule: left side, operator, right side (times a factor); each side one indicator or one
+    population figure, picked from one list."""
+
+    left = forms.ChoiceField(label=_("Left side"))
+    right = forms.ChoiceField(label=_("Right side"))
+
+    class Meta:
+        model = QualityRule
+        fields = ["name", "instruction", "operator", "right_factor", "is_active"]
+        localized_fields = ["right_factor"]
+        formfield_callback = text_formfield
+        error_messages = {"right_factor": {"min_value": _("The factor cannot be negative."), "max_value": _("The factor can be at most 10.000.")}}
+        widgets = {"instruction": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left"].choices = self.fields["right"].choices = operand_choices()
+        rule = self.instance
+        if rule.pk:
+            self.initial["left"] = f"indicator:{rule.left_indicator_id}" if rule.left_indicator_id else f"population:{rule.left_field}"
+            self.initial["right"] = f"indicator:{rule.right_indicator_id}" if rule.right_indicator_id else f"population:{rule.right_field}"
+        self.order_fields(["name", "left", "operator", "right", "right_factor", "instruction", "is_active"])
+
+    def _post_clean(self):
+        for side in ("left", "right"):
+            kind, _sep, value = self.cleaned_data.get(side, "").partition(":")
+            setattr(self.instance, f"{side}_indicator_id", int(value) if kind == "indicator" else None)
+            setattr(self.instance, f"{side}_field", value if kind == "population" else "")
+        super()._post_clean()
+
+    def add_error(self, field, error):
+        """The model names its sides' columns; the form has one list per side."""
+        if isinstance(error, forms.ValidationError) and hasattr(error, "error_dict"):
+            renamed = {{"left_indicator": "left", "left_field": "left", "right_indicator": "right", "right_field": "right"}.get(key, key): value
+                       for key, value in error.error_dict.items()}
+            error = forms.ValidationError(renamed)
+        super().add_error(field, error)
+
+
+class QualityFilterForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Period"), queryset=None, required=False, empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind of problem"), required=False, choices=[("", _("All kinds"))] + ProblemKind.choices)
+    status = forms.ChoiceField(
+        label=_("Report"), required=False,
+        choices=[("", _("Sent (all)")), ("awaiting", _("Waiting for review")), (ReportStatus.APPROVED, _("Approved"))],
+    )
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods

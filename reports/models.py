@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from targets.choices import Rating, TargetMode
+from targets.choices import PopulationField, Rating, TargetMode
 from targets.models import FIRST_YEAR
 from totech.models import CleanTextModel
 
-from .choices import EDITABLE_STATUSES, Action, Frequency, NotificationKind, ReportKind, ReportStatus
+from .choices import EDITABLE_STATUSES, Action, Frequency, NotificationKind, Operator, ReportKind, ReportStatus
 from .images import EXTENSIONS
 
 DEFAULT_DEADLINE_DAY = 5
@@ -106,6 +106,10 @@ class Report(CleanTextModel, models.Model):
     activities = models.TextField(_("activities done"), blank=True)
     difficulties = models.TextField(_("difficulties"), blank=True)
     proposals = models.TextField(_("proposals"), blank=True)
+    quality_note = models.TextField(
+        _("explanation of the flagged figures"), blank=True,
+        help_text=_("The leader's explanation of the figures the data-quality checks flagged when the report was sent."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped on every save: stale saves are refused.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by"))
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
@@ -340,3 +344,53 @@ class UnitSummary(models.Model):
     @property
     def coverage(self):
         return round(100 * self.villages_covered / self.villages, 1) if self.villages else None
+
+
+class QualityRule(CleanTextModel, models.Model):
+    """A Department's own data-quality rule for its province, after DHIS2's validation rules: a left side, an
+    operator and a right side, each an indicator's value in the report or a population figure of the team's
+    area, the right side times a factor (citizen app ≤ 0.5 × working-age population). Checked with the built-in
+    rules (reports.quality) on every report of the province. Of DHIS2's fields it keeps name, instruction,
+    operator and the two sides; a side without a value skips the rule (DHIS2's SKIP_IF_ANY_VALUE_MISSING); no
+    importance (every problem is a warning the leader explains) and no period type (every report is checked)."""
+
+    province = models.ForeignKey("units.Unit", verbose_name=_("province"), on_delete=models.CASCADE, related_name="quality_rules")
+    name = models.CharField(_("name"), max_length=200)
+    instruction = models.TextField(_("what to check"), blank=True, help_text=_("Shown to the team and the reviewer with the warning."))
+    left_indicator = models.ForeignKey(
+        "targets.Indicator", verbose_name=_("left side: indicator"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    left_field = models.CharField(_("left side: population figure"), max_length=30, choices=PopulationField.choices, blank=True)
+    operator = models.CharField(_("operator"), max_length=3, choices=Operator.choices)
+    right_indicator = models.ForeignKey(
+        "targets.Indicator", verbose_name=_("right side: indicator"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    right_field = models.CharField(_("right side: population figure"), max_length=30, choices=PopulationField.choices, blank=True)
+    right_factor = models.DecimalField(
+        _("right side multiplied by"), max_digits=7, decimal_places=2, default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(10000)],
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("data-quality rule")
+        verbose_name_plural = _("data-quality rules")
+        ordering = ["province", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(left_indicator__isnull=False, left_field="") | (Q(left_indicator__isnull=True) & ~Q(left_field="")), name="quality_rule_one_left_side"),
+            models.CheckConstraint(condition=Q(right_indicator__isnull=False, right_field="") | (Q(right_indicator__isnull=True) & ~Q(right_field="")), name="quality_rule_one_right_side"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if bool(self.left_indicator_id) == bool(self.left_field):
+            raise ValidationError({"left_indicator": _("Choose one left side: an indicator or a population figure.")})
+        if bool(self.right_indicator_id) == bool(self.right_field):
+            raise ValidationError({"right_indicator": _("Choose one right side: an indicator or a population figure.")})
+        if not (self.left_indicator_id or self.right_indicator_id):
+            raise ValidationError({"left_indicator": _("A rule needs an indicator on at least one side: two population figures are not in any report.")})
+        if (self.left_indicator_id, self.left_field) == (self.right_indicator_id, self.right_field) and self.right_factor == 1:
+            raise ValidationError({"right_indicator": _("The two sides are the same: the rule would check nothing.")})

@@ -17,12 +17,13 @@ from teams.selectors import active_on_q, covers, province_of, teams_led_by, team
 from totech.dates import quarter_of
 from units.choices import Level
 from units.models import Unit
-from units.selectors import unit_scope_q
+from units.selectors import unit_scope_q, units_visible_to
 
 from .choices import AWAITING_REVIEW, RECEIVED_STATUSES, ReportKind, ReportStatus
 from .models import (
     IndicatorSummary,
     Notification,
+    QualityRule,
     RecomputeRequest,
     Report,
     ReportingSchedule,
@@ -647,3 +648,28 @@ def summaries_under(user, unit: Unit, period: Period) -> tuple[QuerySet[Indicato
         IndicatorSummary.objects.filter(period=period, unit__in=units),
         UnitSummary.objects.filter(period=period, unit__in=units),
     )
+
+
+# --- data quality (reports.quality) ---------------------------------------------------------------------
+
+
+def can_view_quality(user) -> bool:
+    """The Department, district staff and commune officers see the problems of the reports in their scope."""
+    return user.is_authenticated and user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF, Role.COMMUNE_OFFICER}
+
+
+def can_manage_quality_rules(user, province: Unit) -> bool:
+    """The Department of the province (and system administrators) add, change and delete its rules."""
+    return user.is_authenticated and user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF} and covers(user, province)
+
+
+def quality_units_visible_to(user) -> QuerySet[Unit]:
+    """The units whose data-quality page the user may open: their scope and what lies under it, down to communes."""
+    return units_visible_to(user).filter(level__in=SUMMARY_LEVELS) if can_view_quality(user) else Unit.objects.none()
+
+
+def quality_rules_visible_to(user) -> QuerySet[QualityRule]:
+    """The rules of the provinces whose rules the user manages."""
+    if not (user.is_authenticated and user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF}):
+        return QualityRule.objects.none()
+    return QualityRule.objects.filter(unit_scope_q(user, "province")).select_related("province", "left_indicator", "right_indicator")

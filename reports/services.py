@@ -13,14 +13,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from accounts.choices import Role
 from accounts.models import User
 from targets.models import Indicator, Period
-from targets.selectors import denominators_as_of
 from targets.services import periods_generate
 from teams.choices import TeamRole
 from teams.models import Team
@@ -34,6 +33,7 @@ from .choices import AWAITING_REVIEW, Action, NotificationKind, ReportKind, Repo
 from .images import photo_encode
 from .models import (
     Notification,
+    QualityRule,
     RecomputeRequest,
     Report,
     ReportingSchedule,
@@ -43,8 +43,10 @@ from .models import (
     ReportValue,
     StaleRollup,
 )
+from .quality import problems_of
 from .selectors import (
     Slot,
+    can_manage_quality_rules,
     can_recompute,
     can_reopen_report,
     can_request_reports,
@@ -63,7 +65,7 @@ logger = logging.getLogger(__name__)
 
 MAX_PHOTOS = 4
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-TEXT_FIELDS = ("activities", "difficulties", "proposals")
+TEXT_FIELDS = ("activities", "difficulties", "proposals", "quality_note")
 # A report's foreign keys come from rows the service has just read: full_clean need not query each one again.
 REPORT_KEYS = ("team", "period", "request", "village", "commune", "district", "province", "created_by")
 
@@ -194,10 +196,9 @@ def _same_content(report: Report, created: bool, values: dict[int, int | None], 
     )
 
 
-def _check_values(
-    report: Report, indicators: list[Indicator], values: dict[int, int | None], submit: bool, denominators: dict[int, int | None]
-) -> None:
-    """Values must not exceed the unit's denominator; a submitted report has every value (0 when none)."""
+def _check_values(indicators: list[Indicator], values: dict[int, int | None], submit: bool) -> None:
+    """Values are not negative; a submitted report has every value (0 when none). Values above their denominator
+    are warnings (reports.quality), not refusals."""
     errors = {}
     for indicator in indicators:
         value = values.get(indicator.pk)
@@ -205,25 +206,21 @@ def _check_values(
         if value is None:
             if submit:
                 errors[key] = [_("Enter a number (0 if there was none) before sending the report.")]
-            continue
-        if value < 0:
+        elif value < 0:
             errors[key] = [_("A value cannot be negative.")]
-        elif indicator.denominator_indicator_id:
-            base = values.get(indicator.denominator_indicator_id)
-            if base is not None and value > base:
-                errors[key] = [
-                    _("Larger than “%(base)s” (%(count)s) in this report: check the figure.")
-                    % {"base": indicator.denominator_indicator.name, "count": number_format(base)}
-                ]
-        elif indicator.is_percent:
-            denominator = denominators.get(indicator.pk)
-            if denominator is not None and value > denominator:
-                errors[key] = [
-                    _("Larger than the %(what)s of %(unit)s (%(count)s): check the figure.")
-                    % {"what": indicator.get_denominator_field_display().lower(), "unit": report.team.unit.name, "count": number_format(denominator)}
-                ]
     if errors:
         raise ValidationError(errors)
+
+
+class QualityWarning(ValidationError):
+    """The report about to be sent has figures the data-quality checks flag, and no explanation: nothing was
+    written. `problems` are shown beside their values; the leader may send again with an explanation."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(
+            {"quality_note": [_("Some figures look unusual (see the warnings under them). Check them; if they are right, explain them here and send again.")]}
+        )
 
 
 def _write_values(report: Report, created: bool, indicators: list[Indicator], values: dict[int, int | None]) -> None:
@@ -262,7 +259,6 @@ def report_save(
     submit: bool = False,
     slot: Slot | None = None,
     indicators: list[Indicator] | None = None,
-    denominators: dict[int, int | None] | None = None,
     **texts: str,
 ) -> Report:
     """Save the team's report for a period (or ad-hoc request) as the leader typed it, and send it if `submit`.
@@ -273,8 +269,11 @@ def report_save(
     same content already sent and changes nothing.
 
     What the form has looked up already can be passed on, so it is not read twice: the `slot` a new report
-    fills, the `indicators` a new report carries (`indicators_for()`) and the team's `denominators` as of the
-    report's date (`denominators_as_of`, keyed by indicator id).
+    fills and the `indicators` a new report carries (`indicators_for()`).
+
+    Sending runs the data-quality checks (reports.quality): flagged figures without an explanation
+    (`quality_note`) stop the sending with a QualityWarning; with one, the report is sent and the reviewer sees
+    both.
     """
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
@@ -293,11 +292,12 @@ def report_save(
         raise StaleReportError()
     if not (created and indicators is not None):
         indicators = indicators_for(report)
-    if denominators is None:
-        on = report.request.covers_end if report.request_id else report.period.end
-        denominators = denominators_as_of(indicators=indicators, unit=team.unit, date=on)
-    _check_values(report, indicators, values, submit, denominators)
+    _check_values(indicators, values, submit)
     _write_values(report, created, indicators, values)
+    if submit and not texts.get("quality_note"):
+        problems = problems_of([report]).get(report.pk)
+        if problems:
+            raise QualityWarning(problems)
     for name in TEXT_FIELDS:
         setattr(report, name, texts.get(name, ""))
     report.version += 1
@@ -641,3 +641,26 @@ def notifications_mark_read(*, user, ids=None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- data-quality rules ----------------------------------------------------------------------------------
+
+
+def _check_rules_manager(user, province: Unit) -> None:
+    if not can_manage_quality_rules(user, province):
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only the Department of %(province)s sets its data-quality rules.") % {"province": province}]})
+
+
+@transaction.atomic
+def quality_rule_save(*, user, rule: QualityRule) -> QualityRule:
+    """Add or change one of a province's data-quality rules (its Department)."""
+    _check_rules_manager(user, rule.province)
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def quality_rule_delete(*, user, rule: QualityRule) -> None:
+    _check_rules_manager(user, rule.province)
+    rule.delete()

@@ -28,4 +28,11 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("quality/", views.quality_index, name="quality"),
+    path("quality/<int:unit_pk>/", views.quality_unit, name="quality_unit"),
+    path("quality/<int:unit_pk>/problems.xlsx", views.quality_excel, name="quality_excel"),
+    path("quality/rules/<int:province_pk>/", views.quality_rules, name="quality_rules"),
+    path("quality/rules/<int:province_pk>/new/", views.quality_rule_edit, name="quality_rule_create"),
+    path("quality/rules/<int:province_pk>/<int:pk>/", views.quality_rule_edit, name="quality_rule_edit"),
+    path("quality/rules/<int:province_pk>/<int:pk>/delete/", views.quality_rule_delete, name="quality_rule_delete"),
 ]

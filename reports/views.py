@@ -23,28 +23,41 @@ from units.selectors import units_visible_to
 
 from . import services
 from .charts import children_chart, trend_chart
-from .exports import OfficialReport, SummaryData, export_file_name
+from .exports import OfficialReport, QualityProblems, SummaryData, export_file_name
 from .filters import ReportFilter
-from .forms import PhotoForm, ReportForm, ReportRequestForm, ReviewForm, ScheduleForm
+from .forms import (
+    PhotoForm,
+    QualityFilterForm,
+    QualityRuleForm,
+    ReportForm,
+    ReportRequestForm,
+    ReviewForm,
+    ScheduleForm,
+)
 from .images import CONTENT_TYPES, EXTENSIONS, stored_photo_format
-from .models import Report, ReportingSchedule
+from .models import QualityRule, Report, ReportingSchedule
 from .presenters import area_table, dashboard_table
 from .progress import commune_areas, progress
+from .quality import open_problems, problems_by_indicator, quality_periods
 from .rankings import RANK_SHOWN, commune_ranking, leaders_and_support, unit_team_scores
 from .selectors import (
     ancestor_ids,
     can_edit_report,
+    can_manage_quality_rules,
     can_recompute,
     can_reopen_report,
     can_request_reports,
     can_review_report,
     can_set_schedule,
+    can_view_quality,
     dashboard_for,
     dashboard_indicators,
     dashboard_units_visible_to,
     freshness,
     indicators_for,
     notifications_of,
+    quality_rules_visible_to,
+    quality_units_visible_to,
     reports_visible_to,
     requests_visible_to,
     schedules_visible_to,
@@ -126,17 +139,17 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
             try:
                 report = services.report_save(
                     user=request.user, team=team, period=period, request=ad_hoc, version=form.cleaned_data["version"],
-                    values=form.values(), submit=submit, slot=slot, indicators=indicators, denominators=denominators,
+                    values=form.values(), submit=submit, slot=slot, indicators=indicators,
                     **form.texts(),
                 )
             except services.StaleReportError as error:
                 current = Report.objects.get(team=team, period=period, request=ad_hoc)
                 form = _with_version(request.POST, current.version, form_kwargs, error)
                 return _form_errors(request, form, team, period, ad_hoc, current, status=409)
-            except ValidationError as error:
+            except ValidationError as error:  # a services.QualityWarning brings the problems shown under the values
                 add_service_errors(form, error)
                 current = Report.objects.filter(team=team, period=period, request=ad_hoc).first()
-                return _form_errors(request, form, team, period, ad_hoc, current, status=400)
+                return _form_errors(request, form, team, period, ad_hoc, current, status=400, warnings=getattr(error, "problems", ()))
             return _saved(request, report, submit)
         return _form_errors(request, form, team, period, ad_hoc, report, status=400)
     form = ReportForm(initial=_initial(report), **form_kwargs)
@@ -167,21 +180,27 @@ def _saved(request, report: Report, submit: bool):
     return redirect("reports:detail" if submit else "reports:edit", pk=report.pk)
 
 
-def _form_errors(request, form, team, period, ad_hoc, report, status):
+def _form_errors(request, form, team, period, ad_hoc, report, status, warnings=()):
+    """`warnings`: the data-quality problems that stopped a sending, shown under their values."""
+    by_field = {}
+    for problem in warnings:
+        by_field.setdefault(services.value_field(problem.indicator), []).append(problem.message)
     if _wants_json(request):
         errors = {field: [str(message) for message in field_errors] for field, field_errors in form.errors.items()}
-        return JsonResponse({"ok": False, "errors": errors, "version": form.data.get("version")}, status=status)
-    return _render_form(request, form, team, period, ad_hoc, report, status=200)
+        return JsonResponse({"ok": False, "errors": errors, "warnings": by_field, "version": form.data.get("version")}, status=status)
+    return _render_form(request, form, team, period, ad_hoc, report, status=200, warnings=by_field)
 
 
-def _render_form(request, form, team, period, ad_hoc, report, status=200):
+def _render_form(request, form, team, period, ad_hoc, report, status=200, warnings=None):
+    warnings = warnings or {}
     context = {
         "form": form, "team": team, "period": period, "ad_hoc": ad_hoc, "report": report,
         "storage_key": f"totech-report-{team.pk}-{f'r{ad_hoc.pk}' if ad_hoc else f'p{period.pk}'}",
         "action_url": reverse("reports:edit", args=[report.pk]) if report else request.path,
         "photo_form": PhotoForm() if report else None,
         "max_photos": services.MAX_PHOTOS,
-        "value_fields": [form[f"value_{indicator.pk}"] for indicator in form.indicators],
+        "value_fields": [(form[f"value_{indicator.pk}"], warnings.get(f"value_{indicator.pk}", [])) for indicator in form.indicators],
+        "show_quality_note": bool(warnings or form["quality_note"].value()),
     }
     return render(request, "reports/report_form.html", context, status=status)
 
@@ -195,10 +214,12 @@ def report_detail(request, pk):
 def _detail_context(request, report: Report, review_form) -> dict:
     indicators = indicators_for(report)
     values = {value.indicator_id: value.value for value in report.values.all()}
+    problems = problems_by_indicator(report)
     rows = progress(period=report.period, team=report.team, indicators=indicators) if report.period_id else []
     return {
         "report": report,
-        "values": [(indicator, values.get(indicator.pk)) for indicator in indicators],
+        "values": [(indicator, values.get(indicator.pk), problems.get(indicator.pk, [])) for indicator in indicators],
+        "has_problems": bool(problems),
         # Shown once there is something to show: an approved figure or a target.
         "progress_rows": rows if any(row.actual is not None or row.target for row in rows) else [],
         "transitions": report.transitions.select_related("actor"),
@@ -524,3 +545,92 @@ def notifications_read(request):
     if request.method == "POST":
         services.notifications_mark_read(user=request.user)
     return redirect("reports:notifications")
+
+
+# --- data quality (reports.quality) ----------------------------------------------------------------------
+
+
+@login_required
+def quality_index(request):
+    """The units whose data-quality pages the user opens: their own unit, or the provinces for a system
+    administrator (the reports tabs link staff straight to their own unit's page)."""
+    if not can_view_quality(request.user):
+        raise Http404
+    units = quality_units_visible_to(request.user)
+    units = units.filter(pk=request.user.scope_unit_id) if request.user.scope_unit_id else units.filter(level=Level.PROVINCE)
+    return render(request, "reports/quality_index.html", {"units": units.order_by("edition", "code")})
+
+
+def _quality_problems(request, unit_pk):
+    """The unit (out of scope: 404), the filter form and the problems it selects."""
+    unit = get_object_or_404(quality_units_visible_to(request.user), pk=unit_pk)
+    periods = quality_periods(unit)
+    form = QualityFilterForm(request.GET or None, periods=periods)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    period = data.get("period") or periods.first()
+    problems = open_problems(unit, period, kind=data.get("kind", ""), status=data.get("status", "")) if period else []
+    return unit, form, period, problems
+
+
+@login_required
+def quality_unit(request, unit_pk):
+    unit, form, period, problems = _quality_problems(request, unit_pk)
+    context = {
+        "unit": unit, "form": form, "period": period, "page": paginate(request, problems, 50),
+        "children": quality_units_visible_to(request.user).filter(parent=unit).order_by("code", "name"),
+        "rules_province": unit if unit.level == Level.PROVINCE and can_manage_quality_rules(request.user, unit) else None,
+    }
+    return render(request, "reports/quality.html", context)
+
+
+@login_required
+def quality_excel(request, unit_pk):
+    unit, _form, period, problems = _quality_problems(request, unit_pk)
+    if period is None:
+        raise Http404(_("No report has been sent in this unit yet."))
+    content, _count = QualityProblems(unit=unit, period=period, problems=problems).export(user=request.user)
+    return xlsx_response(content, export_file_name("chat-luong-so-lieu", unit, period))
+
+
+def _rules_province(request, province_pk):
+    province = get_object_or_404(units_visible_to(request.user).filter(level=Level.PROVINCE), pk=province_pk)
+    if not can_manage_quality_rules(request.user, province):
+        raise Http404
+    return province
+
+
+@login_required
+def quality_rules(request, province_pk):
+    province = _rules_province(request, province_pk)
+    rules = quality_rules_visible_to(request.user).filter(province=province)
+    return render(request, "reports/quality_rules.html", {"province": province, "rules": rules})
+
+
+@login_required
+def quality_rule_edit(request, province_pk, pk=None):
+    province = _rules_province(request, province_pk)
+    rule = get_object_or_404(quality_rules_visible_to(request.user).filter(province=province), pk=pk) if pk else QualityRule(province=province)
+    form = QualityRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.quality_rule_save(user=request.user, rule=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The rule “%(name)s” was saved.") % {"name": form.instance.name})
+            return redirect("reports:quality_rules", province_pk=province.pk)
+    title = _("Data-quality rule of %(province)s") % {"province": province.name}
+    context = {"form": form, "title": title, "province": province, "rule": rule, "cancel_url": reverse("reports:quality_rules", args=[province.pk])}
+    return render(request, "reports/quality_rule_form.html", context)
+
+
+@login_required
+def quality_rule_delete(request, province_pk, pk):
+    province = _rules_province(request, province_pk)
+    rule = get_object_or_404(quality_rules_visible_to(request.user).filter(province=province), pk=pk)
+    if request.method == "POST":
+        services.quality_rule_delete(user=request.user, rule=rule)
+        messages.success(request, _("The rule “%(name)s” was deleted.") % {"name": rule.name})
+        return redirect("reports:quality_rules", province_pk=province.pk)
+    return redirect("reports:quality_rule_edit", province_pk=province.pk, pk=rule.pk)

@@ -9,8 +9,9 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from reports.models import Notification, Report, ReportingSchedule, ReportPhoto, ReportRequest, UnitSummary
+from reports.models import Notification, QualityRule, Report, ReportingSchedule, ReportPhoto, ReportRequest, UnitSummary
 from targets.services import period_get_or_create
+from targets.tests.factories import CountIndicatorFactory
 from teams.tests.permission_cases import team
 from totech.tests.permissions import ALL, Case
 
@@ -120,4 +121,24 @@ CASES = [
     Case("reports:notifications", allowed=ALL),
     Case("reports:notification_open", kwargs=lambda w: {"pk": notification(w).pk}, allowed=OWN_LEADER, allowed_status=302),
     Case("reports:notifications_read", allowed=ALL, allowed_status=302),
+]
+
+QUALITY_STAFF = frozenset({"admin", "province", "district", "commune", "outsider"})
+
+
+def quality_rule(w):
+    def make(w):
+        return QualityRule.objects.create(province=w["Q"], name="Quy tắc", left_indicator=CountIndicatorFactory(), operator="lte", right_field="households")
+    return _once(w, "quality_rule", make)
+
+
+CASES += [
+    Case("reports:quality", allowed=QUALITY_STAFF),
+    Case("reports:quality_unit", kwargs=lambda w: {"unit_pk": w["K1"].pk}, allowed=frozenset({"admin", "province", "commune"}), label="commune data quality"),
+    Case("reports:quality_unit", kwargs=lambda w: {"unit_pk": w["D1"].pk}, allowed=frozenset({"admin", "district"}), label="district data quality"),
+    Case("reports:quality_excel", kwargs=lambda w: {"unit_pk": (report(w), w["K1"])[1].pk}, allowed=frozenset({"admin", "province", "commune"}), label="data quality in Excel"),
+    Case("reports:quality_rules", kwargs=lambda w: {"province_pk": w["Q"].pk}, allowed=frozenset({"admin", "province"})),
+    Case("reports:quality_rule_create", kwargs=lambda w: {"province_pk": w["Q"].pk}, allowed=frozenset({"admin", "province"})),
+    Case("reports:quality_rule_edit", kwargs=lambda w: {"province_pk": w["Q"].pk, "pk": quality_rule(w).pk}, allowed=frozenset({"admin", "province"})),
+    Case("reports:quality_rule_delete", kwargs=lambda w: {"province_pk": w["Q"].pk, "pk": quality_rule(w).pk}, allowed=frozenset({"admin", "province"}), allowed_status=302),
 ]

@@ -26,7 +26,6 @@ def new_url(setup):
         ("12,5", "{field}: “12,5” không phải là số nguyên."),
         ("1.5", "{field}: “1.5” không phải là số nguyên."),
         ("1.50", "{field}: “1.50” không phải là số nguyên."),
-        ("301", "Lớn hơn số hộ của Thôn Bản Giang (300): đề nghị kiểm tra lại."),
     ],
 )
 def test_bad_values_are_refused_on_their_field_and_the_input_is_kept(client, setup, typed, message):

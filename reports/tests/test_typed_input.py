@@ -39,9 +39,9 @@ def test_saved_counts_are_shown_back_with_dots_between_thousands(client, setup):
 
 
 def test_the_denominator_in_a_message_is_printed_as_in_the_hint(client, setup):
-    """The hint said "3.000" and the refusal "(3000)": both now print the Vietnamese way."""
+    """The hint said "3.000" and the warning "(3000)": both now print the Vietnamese way."""
     PopulationFigureFactory(unit=setup.world["W1"], as_of=datetime.date(2025, 6, 1), households=3000)
-    response = post(client, setup, **{f"value_{setup.households.pk}": "3.001"})
+    response = post(client, setup, action="submit", **{f"value_{setup.households.pk}": "3.001"})
     page = response.content.decode()
     assert "Lớn hơn số hộ của Thôn Bản Giang (3.000): đề nghị kiểm tra lại." in page
     assert "của đơn vị: 3.000." in page  # the hint

@@ -57,6 +57,21 @@
     form.querySelectorAll("[data-server-error]").forEach(function (node) { node.remove(); });
     form.querySelectorAll(".is-invalid").forEach(function (node) { node.classList.remove("is-invalid"); });
     form.querySelectorAll("[data-error-for]").forEach(function (node) { node.textContent = ""; });
+    form.querySelectorAll("[data-warning-for]").forEach(function (node) { node.textContent = ""; node.hidden = true; });
+  }
+
+  function showWarnings(warnings) {
+    // Data-quality warnings under their values; the explanation box opens (the leader may send with one).
+    var names = Object.keys(warnings || {});
+    names.forEach(function (name) {
+      var slot = form.querySelector("[data-warning-for='" + name + "']");
+      if (slot) {
+        slot.textContent = warnings[name].join(" ");
+        slot.hidden = false;
+      }
+    });
+    if (names.length) document.getElementById("quality-note-card").hidden = false;
+    return names.length > 0;
   }
 
   function showErrors(errors) {
@@ -95,6 +110,7 @@
   }
 
   restore();
+  if (form.elements.quality_note && form.elements.quality_note.value) document.getElementById("quality-note-card").hidden = false;
   form.addEventListener("input", keep);
 
   form.addEventListener("submit", function (event) {
@@ -138,8 +154,10 @@
       }
       if (result.version !== undefined && result.version !== null) versionInput.value = result.version;
       keep();
+      var warned = showWarnings(result.warnings);
       var general = showErrors(result.errors);
-      show("danger", general.length ? general.join(" ") : text.invalid);
+      if (warned) show("warning", text.quality);
+      else show("danger", general.length ? general.join(" ") : text.invalid);
     }).catch(function (error) {
       busy(false);
       keep();
