@@ -13,7 +13,7 @@ from targets.choices import PeriodKind, Pillar
 from targets.models import Period
 from targets.selectors import denominators_as_of, periods_visible_to
 from teams.models import Team
-from teams.selectors import team_led_by, teams_led_by, teams_visible_to
+from teams.selectors import teams_visible_to
 from totech.pagination import paginate, query_without_page
 from totech.params import id_param
 from totech.spreadsheets import xlsx_response
@@ -40,6 +40,7 @@ from .selectors import (
     dashboard_for,
     dashboard_indicators,
     dashboard_units_visible_to,
+    kept_from_reviewing,
     indicators_for,
     notifications_of,
     reports_visible_to,
@@ -47,6 +48,8 @@ from .selectors import (
     schedules_visible_to,
     slot_for,
     summaries_under,
+    team_fillable_by,
+    teams_fillable_by,
     summary_periods,
     trend_for,
 )
@@ -71,7 +74,7 @@ def report_list(request):
 @login_required
 def report_new(request, team_pk, period_pk=None, request_pk=None):
     """The form for a report not started yet; the first save creates it."""
-    team = team_led_by(request.user, team_pk)
+    team = team_fillable_by(request.user, team_pk)
     if team is None:
         raise Http404
     if request.user.scope_unit_id == team.unit_id:  # a leader's scope is their team's unit: already read
@@ -90,7 +93,7 @@ def report_new(request, team_pk, period_pk=None, request_pk=None):
 @login_required
 def report_edit(request, pk):
     report = get_object_or_404(
-        Report.objects.filter(team__in=teams_led_by(request.user)).select_related("team__unit", "period", "request"), pk=pk
+        Report.objects.filter(team__in=teams_fillable_by(request.user)).select_related("team__unit", "period", "request"), pk=pk
     )
     if not report.is_editable and not (request.method == "POST"):
         messages.info(request, _("This report has been sent: it can no longer be changed."))
@@ -207,6 +210,7 @@ def _detail_context(request, report: Report, review_form) -> dict:
         "photos": report.photos.all(),
         "can_edit": can_edit_report(request.user, report),
         "can_review": can_review_report(request.user, report),
+        "entered_it": kept_from_reviewing(request.user, report),
         "can_reopen": can_reopen_report(request.user, report),
         "review_form": review_form,
     }
@@ -250,7 +254,7 @@ def report_review(request, pk):
 
 @login_required
 def photo_add(request, pk):
-    report = get_object_or_404(Report.objects.filter(team__in=teams_led_by(request.user)), pk=pk)
+    report = get_object_or_404(Report.objects.filter(team__in=teams_fillable_by(request.user)), pk=pk)
     if request.method != "POST":
         return redirect("reports:edit", pk=report.pk)
     form = PhotoForm(request.POST, request.FILES)
@@ -293,7 +297,7 @@ def photo_view(request, pk, photo_pk):
 
 @login_required
 def photo_delete(request, pk, photo_pk):
-    report = get_object_or_404(Report.objects.filter(team__in=teams_led_by(request.user)), pk=pk)
+    report = get_object_or_404(Report.objects.filter(team__in=teams_fillable_by(request.user)), pk=pk)
     photo = get_object_or_404(report.photos, pk=photo_pk)
     if request.method != "POST":
         return redirect("reports:edit", pk=report.pk)

@@ -13,7 +13,7 @@ from totech.models import CleanTextModel
 from units.choices import Level
 
 from .validators import normalize_phone, validate_birth, validate_national_id
-from .choices import Affiliation, Gender, ImportKind, ImportStatus, RequestKind, RequestStatus, TeamRole, TeamStatus, TrainingFormat
+from .choices import DEPUTY_ROLES, Affiliation, Gender, ImportKind, ImportStatus, RequestKind, RequestStatus, TeamRole, TeamStatus, TrainingFormat
 
 TEAM_LEVELS = [(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label), (Level.VILLAGE, Level.VILLAGE.label)]
 # A team's usual official name, in Vietnamese whatever the page's language: given to a team set up without one.
@@ -129,6 +129,10 @@ class Membership(CleanTextModel, models.Model):
     end_date = models.DateField(_("to"), null=True, blank=True)
     end_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    fills_reports = models.BooleanField(
+        _("fills in the team's reports"), default=False,
+        help_text=_("A deputy the leader names to fill in and send the team's reports."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -166,6 +170,8 @@ class Membership(CleanTextModel, models.Model):
                 errors["role"] = _("The team already has a leader during this period: %(person)s. End their membership or change their role first.") % {
                     "person": leader.person
                 }
+        if self.fills_reports and self.role not in DEPUTY_ROLES:
+            errors["fills_reports"] = _("Only a deputy now in the team can be named to fill in the team's reports.")
         if errors:
             raise ValidationError(errors)
 

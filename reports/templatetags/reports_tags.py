@@ -8,7 +8,7 @@ from targets.choices import PeriodKind
 from targets.models import Period
 
 from ..progress import progress
-from ..selectors import completeness_for_user, leader_agenda, reports_awaiting_review_by, unread_count
+from ..selectors import completeness_for_user, fills_on_behalf, leader_agenda, reports_awaiting_review_by, slots_for_team, teams_fillable_by, unread_count
 
 register = template.Library()
 
@@ -40,3 +40,15 @@ def team_progress_panel(context, team, period=None):
     period = period or Period.objects.filter(kind=PeriodKind.QUARTER, start__lte=today, end__gte=today).first()
     rows = progress(period=period, team=team) if period else []
     return {"team": team, "period": period, "rows": rows, "request": context["request"]}
+
+
+@register.inclusion_tag("reports/tags/team_reports.html", takes_context=True)
+def team_reports_panel(context, team):
+    """The reports the team still owes, for whoever may fill them in: its leader or named deputy, or a commune
+    officer typing in the paper report the team handed in (marked as entered on its behalf)."""
+    user = context["request"].user
+    if not teams_fillable_by(user).filter(pk=team.pk).exists():
+        return {"slots": None}
+    today = timezone.localdate()
+    slots = [slot for slot in slots_for_team(team, today) if not slot.received]
+    return {"slots": slots, "on_behalf": fills_on_behalf(user, team), "today": today}
