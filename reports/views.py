@@ -40,6 +40,7 @@ from .selectors import (
     dashboard_for,
     dashboard_indicators,
     dashboard_units_visible_to,
+    fills_on_behalf,
     kept_from_reviewing,
     indicators_for,
     notifications_of,
@@ -182,6 +183,7 @@ def _form_errors(request, form, team, period, ad_hoc, report, status):
 def _render_form(request, form, team, period, ad_hoc, report, status=200):
     context = {
         "form": form, "team": team, "period": period, "ad_hoc": ad_hoc, "report": report,
+        "on_behalf": fills_on_behalf(request.user, team),
         "storage_key": f"totech-report-{team.pk}-{'r%s' % ad_hoc.pk if ad_hoc else 'p%s' % period.pk}",
         "action_url": reverse("reports:edit", args=[report.pk]) if report else request.path,
         "photo_form": PhotoForm() if report else None,

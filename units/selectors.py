@@ -233,16 +233,22 @@ def can_edit_population(user, unit: Unit) -> bool:
 @dataclass
 class PopulationRow:
     """One unit on the population page: the figures that count for it (`values`, by the rule of
-    `population_values`) and where they come from: its own figures as of a date, or the sum of the units
-    below it (`own` is None), or nothing yet (every value None)."""
+    `population_values`) and, field by field, those that are its own (`own`: field → (as of, value)); the
+    others are the sum of the units below it, or missing (None)."""
 
     unit: Unit
-    own: PopulationFigure | None
     values: dict[str, int | None]
+    own: dict[str, tuple[datetime.date, int]]
+
+    @property
+    def own_as_of(self) -> datetime.date | None:
+        """The date of its latest own figure."""
+        return max((as_of for as_of, _value in self.own.values()), default=None)
 
     @property
     def summed(self) -> bool:
-        return self.own is None and any(value is not None for value in self.values.values())
+        """Some figure that counts is the sum of the units below."""
+        return any(value is not None and field not in self.own for field, value in self.values.items())
 
     @property
     def missing(self) -> bool:
@@ -253,10 +259,13 @@ def population_rows(unit: Unit, date: datetime.date) -> list[PopulationRow]:
     """`unit` and the units right below it, with the figures that count for each as of `date`."""
     units = [unit, *unit.children.order_by("code", "name")]
     values = population_values(roots=[unit], fields=POPULATION_FIELDS, dates=[date])
-    own = {}
-    for figure in PopulationFigure.objects.filter(unit__in=units, as_of__lte=date).order_by("unit_id", "-as_of"):
-        own.setdefault(figure.unit_id, figure)
+    own = defaultdict(dict)
+    figures = PopulationFigure.objects.filter(unit__in=units, as_of__lte=date).order_by("unit_id", "-as_of")
+    for row in figures.values_list("unit_id", "as_of", *POPULATION_FIELDS):
+        for field, value in zip(POPULATION_FIELDS, row[2:]):
+            if value is not None:
+                own[row[0]].setdefault(field, (row[1], value))  # the latest figure that has this field
     return [
-        PopulationRow(unit=row, own=own.get(row.pk), values={field: values[(field, date)][row.pk] for field in POPULATION_FIELDS})
+        PopulationRow(unit=row, values={field: values[(field, date)][row.pk] for field in POPULATION_FIELDS}, own=own[row.pk])
         for row in units
     ]

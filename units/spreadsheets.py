@@ -51,8 +51,8 @@ def population_workbook(unit, rows) -> bytes:
     headers = [VILLAGE_HEADERS[name][0] for name in COLUMNS] + ["Nguồn số liệu", "Số liệu đến ngày"]
     lines = []
     for number, row in enumerate(rows, start=1):
-        source = SOURCE_OWN if row.own else SOURCE_SUM if row.summed else SOURCE_NONE
-        lines.append([number, row.unit.name, *(row.values[name] for name in POPULATION_FIELDS), source, row.own.as_of if row.own else None])
+        source = SOURCE_NONE if row.missing else "; ".join([SOURCE_OWN] * bool(row.own) + [SOURCE_SUM] * row.summed)
+        lines.append([number, row.unit.name, *(row.values[name] for name in POPULATION_FIELDS), source, row.own_as_of])
     return _workbook(f"SỐ LIỆU DÂN SỐ · {unit.name} · xuất ngày {timezone.localdate():%d/%m/%Y}", headers, lines)
 
 
@@ -61,7 +61,7 @@ def village_list_template(commune, rows) -> bytes:
     would become the commune's own figure), ready for the village import."""
     headers = [VILLAGE_HEADERS[name][0] for name in COLUMNS]
     lines = [
-        [number, row.unit.name, *((getattr(row.own, name) if row.own else None) for name in POPULATION_FIELDS)]
+        [number, row.unit.name, *(row.own[name][1] if name in row.own else None for name in POPULATION_FIELDS)]
         for number, row in enumerate(rows, start=1)
     ]
     return _workbook(f"DANH SÁCH THÔN, TỔ DÂN PHỐ VÀ SỐ LIỆU DÂN SỐ · {commune.name}", headers, lines)

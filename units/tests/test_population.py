@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from units.imports import import_villages
 from units.models import PopulationFigure
+from units.selectors import population_rows
 from units.services import population_figure_set
 
 JAN = datetime.date(2026, 1, 1)
@@ -114,3 +115,15 @@ def test_the_village_list_template_comes_back_through_the_import_and_sets_the_co
     page = client.get(reverse("units:population", args=[world["K1"].pk])).content.decode()
     first_row = page.split("<tbody>")[1].split("</tr>")[0]
     assert "170" in first_row and "700" in first_row and "Số liệu riêng đến ngày 01/07/2026" in first_row
+
+
+def test_each_figure_comes_from_the_units_own_latest_figure_or_else_the_sum_of_its_villages(world, villages_counted):
+    population_figure_set(unit=world["K1"], as_of=datetime.date(2025, 1, 1), population=700)
+    population_figure_set(unit=world["K1"], as_of=datetime.date(2026, 7, 1), households=170)
+    row = population_rows(world["K1"], datetime.date(2026, 12, 1))[0]
+    assert row.values == {"households": 170, "population": 700, "working_age_population": None, "eid_eligible": None}
+    assert row.own == {"households": (datetime.date(2026, 7, 1), 170), "population": (datetime.date(2025, 1, 1), 700)}
+    assert (row.own_as_of, row.summed, row.missing) == (datetime.date(2026, 7, 1), False, False)
+    # Before the commune's own households were counted: its households are its villages' 100 + 50.
+    row = population_rows(world["K1"], datetime.date(2026, 6, 30))[0]
+    assert (row.values["households"], row.values["population"], row.summed) == (150, 700, True)
