@@ -13,7 +13,7 @@ from accounts.choices import Role
 from teams.models import Team
 from units.choices import Level
 from units.models import Unit
-from units.selectors import population_values, subtree_population_values, unit_scope_q  # noqa: F401 (the denominators' rule, read here by reports)
+from units.selectors import population_values, subtree_population_values, unit_scope_q
 
 from .choices import PeriodKind, Rating, TargetMode
 from .models import DEFAULT_AMBER_FROM, DEFAULT_GREEN_FROM, AchievementThreshold, Indicator, Period, Target
