@@ -77,6 +77,12 @@ class User(AbstractUser):
     def sees_everything(self):
         return self.role == Role.SYSTEM_ADMIN
 
+    @property
+    def keeps_population_figures(self):
+        """Commune officers keep their commune's and villages' figures, the Department its communes' (units.selectors
+        .can_edit_population adds the scope)."""
+        return self.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF, Role.COMMUNE_OFFICER}
+
 
 class ExportLog(models.Model):
     """Who exported which personal data, when (Law 91/2025/QH15 asks for a record of exports)."""

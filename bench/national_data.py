@@ -6,7 +6,7 @@ Builds (the database is created; with --force an existing one is dropped first):
 
 * the 2025 map (`load_admin_units --edition 2025`: 34 provinces, 3,321 communes, real names) and ~21 generated
   villages per commune (~70,000), each with population figures as of 01/07/2025 (communes and provinces take
-  the sum of their villages, by the rule of targets.selectors.subtree_population_values);
+  the sum of their villages, by the rule of units.selectors.subtree_population_values);
 * the indicator catalogue (`seed_indicators`), the periods of 2025 and 2026, a monthly schedule per province
   (deadline the 5th, reports expected from 01/11/2025), and targets per province for the four quarters of
   2026 (percentages as the catalogue's default level, absolute numbers from the province's population) with

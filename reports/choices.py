@@ -37,6 +37,9 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
 
 
+SENDING_ACTIONS = (Action.SUBMIT, Action.RESUBMIT)  # whoever did these sent the report: they never approve it
+
+
 class NotificationKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Report due soon")
     OVERDUE = "overdue", _("Report overdue")

@@ -185,7 +185,7 @@ def _thanh_thinh(units, by_username, indicators, first_month, today, rng):
 
     months = list(Period.objects.filter(kind=PeriodKind.MONTH, start__gte=first_month, end__lt=today).order_by("start"))
     for team_index, (team, leader) in enumerate(teams):
-        reviewer = department if team.unit.level == Level.COMMUNE else officer
+        reviewer = officer  # on the reformed map the commune reviews its village teams and its commune team
         for month_index, period in enumerate(months):
             if Report.objects.filter(team=team, period=period).exists():
                 continue

@@ -113,6 +113,12 @@ class Report(CleanTextModel, models.Model):
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped on every save: stale saves are refused.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by"))
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("entered on the team's behalf by"),
+        help_text=_("The commune officer who last typed in the team's paper report; they never approve it."),
+    )
+    entered_at = models.DateTimeField(_("entered on the team's behalf at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)

@@ -8,18 +8,19 @@ from django.db.models import Avg, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.models import User
 from targets.choices import PeriodKind
 from targets.models import Indicator, Period
 from targets.selectors import indicators_active, indicators_catalogue
 from teams.choices import TeamRole, TeamStatus
 from teams.models import Membership, Team
-from teams.selectors import active_on_q, covers, province_of, teams_led_by, teams_visible_to
+from teams.selectors import active_on_q, covers, province_of, teams_reported_by, teams_visible_to
 from totech.dates import quarter_of
 from units.choices import Level
 from units.models import Unit
 from units.selectors import unit_scope_q, units_visible_to
 
-from .choices import AWAITING_REVIEW, RECEIVED_STATUSES, ReportKind, ReportStatus
+from .choices import AWAITING_REVIEW, RECEIVED_STATUSES, SENDING_ACTIONS, ReportKind, ReportStatus
 from .models import (
     IndicatorSummary,
     Notification,
@@ -28,6 +29,7 @@ from .models import (
     Report,
     ReportingSchedule,
     ReportRequest,
+    ReportTransition,
     StaleRollup,
     UnitSummary,
     submitted_on,
@@ -76,25 +78,59 @@ def unread_count(user) -> int:
 # --- what a user may do ----------------------------------------------------------------------------------
 
 
+def teams_fillable_by(user) -> QuerySet[Team]:
+    """Teams whose reports the user may fill in: as the leader or the deputy the team named
+    (teams.selectors.teams_reported_by), or, for a commune officer, every team of their commune, whose paper
+    reports they type in on the team's behalf (marked on the report: Report.entered_by)."""
+    fillable = Q(pk__in=teams_reported_by(user).values("pk"))
+    if user.is_authenticated and user.role == Role.COMMUNE_OFFICER and user.scope_unit_id:
+        fillable |= unit_scope_q(user)
+    return Team.objects.filter(fillable)
+
+
+def team_fillable_by(user, pk: int) -> Team | None:
+    """The team `pk`, with its unit, if the user may fill in its reports (else None)."""
+    return teams_fillable_by(user).select_related("unit").filter(pk=pk).order_by().first()
+
+
+def fills_on_behalf(user, team: Team) -> bool:
+    """Whether the user fills in the team's report on its behalf (a commune officer typing in a paper report)
+    rather than as its leader or named deputy."""
+    return user.role == Role.COMMUNE_OFFICER and not teams_reported_by(user).filter(pk=team.pk).exists()
+
+
 def can_edit_report(user, report: Report) -> bool:
-    """The team's current leader fills in the report while it is a draft or returned."""
-    return report.is_editable and teams_led_by(user).filter(pk=report.team_id).exists()
+    """A draft or returned report is filled in by whoever may fill in the team's reports (teams_fillable_by)."""
+    return report.is_editable and teams_fillable_by(user).filter(pk=report.team_id).exists()
+
+
+# Where a team's report goes for review (seeds 000, 002, 003, 004): a village team to its commune; a commune team
+# to the commune People's Committee on the reformed map (the commune officer) and to the district before the
+# reform; a district team to the Department. `reviewer_scope_q` (the reports a user reviews) and `review_desk`
+# (who reviews a report) are the two readings of this one rule, side by side.
 
 
 def reviewer_scope_q(user) -> Q:
-    """Reports this user reviews: commune officers the village teams of their commune; a commune team's report
-    goes to district staff where its unit had a district, else to province staff (who also review district
-    teams). System administrators may review anything."""
+    """Reports this user reviews (by the rule above). System administrators may review anything."""
     if user.sees_everything:
         return Q()
     scope = user.scope_unit_id
     if user.role == Role.COMMUNE_OFFICER:
-        return Q(team__level=Level.VILLAGE, commune_id=scope)
+        return Q(commune_id=scope) & (Q(team__level=Level.VILLAGE) | Q(team__level=Level.COMMUNE, district__isnull=True))
     if user.role == Role.DISTRICT_STAFF:
         return Q(team__level=Level.COMMUNE, district_id=scope)
     if user.role == Role.PROVINCE_STAFF:
-        return Q(province_id=scope) & (Q(team__level=Level.COMMUNE, district__isnull=True) | Q(team__level=Level.DISTRICT))
+        return Q(province_id=scope, team__level=Level.DISTRICT)
     return Q(pk__in=[])
+
+
+def review_desk(report: Report) -> tuple[str, int]:
+    """The role and scope unit of the users who review this report (by the rule above)."""
+    if report.team.level == Level.VILLAGE or (report.team.level == Level.COMMUNE and not report.district_id):
+        return Role.COMMUNE_OFFICER, report.commune_id
+    if report.team.level == Level.COMMUNE:
+        return Role.DISTRICT_STAFF, report.district_id
+    return Role.PROVINCE_STAFF, report.province_id
 
 
 def reviews_report(user, report: Report) -> bool:
@@ -102,8 +138,25 @@ def reviews_report(user, report: Report) -> bool:
     return Report.objects.filter(reviewer_scope_q(user), pk=report.pk).exists()
 
 
+def entered_by_q(report: Report) -> Q:
+    """The users who typed the report in on the team's behalf (the last of them: Report.entered_by) or sent it:
+    they never approve it themselves."""
+    senders = ReportTransition.objects.filter(report=report, action__in=SENDING_ACTIONS).values("actor_id")
+    return Q(pk=report.entered_by_id) | Q(pk__in=senders)
+
+
+def entered_report(user, report: Report) -> bool:
+    return User.objects.filter(entered_by_q(report), pk=user.pk).exists()
+
+
+def kept_from_reviewing(user, report: Report) -> bool:
+    """A reviewer of this sent report who entered or sent it: someone else approves it."""
+    return report.status in AWAITING_REVIEW and reviews_report(user, report) and entered_report(user, report)
+
+
 def can_review_report(user, report: Report) -> bool:
-    return report.status in AWAITING_REVIEW and reviews_report(user, report)
+    """A reviewer of the next level (reviewer_scope_q) reviews a sent report, unless they entered it."""
+    return report.status in AWAITING_REVIEW and reviews_report(user, report) and not entered_report(user, report)
 
 
 def can_reopen_report(user, report: Report) -> bool:
@@ -416,10 +469,10 @@ class LeaderAgenda:
 
 
 def leader_agenda(user, today: datetime.date | None = None) -> LeaderAgenda:
-    """A team leader's home: reports returned for correction, overdue, and due (deadline not yet passed)."""
+    """A team leader's (or named deputy's) home: reports returned for correction, overdue, and due (deadline not yet passed)."""
     today = today or timezone.localdate()
     agenda = LeaderAgenda()
-    teams = list(teams_led_by(user).filter(status=TeamStatus.ACTIVE).select_related("unit"))
+    teams = list(teams_reported_by(user).filter(status=TeamStatus.ACTIVE).select_related("unit"))
     for team in teams:
         for slot in slots_for_team(team, today):
             if slot.returned:
@@ -673,3 +726,12 @@ def quality_rules_visible_to(user) -> QuerySet[QualityRule]:
     if not (user.is_authenticated and user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF}):
         return QualityRule.objects.none()
     return QualityRule.objects.filter(unit_scope_q(user, "province")).select_related("province", "left_indicator", "right_indicator")
+
+
+def team_reports_owed(user, team: Team, today: datetime.date) -> dict:
+    """The reports the team still owes, for whoever may fill them in (its leader or named deputy, or a commune
+    officer typing in the paper report the team handed in): the team page's panel. `slots` is None for others."""
+    if not teams_fillable_by(user).filter(pk=team.pk).exists():
+        return {"slots": None}
+    slots = [slot for slot in slots_for_team(team, today) if not slot.received]
+    return {"slots": slots, "on_behalf": fills_on_behalf(user, team)}

@@ -17,13 +17,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from accounts.choices import Role
 from accounts.models import User
 from targets.models import Indicator, Period
 from targets.services import periods_generate
 from teams.choices import TeamRole
 from teams.models import Team
-from teams.selectors import members_on, province_of, team_led_by, teams_led_by
+from teams.selectors import members_on, province_of
 from totech.celery import app as celery_app
 from totech.dates import quarter_of
 from units.choices import Level
@@ -52,13 +51,19 @@ from .selectors import (
     can_request_reports,
     can_review_report,
     can_set_schedule,
+    entered_by_q,
+    fills_on_behalf,
     indicators_for,
+    kept_from_reviewing,
     notifications_keyed,
     periodic_deadline,
     reminder_slots,
+    review_desk,
     reviews_report,
     rollup_span,
     slot_for,
+    team_fillable_by,
+    teams_fillable_by,
 )
 
 logger = logging.getLogger(__name__)
@@ -67,7 +72,7 @@ MAX_PHOTOS = 4
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 TEXT_FIELDS = ("activities", "difficulties", "proposals", "quality_note")
 # A report's foreign keys come from rows the service has just read: full_clean need not query each one again.
-REPORT_KEYS = ("team", "period", "request", "village", "commune", "district", "province", "created_by")
+REPORT_KEYS = ("team", "period", "request", "village", "commune", "district", "province", "created_by", "entered_by")
 
 
 def value_field(indicator) -> str:
@@ -151,6 +156,12 @@ class StaleReportError(ValidationError):
                 ]
             }
         )
+
+
+def _not_filler_error() -> ValidationError:
+    return ValidationError({NON_FIELD_ERRORS: [
+        _("Only the team's leader, the deputy the leader named, or an officer of its commune entering a paper report can fill in the team's report.")
+    ]})
 
 
 def _locked_error(report: Report):
@@ -261,7 +272,8 @@ def report_save(
     indicators: list[Indicator] | None = None,
     **texts: str,
 ) -> Report:
-    """Save the team's report for a period (or ad-hoc request) as the leader typed it, and send it if `submit`.
+    """Save the team's report for a period (or ad-hoc request) as the leader, the named deputy or the commune
+    officer entering a paper report (selectors.teams_fillable_by) typed it, and send it if `submit`.
 
     The first save creates the report (one per team and period: a second first save finds it). `version` is
     the one the form was loaded at: when someone saved since, and what they saved differs from this input,
@@ -280,8 +292,8 @@ def report_save(
         raise TypeError(f"Unknown report fields: {sorted(unknown)}")
     if (period is None) == (request is None):
         raise ValueError("report_save takes a period or a request")
-    if team_led_by(user, team.pk) is None:
-        raise ValidationError({NON_FIELD_ERRORS: [_("Only the team's leader can fill in its report.")]})
+    if team_fillable_by(user, team.pk) is None:
+        raise _not_filler_error()
     report, created = _slot_report(user=user, team=team, period=period, request=request, slot=slot)
     same = _same_content(report, created, values, texts)
     if not report.is_editable:
@@ -300,6 +312,8 @@ def report_save(
             raise QualityWarning(problems)
     for name in TEXT_FIELDS:
         setattr(report, name, texts.get(name, ""))
+    if fills_on_behalf(user, team):  # a paper report typed in by the commune: shown on the report
+        report.entered_by, report.entered_at = user, timezone.now()
     report.version += 1
     from_status = report.status
     if submit:  # sent in the same save: one history row for the whole change
@@ -350,6 +364,8 @@ def report_approve(*, user, report: Report, comment: str = "") -> Report:
     report = _lock(report)
     if report.status == ReportStatus.APPROVED and reviews_report(user, report):
         return report  # a reviewer's double tap: once is enough (anyone else is refused below, not told "approved")
+    if kept_from_reviewing(user, report):
+        raise ValidationError({NON_FIELD_ERRORS: [_("You entered or sent this report: another reviewer approves it.")]})
     if not can_review_report(user, report):
         raise ValidationError({NON_FIELD_ERRORS: [_("This report is not waiting for your review.")]})
     report.approved_at = timezone.now()
@@ -455,8 +471,8 @@ def photo_add(*, user, report: Report, image, caption: str = "") -> ReportPhoto:
     """Attach a photo of the team's activities: at most 4, at most 5 MB, really a JPEG, PNG or WebP image, kept
     as fresh JPEG pixels under a name the server chooses (reports.images)."""
     report = _lock(report)
-    if not teams_led_by(user).filter(pk=report.team_id).exists():
-        raise ValidationError({NON_FIELD_ERRORS: [_("Only the team's leader can add photos to its report.")]})
+    if not teams_fillable_by(user).filter(pk=report.team_id).exists():
+        raise _not_filler_error()
     if not report.is_editable:
         raise _locked_error(report)
     if report.photos.count() >= MAX_PHOTOS:
@@ -472,8 +488,8 @@ def photo_add(*, user, report: Report, image, caption: str = "") -> ReportPhoto:
 @transaction.atomic
 def photo_delete(*, user, photo: ReportPhoto) -> None:
     report = _lock(photo.report)
-    if not teams_led_by(user).filter(pk=report.team_id).exists():
-        raise ValidationError({NON_FIELD_ERRORS: [_("Only the team's leader can remove photos from its report.")]})
+    if not teams_fillable_by(user).filter(pk=report.team_id).exists():
+        raise _not_filler_error()
     if not report.is_editable:
         raise _locked_error(report)
     photo.image.delete(save=False)
@@ -494,15 +510,11 @@ def leaders_of(team: Team, on: datetime.date | None = None) -> list[User]:
 
 
 def reviewers_of(report: Report) -> list[User]:
-    """The users who review this report (see selectors.reviewer_scope_q), administrators aside."""
-    if report.team.level == Level.VILLAGE:
-        role, unit_id = Role.COMMUNE_OFFICER, report.commune_id
-    elif report.team.level == Level.COMMUNE and report.district_id:
-        role, unit_id = Role.DISTRICT_STAFF, report.district_id
-    else:
-        role, unit_id = Role.PROVINCE_STAFF, report.province_id
+    """The users who review this report (selectors.review_desk), administrators and whoever entered it aside."""
+    role, unit_id = review_desk(report)
     # With their person (notify() reads its e-mail address when the account has none).
-    return list(User.objects.filter(role=role, scope_unit_id=unit_id, is_active=True).select_related("person"))
+    users = User.objects.filter(role=role, scope_unit_id=unit_id, is_active=True).exclude(entered_by_q(report))
+    return list(users.select_related("person"))
 
 
 def _notify_leaders(report: Report, kind: str, template: str, comment: str = "") -> None:

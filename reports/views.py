@@ -13,7 +13,7 @@ from targets.choices import PeriodKind, Pillar
 from targets.models import Period
 from targets.selectors import denominators_as_of, periods_visible_to
 from teams.models import Team
-from teams.selectors import team_led_by, teams_led_by, teams_visible_to
+from teams.selectors import teams_visible_to
 from totech.forms import add_service_errors
 from totech.pagination import paginate
 from totech.params import id_param
@@ -53,8 +53,10 @@ from .selectors import (
     dashboard_for,
     dashboard_indicators,
     dashboard_units_visible_to,
+    fills_on_behalf,
     freshness,
     indicators_for,
+    kept_from_reviewing,
     notifications_of,
     quality_rules_visible_to,
     quality_units_visible_to,
@@ -64,6 +66,8 @@ from .selectors import (
     slot_for,
     summaries_under,
     summary_periods,
+    team_fillable_by,
+    teams_fillable_by,
     trend_for,
 )
 
@@ -87,7 +91,7 @@ def report_list(request):
 @login_required
 def report_new(request, team_pk, period_pk=None, request_pk=None):
     """The form for a report not started yet; the first save creates it."""
-    team = team_led_by(request.user, team_pk)
+    team = team_fillable_by(request.user, team_pk)
     if team is None:
         raise Http404
     if request.user.scope_unit_id == team.unit_id:  # a leader's scope is their team's unit: already read
@@ -106,7 +110,7 @@ def report_new(request, team_pk, period_pk=None, request_pk=None):
 @login_required
 def report_edit(request, pk):
     report = get_object_or_404(
-        Report.objects.filter(team__in=teams_led_by(request.user)).select_related("team__unit", "period", "request"), pk=pk
+        Report.objects.filter(team__in=teams_fillable_by(request.user)).select_related("team__unit", "period", "request"), pk=pk
     )
     if not report.is_editable and not (request.method == "POST"):
         messages.info(request, _("This report has been sent: it can no longer be changed."))
@@ -195,6 +199,7 @@ def _render_form(request, form, team, period, ad_hoc, report, status=200, warnin
     warnings = warnings or {}
     context = {
         "form": form, "team": team, "period": period, "ad_hoc": ad_hoc, "report": report,
+        "on_behalf": fills_on_behalf(request.user, team),
         "storage_key": f"totech-report-{team.pk}-{f'r{ad_hoc.pk}' if ad_hoc else f'p{period.pk}'}",
         "action_url": reverse("reports:edit", args=[report.pk]) if report else request.path,
         "photo_form": PhotoForm() if report else None,
@@ -226,6 +231,7 @@ def _detail_context(request, report: Report, review_form) -> dict:
         "photos": report.photos.all(),
         "can_edit": can_edit_report(request.user, report),
         "can_review": can_review_report(request.user, report),
+        "entered_it": kept_from_reviewing(request.user, report),
         "can_reopen": can_reopen_report(request.user, report),
         "review_form": review_form,
     }
@@ -269,7 +275,7 @@ def report_review(request, pk):
 
 @login_required
 def photo_add(request, pk):
-    report = get_object_or_404(Report.objects.filter(team__in=teams_led_by(request.user)), pk=pk)
+    report = get_object_or_404(Report.objects.filter(team__in=teams_fillable_by(request.user)), pk=pk)
     if request.method != "POST":
         return redirect("reports:edit", pk=report.pk)
     form = PhotoForm(request.POST, request.FILES)
@@ -312,7 +318,7 @@ def photo_view(request, pk, photo_pk):
 
 @login_required
 def photo_delete(request, pk, photo_pk):
-    report = get_object_or_404(Report.objects.filter(team__in=teams_led_by(request.user)), pk=pk)
+    report = get_object_or_404(Report.objects.filter(team__in=teams_fillable_by(request.user)), pk=pk)
     photo = get_object_or_404(report.photos, pk=photo_pk)
     if request.method != "POST":
         return redirect("reports:edit", pk=report.pk)

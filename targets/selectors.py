@@ -2,7 +2,6 @@
 reports and dashboards call to measure progress; the other selectors serve the pages, scoped to a user."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,8 +12,8 @@ from django.db.models import Q, QuerySet, Sum
 from accounts.choices import Role
 from teams.models import Team
 from units.choices import Level
-from units.models import PopulationFigure, Unit
-from units.selectors import unit_scope_q
+from units.models import Unit
+from units.selectors import population_values, subtree_population_values, unit_scope_q
 
 from .choices import PeriodKind, Rating, TargetMode
 from .models import DEFAULT_AMBER_FROM, DEFAULT_GREEN_FROM, AchievementThreshold, Indicator, Period, Target
@@ -93,53 +92,6 @@ def teams_serving(unit: Unit) -> QuerySet[Team]:
 
 
 # --- denominators ---------------------------------------------------------------------------------------
-
-
-def population_values(*, roots=None, fields, dates) -> dict[tuple[str, datetime.date], dict[int, int | None]]:
-    """Population figures (`fields`) as of each of `dates` for every unit under `roots` (all units when None),
-    keyed (field, date) then unit id: two queries in all, whatever the number of units (one under villages).
-
-    The rule: a unit's value is its own latest figure dated on or before the date that has this field; a unit
-    without one takes the sum of its children's values, but only when every child has a value (a partial sum
-    would understate the denominator and overstate progress); otherwise it has none (None).
-    """
-    in_roots, figures_in_roots = Q(), Q()
-    for root in roots or ():
-        in_roots |= Q(path__startswith=root.path)
-        figures_in_roots |= Q(unit__path__startswith=root.path)
-    if roots and all(root.level == Level.VILLAGE for root in roots):  # nothing below a village: no need to read it
-        units = [(root.pk, root.parent_id, root.path) for root in roots]
-    else:
-        units = sorted(Unit.objects.filter(in_roots).values_list("pk", "parent_id", "path"), key=lambda row: -len(row[2]))
-    figures = list(
-        PopulationFigure.objects.filter(figures_in_roots, as_of__lte=max(dates, default=datetime.date.min)).order_by("unit_id", "-as_of").values_list("unit_id", "as_of", *fields)
-    )
-    children = defaultdict(list)
-    for pk, parent_id, _path in units:
-        children[parent_id].append(pk)
-    result = {}
-    for position, field in enumerate(fields, start=2):
-        for date in dates:
-            own = {}
-            for row in figures:
-                if row[1] <= date and row[position] is not None:
-                    own.setdefault(row[0], row[position])
-            values = {}
-            for pk, _parent_id, _path in units:  # deepest first
-                if pk in own:
-                    values[pk] = own[pk]
-                elif children[pk] and all(values[child] is not None for child in children[pk]):
-                    values[pk] = sum(values[child] for child in children[pk])
-                else:
-                    values[pk] = None
-            result[(field, date)] = values
-    return result
-
-
-def subtree_population_values(*, root: Unit, field: str, date: datetime.date) -> dict[int, int | None]:
-    """One population figure (`field`) for `root` and every unit under it, as of `date` (two queries), by the
-    rule of `population_values`."""
-    return population_values(roots=[root], fields=[field], dates=[date])[(field, date)]
 
 
 def denominator_as_of(*, indicator: Indicator, unit: Unit, date: datetime.date) -> int | None:

@@ -17,6 +17,9 @@ class TeamRole(models.TextChoices):
     COLLABORATOR = "collaborator", _("Collaborator")
 
 
+DEPUTY_ROLES = (TeamRole.STANDING_DEPUTY, TeamRole.DEPUTY)  # the members a leader may name to fill in reports
+
+
 class Affiliation(models.TextChoices):
     """Where a member comes from (Thành phần / Đơn vị công tác)."""
 

@@ -13,6 +13,7 @@ from totech.models import CleanTextModel
 from units.choices import Level
 
 from .choices import (
+    DEPUTY_ROLES,
     Affiliation,
     Gender,
     ImportKind,
@@ -139,6 +140,10 @@ class Membership(CleanTextModel, models.Model):
     end_date = models.DateField(_("to"), null=True, blank=True)
     end_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    fills_reports = models.BooleanField(
+        _("fills in the team's reports"), default=False,
+        help_text=_("A deputy the leader names to fill in and send the team's reports."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -176,6 +181,8 @@ class Membership(CleanTextModel, models.Model):
                 errors["role"] = _("The team already has a leader during this period: %(person)s. End their membership or change their role first.") % {
                     "person": leader.person
                 }
+        if self.fills_reports and self.role not in DEPUTY_ROLES:
+            errors["fills_reports"] = _("Only a deputy now in the team can be named to fill in the team's reports.")
         if errors:
             raise ValidationError(errors)
 

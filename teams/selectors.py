@@ -15,12 +15,11 @@ from units.choices import Level
 from units.models import Unit
 from units.selectors import unit_scope_q, units_visible_to
 
-from .choices import Affiliation, RequestStatus, TeamRole, TeamStatus
+from .choices import DEPUTY_ROLES, Affiliation, RequestStatus, TeamRole, TeamStatus
 from .models import CompositionRule, ImportJob, Membership, MembershipRequest, Person, Team, Training
 
 # Roles that keep rosters in their scope; team leaders and outsiders only read (and file requests).
 EDITOR_ROLES = {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF, Role.COMMUNE_OFFICER}
-DEPUTY_ROLES = [TeamRole.STANDING_DEPUTY, TeamRole.DEPUTY]
 
 
 def active_on_q(on: datetime.date, prefix: str = "") -> Q:
@@ -56,10 +55,15 @@ def teams_led_by(user, on: datetime.date | None = None) -> QuerySet[Team]:
     return Team.objects.filter(pk__in=leaderships.values("team_id"))
 
 
-def team_led_by(user, pk: int) -> Team | None:
-    """The team `pk`, with its unit, if the user is its current leader (else None), in one unsorted query (the
-    report form and `report_save` ask it on every request)."""
-    return teams_led_by(user).select_related("unit").filter(pk=pk).order_by().first()
+def teams_reported_by(user, on: datetime.date | None = None) -> QuerySet[Team]:
+    """Teams whose reports the user fills in as a member: as current leader, or as a current deputy the team
+    has named to (Membership.fills_reports)."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    memberships = Membership.objects.filter(active_on_q(on or timezone.localdate()), person__user=user).filter(
+        Q(role=TeamRole.LEADER) | Q(role__in=DEPUTY_ROLES, fills_reports=True)
+    )
+    return Team.objects.filter(pk__in=memberships.values("team_id"))
 
 
 def teams_visible_to(user) -> QuerySet[Team]:
@@ -130,6 +134,13 @@ def can_decide_request(user, request: MembershipRequest) -> bool:
     if can_edit_team(user, request.team):
         return True
     return request.team.level == Level.VILLAGE and teams_led_by(user).filter(pk=request.team_id).exists()
+
+
+def can_name_report_deputy(user, team: Team) -> bool:
+    """The leader names the deputy who may fill in the team's reports; officers in scope record it for them."""
+    if team.status != TeamStatus.ACTIVE:
+        return False
+    return can_edit_team(user, team) or teams_led_by(user).filter(pk=team.pk).exists()
 
 
 def can_manage_rules(user, province: Unit) -> bool:

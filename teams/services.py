@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from units.choices import Level
 from units.models import Unit
 
-from .choices import Affiliation, RequestKind, RequestStatus, TeamRole, TeamStatus
+from .choices import DEPUTY_ROLES, Affiliation, RequestKind, RequestStatus, TeamRole, TeamStatus
 from .models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
 from .presets import PRESETS, RULE_DEFAULTS
 from .selectors import active_on_q
@@ -23,7 +23,7 @@ from .validators import normalize_phone
 
 TEAM_FIELDS = {"unit", "name", "decision_number", "decision_date", "decision_signer", "zalo_link", "notes"}
 PERSON_FIELDS = {"full_name", "gender", "birth_date", "birth_year", "phone", "email", "national_id", "user"}
-MEMBERSHIP_FIELDS = {"role", "affiliation", "start_date", "end_date", "end_reason", "notes"}
+MEMBERSHIP_FIELDS = {"role", "affiliation", "start_date", "end_date", "end_reason", "notes", "fills_reports"}
 RULE_FIELDS = set(RULE_DEFAULTS) | {"source"}
 
 
@@ -207,6 +207,8 @@ def membership_create(*, team: Team, person: Person, start_date: datetime.date, 
 def membership_update(*, membership: Membership, **fields) -> Membership:
     Team.objects.select_for_update().filter(pk=membership.team_id).first()
     _set(membership, fields, MEMBERSHIP_FIELDS)
+    if membership.role not in DEPUTY_ROLES or membership.end_date is not None:
+        membership.fills_reports = False  # only a serving deputy fills in reports for the team
     _membership_validate(membership)
     membership.save()
     return membership
@@ -219,6 +221,14 @@ def membership_end(*, membership: Membership, end_date: datetime.date, reason: s
     if end_date is None:
         raise ValidationError({"end_date": [_("Give the last day in the team.")]})
     return membership_update(membership=membership, end_date=end_date, end_reason=reason)
+
+
+@transaction.atomic
+def membership_fills_reports_set(*, membership: Membership, fills_reports: bool) -> Membership:
+    """The leader names a deputy to fill in and send the team's reports (or stops it)."""
+    if fills_reports and (membership.role not in DEPUTY_ROLES or membership.end_date is not None):
+        raise ValidationError({"fills_reports": [_("Only a deputy now in the team can be named to fill in the team's reports.")]})
+    return membership_update(membership=membership, fills_reports=fills_reports)
 
 
 def person_open_membership(team: Team, person: Person, on: datetime.date) -> Membership | None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/requests/new/", views.request_create, name="request_create"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
+    path("memberships/<int:pk>/fills-reports/", views.membership_fills_reports, name="membership_fills_reports"),
     path("requests/", views.request_list, name="requests"),
     path("requests/<int:pk>/", views.request_decide, name="request_decide"),
     path("coverage/", views.coverage, name="coverage"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from reports.progress import team_progress_this_quarter
+from reports.selectors import team_reports_owed
 from totech.dates import years_from
 from totech.forms import add_service_errors
 from totech.pagination import paginate
@@ -25,7 +26,7 @@ from units.models import Unit
 from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_visible_to
 
 from . import services
-from .choices import ImportKind, ImportStatus, RequestKind, RequestStatus, TeamRole, TeamStatus
+from .choices import DEPUTY_ROLES, ImportKind, ImportStatus, RequestKind, RequestStatus, TeamRole, TeamStatus
 from .filters import MemberExportFilter, RequestFilter, TeamFilter
 from .forms import (
     DecisionForm,
@@ -55,6 +56,7 @@ from .selectors import (
     can_file_request,
     can_import,
     can_manage_rules,
+    can_name_report_deputy,
     communes_for_coverage,
     communes_importable_by,
     composition_violations,
@@ -146,6 +148,7 @@ def team_detail(request, pk):
         "team": team,
         "progress_period": progress_period,
         "progress_rows": progress_rows,
+        "owed": team_reports_owed(request.user, team, today),
         "ancestors": unit_ancestors_visible_to(request.user, team.unit),
         "roster": roster,
         "period": period,
@@ -159,6 +162,8 @@ def team_detail(request, pk):
         "pending_requests": team.requests.filter(status=RequestStatus.PENDING).select_related("person"),
         "can_edit": can_edit_team(request.user, team),
         "can_file_request": can_file_request(request.user, team),
+        "can_name_report_deputy": can_name_report_deputy(request.user, team) and not period,
+        "deputy_roles": DEPUTY_ROLES,
         "show_personal": sees_personal_data(request.user, team),
     }
     return render(request, "teams/team_detail.html", context)
@@ -301,6 +306,25 @@ def membership_end(request, pk):
         },
     }
     return render(request, "teams/form.html", context)
+
+
+@login_required
+def membership_fills_reports(request, pk):
+    """Name a deputy to fill in the team's reports, or stop it (a button on the team page)."""
+    membership = get_object_or_404(memberships_visible_to(request.user).select_related("team", "person"), pk=pk)
+    if not can_name_report_deputy(request.user, membership.team):
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    fills_reports = request.POST.get("fills_reports") == "1"
+    try:
+        services.membership_fills_reports_set(membership=membership, fills_reports=fills_reports)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        message = _("%(person)s may now fill in the team's reports.") if fills_reports else _("%(person)s no longer fills in the team's reports.")
+        messages.success(request, message % {"person": membership.person})
+    return redirect("teams:detail", pk=membership.team_id)
 
 
 # --- join and leave requests -----------------------------------------------------------------------------

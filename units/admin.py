@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from totech.admin import NUMBER_FIELDS
 
@@ -14,7 +15,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(PopulationFigure)
-class PopulationFigureAdmin(admin.ModelAdmin):
+class PopulationFigureAdmin(SimpleHistoryAdmin):
     formfield_overrides = NUMBER_FIELDS
     list_display = ["unit", "as_of", "households", "population", "working_age_population", "eid_eligible"]
     raw_id_fields = ["unit"]

@@ -1,11 +1,14 @@
-"""The one field every form uses to pick an administrative unit."""
+"""The one field every form uses to pick an administrative unit, and the population figures form."""
 
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from totech.forms import CountField, PlausibleDateField
 from totech.params import parse_id
 
+from .models import POPULATION_FIELDS
 from .selectors import unit_labels
 
 
@@ -56,3 +59,20 @@ class UnitChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, unit):
         return f"{unit.name} · {unit.parent.name}" if unit.parent_id else unit.name
+
+
+class PopulationFigureForm(forms.Form):
+    """A unit's figures as of a date: a date that already has figures is corrected, a new date adds a row (the
+    figures that count are the latest)."""
+
+    as_of = PlausibleDateField(label=_("Figures as of"), help_text=_("dd/mm/yyyy"))
+    households = CountField(label=_("Households"), required=False)
+    population = CountField(label=_("Population"), required=False)
+    working_age_population = CountField(label=_("Working-age population"), required=False)
+    eid_eligible = CountField(label=_("Eligible for e-ID"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and all(cleaned.get(name) is None for name in POPULATION_FIELDS):
+            raise forms.ValidationError(_("Enter at least one figure: households, population, working-age population or citizens eligible for e-ID."))
+        return cleaned

@@ -23,7 +23,7 @@ from totech.spreadsheets import (
 from totech.text import fold
 
 from .choices import DivisionType, Level
-from .models import PopulationFigure, Unit
+from .models import POPULATION_FIELDS, PopulationFigure, Unit
 from .names import PlaceMatcher
 from .services import population_figure_set, village_create
 
@@ -58,11 +58,11 @@ DIVISION_OF_PREFIX = {
     "thon": DivisionType.VILLAGE,
 }
 PREFIX_WORD = {"thon": "Thôn", "ban": "Bản", "lang": "Làng", "ap": "Ấp", "to dan pho": "Tổ dân phố", "khoi pho": "Khối phố"}
-FIGURE_FIELDS = ["households", "population", "working_age_population", "eid_eligible"]
 
 
 def import_villages(file, *, commune: Unit, as_of: datetime.date, dry_run: bool = False, progress=None) -> ImportResult:
-    """Create the commune's villages a file lists and set their population figures as of a date."""
+    """Create the commune's villages a file lists and set their population figures as of a date; a row naming
+    the commune itself sets the commune's own figures (without one, the commune counts the sum of its villages)."""
     try:
         with transaction.atomic():
             result = _import_villages(read_rows(file), commune, as_of, dry_run)
@@ -82,7 +82,7 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
         return result
     villages = list(commune.children.filter(level=Level.VILLAGE))
     places = PlaceMatcher(commune, villages)
-    figures = {figure.unit_id: figure for figure in PopulationFigure.objects.filter(unit__in=villages, as_of=as_of)}
+    figures = {figure.unit_id: figure for figure in PopulationFigure.objects.filter(unit__in=[commune, *villages], as_of=as_of)}
     seen = {}
     for number, values in rows:
         texts = [clean_text(value) for value in values if value != "" and value is not None]
@@ -90,7 +90,7 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
             continue
         name = clean_text(columns.value(values, "name"))
         folded = fold(" ".join(texts))
-        numbers = {field_name: columns.value(values, field_name) for field_name in FIGURE_FIELDS}
+        numbers = {field_name: columns.value(values, field_name) for field_name in POPULATION_FIELDS}
         if is_total(texts, folded):
             continue
         if not any(value != "" and value is not None for value in numbers.values()):
@@ -108,10 +108,7 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
         figures_wanted = {field_name: _whole_number(value, field_name, error) for field_name, value in numbers.items()}
         if result.error_count > errors_before:
             continue
-        village = places.find(name)
-        if village is commune:
-            error("name", _("this is the commune, not a village."))
-            continue
+        village = places.find(name)  # the commune's own row (its own figures) is found too
         key = village.pk if village else fold(name)
         if key in seen:
             error("name", _("%(name)s is listed twice (also on row %(other)s).") % {"name": name, "other": seen[key]})
@@ -135,7 +132,7 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
                 population_figure_set(unit=village, as_of=as_of, **wanted)
             except ValidationError as problem:
                 for field_name, messages in problem.message_dict.items():
-                    error(field_name if field_name in FIGURE_FIELDS else "name", " ".join(messages))
+                    error(field_name if field_name in POPULATION_FIELDS else "name", " ".join(messages))
                 continue
         if is_new:
             result.created += 1

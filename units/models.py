@@ -3,6 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from totech.models import CleanTextModel
 from totech.text import fold
@@ -111,6 +112,9 @@ class Unit(CleanTextModel, models.Model):
         return self.edition == Edition.PRE_REFORM
 
 
+POPULATION_FIELDS = ["households", "population", "working_age_population", "eid_eligible"]  # the figures, in page order
+
+
 class PopulationFigure(models.Model):
     """The denominators of percentage KPIs for one unit, as of a date."""
 
@@ -120,6 +124,7 @@ class PopulationFigure(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     working_age_population = models.PositiveIntegerField(_("working-age population"), null=True, blank=True)
     eid_eligible = models.PositiveIntegerField(_("citizens eligible for e-ID"), null=True, blank=True)
+    history = HistoricalRecords()  # who entered or corrected which figure, when (the portal's population pages)
 
     class Meta:
         verbose_name = _("population figure")

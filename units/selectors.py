@@ -1,7 +1,9 @@
 import datetime
 import functools
 import operator
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Func, Q, QuerySet, When
@@ -10,7 +12,7 @@ from django.db.models.expressions import RawSQL
 from totech.text import fold
 
 from .choices import PICKER_LEVELS, Level
-from .models import PopulationFigure, Unit
+from .models import POPULATION_FIELDS, PopulationFigure, Unit
 
 SEARCH_LIMIT = 30
 MAX_SEARCH_LENGTH = 100  # characters typed in a unit search; longer is refused (units.views.unit_search)
@@ -67,6 +69,53 @@ def unit_descendant_counts(unit: Unit) -> dict[str, int]:
 def population_as_of(unit: Unit, date: datetime.date) -> PopulationFigure | None:
     """The unit's latest population figures dated on or before `date`."""
     return unit.population_figures.filter(as_of__lte=date).order_by("-as_of").first()
+
+
+def population_values(*, roots=None, fields, dates) -> dict[tuple[str, datetime.date], dict[int, int | None]]:
+    """Population figures (`fields`) as of each of `dates` for every unit under `roots` (all units when None),
+    keyed (field, date) then unit id: two queries in all, whatever the number of units (one under villages).
+
+    The rule: a unit's value is its own latest figure dated on or before the date that has this field; a unit
+    without one takes the sum of its children's values, but only when every child has a value (a partial sum
+    would understate the denominator and overstate progress); otherwise it has none (None).
+    """
+    in_roots, figures_in_roots = Q(), Q()
+    for root in roots or ():
+        in_roots |= Q(path__startswith=root.path)
+        figures_in_roots |= Q(unit__path__startswith=root.path)
+    if roots and all(root.level == Level.VILLAGE for root in roots):  # nothing below a village: no need to read it
+        units = [(root.pk, root.parent_id, root.path) for root in roots]
+    else:
+        units = sorted(Unit.objects.filter(in_roots).values_list("pk", "parent_id", "path"), key=lambda row: -len(row[2]))
+    figures = list(
+        PopulationFigure.objects.filter(figures_in_roots, as_of__lte=max(dates, default=datetime.date.min)).order_by("unit_id", "-as_of").values_list("unit_id", "as_of", *fields)
+    )
+    children = defaultdict(list)
+    for pk, parent_id, _path in units:
+        children[parent_id].append(pk)
+    result = {}
+    for position, field in enumerate(fields, start=2):
+        for date in dates:
+            own = {}
+            for row in figures:
+                if row[1] <= date and row[position] is not None:
+                    own.setdefault(row[0], row[position])
+            values = {}
+            for pk, _parent_id, _path in units:  # deepest first
+                if pk in own:
+                    values[pk] = own[pk]
+                elif children[pk] and all(values[child] is not None for child in children[pk]):
+                    values[pk] = sum(values[child] for child in children[pk])
+                else:
+                    values[pk] = None
+            result[(field, date)] = values
+    return result
+
+
+def subtree_population_values(*, root: Unit, field: str, date: datetime.date) -> dict[int, int | None]:
+    """One population figure (`field`) for `root` and every unit under it, as of `date` (two queries), by the
+    rule of `population_values`."""
+    return population_values(roots=[root], fields=[field], dates=[date])[(field, date)]
 
 
 def unit_ancestors_visible_to(user, unit: Unit) -> list[Unit]:
@@ -163,3 +212,60 @@ def unit_labels(units) -> dict[int, str]:
     query for all the ancestors' (public) names."""
     names = dict(Unit.objects.filter(pk__in={pk for unit in units for pk in unit.ancestor_ids()}).values_list("pk", "name"))
     return {unit.pk: " · ".join([unit.name] + [names[pk] for pk in reversed(unit.ancestor_ids()) if pk in names]) for unit in units}
+
+
+# --- population figures ----------------------------------------------------------------------------------
+
+POPULATION_LEVELS = (Level.COMMUNE, Level.VILLAGE)  # the units whose figures are typed in; the rest are sums
+
+
+def can_edit_population(user, unit: Unit) -> bool:
+    """Commune officers enter their commune's and villages' figures, the Department (and administrators) those
+    of the communes and villages in their province."""
+    return (
+        user.is_authenticated
+        and user.keeps_population_figures
+        and unit.level in POPULATION_LEVELS
+        and units_visible_to(user).filter(pk=unit.pk).exists()
+    )
+
+
+@dataclass
+class PopulationRow:
+    """One unit on the population page: the figures that count for it (`values`, by the rule of
+    `population_values`) and, field by field, those that are its own (`own`: field → (as of, value)); the
+    others are the sum of the units below it, or missing (None)."""
+
+    unit: Unit
+    values: dict[str, int | None]
+    own: dict[str, tuple[datetime.date, int]]
+
+    @property
+    def own_as_of(self) -> datetime.date | None:
+        """The date of its latest own figure."""
+        return max((as_of for as_of, _value in self.own.values()), default=None)
+
+    @property
+    def summed(self) -> bool:
+        """Some figure that counts is the sum of the units below."""
+        return any(value is not None and field not in self.own for field, value in self.values.items())
+
+    @property
+    def missing(self) -> bool:
+        return all(value is None for value in self.values.values())
+
+
+def population_rows(unit: Unit, date: datetime.date) -> list[PopulationRow]:
+    """`unit` and the units right below it, with the figures that count for each as of `date`."""
+    units = [unit, *unit.children.order_by("code", "name")]
+    values = population_values(roots=[unit], fields=POPULATION_FIELDS, dates=[date])
+    own = defaultdict(dict)
+    figures = PopulationFigure.objects.filter(unit__in=units, as_of__lte=date).order_by("unit_id", "-as_of")
+    for row in figures.values_list("unit_id", "as_of", *POPULATION_FIELDS):
+        for field, value in zip(POPULATION_FIELDS, row[2:], strict=True):
+            if value is not None:
+                own[row[0]].setdefault(field, (row[1], value))  # the latest figure that has this field
+    return [
+        PopulationRow(unit=row, values={field: values[(field, date)][row.pk] for field in POPULATION_FIELDS}, own=own[row.pk])
+        for row in units
+    ]

@@ -1,16 +1,23 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from totech.spreadsheets import xlsx_response
 from totech.text import fold
 
 from .choices import PICKER_LEVELS, Edition, Level
+from .forms import PopulationFigureForm
+from .models import POPULATION_FIELDS, PopulationFigure, Unit
 from .selectors import (
     MAX_SEARCH_LENGTH,
     MAX_SEARCH_WORDS,
+    can_edit_population,
     population_as_of,
+    population_rows,
     unit_ancestors_visible_to,
     unit_children,
     unit_descendant_counts,
@@ -18,6 +25,8 @@ from .selectors import (
     units_matching,
     units_visible_to,
 )
+from .services import population_figure_set
+from .spreadsheets import population_workbook, village_list_template
 
 
 @login_required
@@ -40,7 +49,8 @@ def unit_detail(request, pk):
         "ancestors": unit_ancestors_visible_to(request.user, unit),
         "children": unit_children(unit),
         "descendant_counts": unit_descendant_counts(unit),
-        "population": population_as_of(unit, timezone.localdate()),
+        "population": population_rows(unit, timezone.localdate())[0],
+        "keeps_population_figures": request.user.keeps_population_figures,
     }
     return render(request, "units/detail.html", context)
 
@@ -66,3 +76,77 @@ def unit_search(request, levels):
     labels = unit_labels(units)
     options = [(unit.pk, labels[unit.pk]) for unit in units]
     return render(request, "units/_search_results.html", {"options": options, "empty": empty})
+
+
+# Population figures: the list of a unit and the units right below it, entering and correcting one unit's
+# figures, the list in Excel, and the village list to fill in for the village import (teams:villages_import).
+
+
+def _visible_unit(request, pk) -> Unit:
+    return get_object_or_404(units_visible_to(request.user), pk=pk)
+
+
+HISTORY_ROWS = 20
+
+
+@login_required
+def population(request, pk):
+    unit = _visible_unit(request, pk)
+    rows = population_rows(unit, timezone.localdate())
+    editable = {row.unit.pk for row in rows if can_edit_population(request.user, row.unit)}
+    context = {
+        "unit": unit,
+        "ancestors": unit_ancestors_visible_to(request.user, unit),
+        "rows": rows,
+        "editable": editable,
+        "can_import": unit.level == Level.COMMUNE and unit.pk in editable,
+    }
+    return render(request, "units/population.html", context)
+
+
+@login_required
+def population_edit(request, pk):
+    unit = _visible_unit(request, pk)
+    if not can_edit_population(request.user, unit):
+        raise Http404
+    latest = population_as_of(unit, timezone.localdate())
+    back = unit.parent_id if unit.level == Level.VILLAGE else unit.pk  # the commune's list
+    initial = {"as_of": timezone.localdate()}
+    if latest:
+        initial.update({name: getattr(latest, name) for name in POPULATION_FIELDS})
+    form = PopulationFigureForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            population_figure_set(unit=unit, **form.cleaned_data)
+        except ValidationError as problem:
+            for field, errors in problem.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The population figures of %(unit)s as of %(date)s were saved.") % {
+                "unit": unit.name, "date": f"{form.cleaned_data['as_of']:%d/%m/%Y}",
+            })
+            return redirect("units:population", pk=back)
+    context = {
+        "unit": unit,
+        "form": form,
+        "back": back,
+        "history": PopulationFigure.history.filter(unit_id=unit.pk).select_related("history_user")[:HISTORY_ROWS],
+    }
+    return render(request, "units/population_form.html", context)
+
+
+@login_required
+def population_export(request, pk):
+    unit = _visible_unit(request, pk)
+    content = population_workbook(unit, population_rows(unit, timezone.localdate()))
+    return xlsx_response(content, "so-lieu-dan-so.xlsx")
+
+
+@login_required
+def population_template(request, pk):
+    """The commune and its villages with their own figures, in the columns the village import reads."""
+    commune = _visible_unit(request, pk)
+    if commune.level != Level.COMMUNE or not can_edit_population(request.user, commune):
+        raise Http404
+    content = village_list_template(commune, population_rows(commune, timezone.localdate()))
+    return xlsx_response(content, "mau-danh-sach-thon-va-dan-so.xlsx")

@@ -150,16 +150,6 @@ def test_commune_team_on_the_pre_reform_map_goes_to_district_staff(world, person
     assert StaleRollup.objects.filter(unit=world["C1"], year=2024, quarter=1).exists()
 
 
-def test_commune_team_on_the_reformed_map_goes_to_province_staff(setup):
-    leader = UserFactory(role=Role.TEAM_LEADER, scope_unit=setup.world["K1"])
-    team = lead(TeamFactory(unit=setup.world["K1"], decision_date=datetime.date(2025, 8, 1)), leader)
-    report = save(leader, team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 3}, submit=True)
-    assert report.district is None
-    with pytest.raises(ValidationError):
-        report_approve(user=setup.personas["commune"], report=report)
-    assert report_approve(user=setup.personas["province"], report=report).status == ReportStatus.APPROVED
-
-
 def test_units_are_kept_as_they_were_when_the_report_was_made(setup):
     report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 5, setup.visits.pk: 2})
     value = ReportValue.objects.get(report=report, indicator=setup.visits)

@@ -44,6 +44,11 @@ def membership(w, key):
     return Membership.objects.create(team=team(w, key), person=person, start_date=datetime.date(2025, 8, 1))
 
 
+def deputy(w, key):
+    person = Person.objects.create(full_name="Vi Văn Khánh", commune=_commune_of(w[key]))
+    return Membership.objects.create(team=team(w, key), person=person, role=TeamRole.DEPUTY, start_date=datetime.date(2025, 8, 1))
+
+
 def join_request(w, key):
     person = Person.objects.create(full_name="Hà Văn Dũng", commune=_commune_of(w[key]))
     requester = User.objects.get_or_create(username="requester")[0]
@@ -92,6 +97,11 @@ CASES = [
     Case("teams:membership_edit", kwargs=pk_of(membership, "W1"), allowed=frozenset({"admin", "province", "commune"})),
     Case("teams:membership_edit", kwargs=pk_of(membership, "C1"), allowed=frozenset({"admin", "district"}), label="edit membership own district"),
     Case("teams:membership_end", kwargs=pk_of(membership, "W1"), allowed=frozenset({"admin", "province", "commune"})),
+    # The leader names the deputy who fills in reports (officers in scope record it): a POST; a GET is refused.
+    Case("teams:membership_fills_reports", kwargs=pk_of(deputy, "W1"), allowed=frozenset({"admin", "province", "commune", "leader"}), allowed_status=405, label="name deputy GET"),
+    Case("teams:membership_fills_reports", kwargs=pk_of(deputy, "W1"), data=lambda w: {"fills_reports": "1"}, allowed=frozenset({"admin", "province", "commune", "leader"}), allowed_status=302, label="name deputy POST"),
+    Case("teams:membership_fills_reports", kwargs=pk_of(deputy, "W2"), data=lambda w: {"fills_reports": "1"}, allowed=frozenset({"admin", "province", "commune"}), allowed_status=302, label="name deputy of sibling village POST"),
+    Case("teams:membership_fills_reports", kwargs=pk_of(deputy, "O1"), data=lambda w: {"fills_reports": "1"}, allowed=frozenset({"admin", "outsider"}), allowed_status=302, label="name deputy other province POST"),
     Case("teams:membership_end", kwargs=pk_of(membership, "O1"), allowed=frozenset({"admin", "outsider"}), label="end membership other province"),
     Case("teams:request_create", kwargs=pk_of(team, "W1"), allowed=frozenset({"admin", "province", "commune", "leader"}), label="request for own team"),
     Case("teams:request_create", kwargs=pk_of(team, "K1"), allowed=frozenset({"admin", "province", "commune"}), label="request for commune team"),

@@ -18,6 +18,7 @@ class Case:
     denied_status: int = 404  # out of scope answers 404, never 403
     allowed_status: int = 200
     label: str = ""
+    data: Callable[[dict], dict] | None = None  # a POST with this form data (world → data); None: a GET
 
     @property
     def id(self):

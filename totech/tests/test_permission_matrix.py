@@ -29,9 +29,14 @@ def test_out_of_scope_answers_404_never_403():
     assert [case.id for case in CASES if 403 in (case.denied_status, case.allowed_status)] == []
 
 
+def request(client, world, case):
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    return client.get(url) if case.data is None else client.post(url, case.data(world))
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_anonymous_is_sent_to_login(client, world, case):
-    response = client.get(reverse(case.url_name, kwargs=case.kwargs(world)))
+    response = request(client, world, case)
     assert response.status_code == 302
     assert "/login/" in response.url
 
@@ -40,6 +45,6 @@ def test_anonymous_is_sent_to_login(client, world, case):
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_permission_matrix(client, world, personas, case, persona):
     client.force_login(personas[persona])
-    response = client.get(reverse(case.url_name, kwargs=case.kwargs(world)))
+    response = request(client, world, case)
     expected = case.allowed_status if persona in case.allowed else case.denied_status
     assert response.status_code == expected, f"{persona} on {case.id}"
