@@ -5,12 +5,12 @@ and its ValidationError is put back on the form's fields by `add_service_errors`
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from totech.forms import CleanCharField, CountField, PlausibleDateField, text_formfield
+from totech.forms import CleanCharField, CountField, PlausibleDateField, add_service_errors, text_formfield  # noqa: F401 (the views' import)
 from totech.spreadsheets import MAX_UPLOAD_BYTES
 from units.forms import UnitChoiceField
 from units.models import Unit
@@ -19,12 +19,6 @@ from .choices import RequestKind
 from .models import DEFAULT_TEAM_NAME, CompositionRule, Membership, MembershipRequest, Person, Team, Training
 from .presets import preset_choices
 from .selectors import quarter_bounds
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names, or above the form."""
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, messages)
 
 
 class DateInput(forms.DateInput):
@@ -249,3 +243,13 @@ class ImportUploadForm(forms.Form):
 
 class VillageImportForm(ImportUploadForm):
     as_of = PlausibleDateField(label=_("Figures as of"), initial=timezone.localdate, help_text=_("dd/mm/yyyy"))
+
+
+class CommunePickForm(forms.Form):
+    """The commune whose team leaders are given logins (teams.views.leader_logins)."""
+
+    commune = UnitChoiceField(queryset=Unit.objects.none(), levels="commune", label=capfirst(_("commune")))
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
