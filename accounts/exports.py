@@ -6,6 +6,7 @@ import io
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -53,7 +54,7 @@ def export_users(users, *, actor: User, scope_label: str, filters: str = "") -> 
         last_login = timezone.localtime(user.last_login).strftime("%d/%m/%Y %H:%M") if user.last_login else ""
         sheet.append([_cell(sheet, value) for value in [
             count, user.username, user.get_full_name(), user.get_role_display(), str(user.scope_unit or ""),
-            mask_email(user.email), mask_phone(user.phone), _("active") if user.is_active else _("deactivated"), last_login,
+            mask_email(user.email), mask_phone(user.phone), pgettext("account status", "active") if user.is_active else pgettext("account status", "deactivated"), last_login,
         ]])
     buffer = io.BytesIO()
     workbook.save(buffer)

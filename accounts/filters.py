@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from units.filters import UnitFilter
 from units.models import Unit
@@ -17,7 +18,7 @@ class UserFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(label=capfirst(_("role")), choices=[])
     unit = UnitFilter(label=capfirst(_("unit (and everything under it)")), queryset=Unit.objects.none(), method="within", levels="any")
     active = django_filters.ChoiceFilter(
-        label=capfirst(_("status")), method="filter_active", choices=[("yes", _("active")), ("no", _("deactivated"))],
+        label=capfirst(_("status")), method="filter_active", choices=[("yes", pgettext_lazy("account status", "active")), ("no", pgettext_lazy("account status", "deactivated"))],
     )
 
     def __init__(self, *args, user, **kwargs):

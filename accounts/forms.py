@@ -13,6 +13,7 @@ from units.selectors import units_visible_to
 from .choices import SCOPE_LEVELS
 from .models import User
 from .permissions import assignable_roles
+from .services import username_for
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):
@@ -48,8 +49,17 @@ class UserForm(forms.ModelForm):
         self.fields["role"].choices = [(role.value, role.label) for role in assignable_roles(actor)]
         levels = {level for role in assignable_roles(actor) for level in SCOPE_LEVELS[role]}
         self.fields["scope_unit"].queryset = units_visible_to(actor).filter(level__in=levels).select_related("parent")
-        self.fields["username"].help_text = _("Letters, digits and . @ + - _ only. Suggested from the name; you may change it.")
+        self.fields["username"].help_text = _("Letters, digits and . @ + - _ only.")
         self.fields["email"].help_text = _("With an e-mail address the user can reset a forgotten password alone.")
+        if not self.instance.pk:
+            self.fields["username"].required = False
+            self.fields["username"].help_text = _("Letters, digits and . @ + - _ only. Left empty, it is made from the name (hoangvannam, hoangvannam2 …).")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("username") and not self.instance.pk:
+            data["username"] = username_for(f"{data.get('last_name', '')} {data.get('first_name', '')}")
+        return data
 
     def _post_clean(self):
         """The service validates the account (the scope unit against the role, a username already taken)."""
