@@ -157,7 +157,7 @@ def test_a_deactivated_account_cannot_log_in_and_its_history_stays(client, world
     person.refresh_from_db()
     assert person.user == leader  # the roster still names the account, everything it did keeps its author
     history = client.get(reverse("accounts:detail", args=[leader.pk])).context["history"]
-    assert (history[0].subject, history[0].user, history[0].fields) == ("Đã vô hiệu hóa", personas["commune"], [("active", "có", "không")])
+    assert (history[0].subject, history[0].user, history[0].fields) == ("Đã vô hiệu hóa", personas["commune"], [("Kích hoạt", "có", "không")])
 
 
 def test_a_session_of_a_deactivated_account_ends(world, personas):
