@@ -40,7 +40,7 @@ def user_history(user: User) -> list[Change]:
     changes, previous = [], None
     for record in records:
         subject = _(record.history_change_reason) if record.history_change_reason else _("Account")
-        change = history_change(record, previous, subject, skip={"password", "last_login"})
+        change = history_change(record, previous, subject, skip={"password", "last_login", "date_joined"})
         if change.created or change.fields or record.history_change_reason:
             changes.append(change)
         previous = record
