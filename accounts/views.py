@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -53,6 +54,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         services.user_password_changed(user=form.user)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset link starts with settings.PORTAL_URL, as every e-mail's links do, never with the Host header the
+    request came with."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"portal_url": settings.PORTAL_URL.rstrip("/")}
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
