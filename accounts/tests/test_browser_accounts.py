@@ -18,20 +18,10 @@ from targets.tests.factories import CountIndicatorFactory
 from teams.choices import TeamRole
 from teams.models import Person
 from teams.tests.factories import MembershipFactory, PersonFactory, TeamFactory
-from totech.tests.browser import SCREENSHOTS, log_in
-
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
-
+from totech.tests.browser import DESKTOP, log_in, screenshots_at_both_widths
 
 def shoot(page, name):
-    """Both widths; the page must not scroll sideways on the phone."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("1280", DESKTOP), ("360", PHONE)):
-        page.set_viewport_size(size)
-        page.screenshot(path=SCREENSHOTS / f"accounts-{name}-{label}.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
-    page.set_viewport_size(DESKTOP)
+    screenshots_at_both_widths(page, f"accounts-{name}")
 
 
 def read_sheet(page):
