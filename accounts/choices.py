@@ -19,6 +19,8 @@ class ExportKind(models.TextChoices):
     DASHBOARD_REPORT = "dashboard_report", _("Excel: official report")
     DASHBOARD_DATA = "dashboard_data", _("Excel: data for analysis")
     QUALITY_PROBLEMS = "quality_problems", _("Excel: data-quality problems")
+    USERS = "users", _("Excel: user accounts")
+    LOGIN_SHEET = "login_sheet", _("Login sheet with one-time passwords")
 
 
 # The levels a role's scope unit may be at.

@@ -3,6 +3,7 @@ from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .choices import SCOPE_LEVELS, ExportKind, Role
 
@@ -31,8 +32,14 @@ class User(AbstractUser):
         help_text=_("The user sees and manages this unit and everything under it."),
     )
     phone = models.CharField(_("phone"), max_length=15, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set with a one-time password: the user chooses their own at the next login."),
+    )
 
     objects = UserManager()
+    # Every account change, by whom (accounts.selectors.user_history); never the password hash, nor each login.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")
@@ -82,6 +89,13 @@ class User(AbstractUser):
         """Commune officers keep their commune's and villages' figures, the Department its communes' (units.selectors
         .can_edit_population adds the scope)."""
         return self.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF, Role.COMMUNE_OFFICER}
+
+    @property
+    def manages_users(self):
+        """Whether the portal's user pages are this user's (accounts.permissions): for menus and home pages."""
+        from .permissions import can_manage_users
+
+        return can_manage_users(self)
 
 
 class ExportLog(models.Model):

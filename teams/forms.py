@@ -242,3 +242,13 @@ class ImportUploadForm(forms.Form):
 
 class VillageImportForm(ImportUploadForm):
     as_of = PlausibleDateField(label=_("Figures as of"), initial=timezone.localdate, help_text=_("dd/mm/yyyy"))
+
+
+class CommunePickForm(forms.Form):
+    """The commune whose team leaders are given logins (teams.views.leader_logins)."""
+
+    commune = UnitChoiceField(queryset=Unit.objects.none(), levels="commune", label=capfirst(_("commune")))
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes

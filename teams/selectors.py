@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
+from accounts.permissions import can_give
+from totech.history import Change, history_change
 from units.choices import Level
 from units.models import Unit
-from units.selectors import unit_scope_q, units_visible_to
+from units.selectors import unit_scope_q, units_visible_to, within_unit_q
 
 from .choices import DEPUTY_ROLES, Affiliation, RequestStatus, TeamRole, TeamStatus
 from .models import CompositionRule, ImportJob, Membership, MembershipRequest, Person, Team, Training
@@ -349,17 +349,7 @@ def team_counts(teams: QuerySet[Team], on: datetime.date) -> dict:
 # --- change history (django-simple-history) --------------------------------------------------------------
 
 
-@dataclass
-class Change:
-    when: datetime.datetime
-    user: object
-    subject: str
-    action: str
-    fields: list  # (label, old, new); old is None when the record was created
-
-    @property
-    def created(self):
-        return self.action == ACTIONS["+"]
+TEAM_HISTORY_SKIP = frozenset({"team", "person"})  # named by the entry's subject
 
 
 def team_history(team: Team, limit: int | None = None) -> list[Change]:
@@ -377,46 +367,10 @@ def team_history(team: Team, limit: int | None = None) -> list[Change]:
     for subject, records in groups:
         previous = None
         for record in records:
-            changes.append(_change(record, previous, subject))
+            changes.append(history_change(record, previous, subject, skip=TEAM_HISTORY_SKIP))
             previous = record
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit] if limit else changes
-
-
-ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
-
-
-def _change(record, previous, subject) -> Change:
-    model = record.instance_type
-    if previous is None:
-        fields = [
-            (field.verbose_name, None, _display(field, getattr(record, field.attname)))
-            for field in model._meta.concrete_fields
-            if field.editable and not field.primary_key and field.name not in {"team", "person"}
-            and getattr(record, field.attname) not in (None, "")
-        ]
-    else:
-        delta = record.diff_against(previous)
-        fields = [
-            (model._meta.get_field(change.field).verbose_name, _display(model._meta.get_field(change.field), change.old), _display(model._meta.get_field(change.field), change.new))
-            for change in delta.changes
-        ]
-    return Change(record.history_date, record.history_user, subject, ACTIONS.get(record.history_type, ""), fields)
-
-
-def _display(field, value) -> str:
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    if field.is_relation:
-        related = field.related_model.objects.filter(pk=value).first()
-        return str(related) if related else str(value)
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    return str(value)
 
 
 # Spreadsheet imports and exports.
@@ -439,6 +393,37 @@ def memberships_in_scope_of(user) -> QuerySet[Membership]:
     phones (the rule of `sees_personal_data`). Not `memberships_visible_to`, which adds the teams a leader leads
     outside their scope (shown on the team pages without phones)."""
     return Membership.objects.filter(unit_scope_q(user, unit_field="team__unit"))
+
+
+# Logins for leaders and deputies (accounts of the team leader role, linked to their roster entry).
+
+LOGIN_ROLES = [TeamRole.LEADER, *DEPUTY_ROLES]
+LOGIN_LEVELS = (Level.COMMUNE, Level.VILLAGE)  # the units a team leader's account may be scoped to
+
+
+def can_give_login(user, membership: Membership, on: datetime.date) -> bool:
+    """A current leader or deputy of an active village or commune team, without an account yet, whose unit lies
+    where `user` may give team leader accounts (accounts.permissions)."""
+    team = membership.team
+    return (
+        membership.role in LOGIN_ROLES and membership.person.user_id is None and team.status == TeamStatus.ACTIVE
+        and team.level in LOGIN_LEVELS and membership.start_date <= on and (membership.end_date is None or membership.end_date >= on)
+        and can_give(user, Role.TEAM_LEADER, team.unit)
+    )
+
+
+def leaders_without_login(user, commune: Unit, on: datetime.date) -> list[Membership]:
+    """The current leaders of the active teams of `commune` and its villages who have no account yet, each
+    person once, in map order: those a commune's bulk action gives a login."""
+    memberships = memberships_in_scope_of(user).filter(
+        active_on_q(on), within_unit_q(commune, "team__unit"), role=TeamRole.LEADER, person__user__isnull=True,
+        team__status=TeamStatus.ACTIVE, team__level__in=LOGIN_LEVELS,
+    ).select_related("person", "team__unit").order_by("team__unit__path", "team__name", "pk")
+    unique = {}
+    for membership in memberships:
+        if can_give_login(user, membership, on):
+            unique.setdefault(membership.person_id, membership)
+    return list(unique.values())
 
 
 def import_jobs_visible_to(user) -> QuerySet[ImportJob]:

@@ -12,13 +12,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.choices import Role
+from accounts.models import User
+from accounts.services import split_full_name, user_create, username_for
 from units.choices import Level
 from units.models import Unit
 
 from .choices import DEPUTY_ROLES, Affiliation, RequestKind, RequestStatus, TeamRole, TeamStatus
 from .models import CompositionRule, Membership, MembershipRequest, Person, Team, Training
 from .presets import PRESETS, RULE_DEFAULTS
-from .selectors import active_on_q
+from .selectors import active_on_q, can_give_login, leaders_without_login
 from .validators import normalize_phone
 
 TEAM_FIELDS = {"unit", "name", "decision_number", "decision_date", "decision_signer", "zalo_link", "notes"}
@@ -384,3 +387,34 @@ def training_update(*, training: Training, attendees=None, **fields) -> Training
     training.save()
     training.attendees.set(attendees)
     return training
+
+
+# --- logins for leaders and deputies ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_login_create(*, actor: User, membership: Membership) -> tuple[User, str]:
+    """Give a current leader or deputy an account of the team leader role, scoped to the team's unit and linked to
+    their roster entry (Person.user), in one step. Returns the account and its one-time password."""
+    person = Person.objects.select_for_update().get(pk=membership.person_id)
+    membership.person = person
+    if not can_give_login(actor, membership, timezone.localdate()):
+        raise ValidationError(_("%(name)s cannot be given a login here: only a current leader or deputy of an active village or commune team in your scope, without an account yet.") % {"name": person.full_name})
+    last_name, first_name = split_full_name(person.full_name)
+    user, password = user_create(
+        actor=actor, username=username_for(person.full_name), first_name=first_name, last_name=last_name,
+        role=Role.TEAM_LEADER, scope_unit=membership.team.unit, email=person.email, phone=person.phone,
+    )
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    return user, password
+
+
+@transaction.atomic
+def commune_leader_logins(*, actor: User, commune: Unit) -> list[tuple[Membership, User, str]]:
+    """A login for every current leader of the commune's teams (its own and its villages') who has none yet."""
+    created = []
+    for membership in leaders_without_login(actor, commune, timezone.localdate()):
+        user, password = member_login_create(actor=actor, membership=membership)
+        created.append((membership, user, password))
+    return created

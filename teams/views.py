@@ -9,11 +9,14 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from accounts.permissions import assignable_roles
+from accounts.views import LoginRow, login_sheet
 from reports.progress import team_progress_this_quarter
 from reports.selectors import team_reports_owed
 from totech.dates import years_from
@@ -23,12 +26,13 @@ from totech.params import id_param, parse_id
 from totech.spreadsheets import SpreadsheetError, xlsx_response
 from units.choices import Level
 from units.models import Unit
-from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_visible_to
+from units.selectors import unit_ancestors_visible_to, unit_scope_q, units_to_pick, units_visible_to
 
 from . import services
 from .choices import DEPUTY_ROLES, ImportKind, ImportStatus, RequestKind, RequestStatus, TeamRole, TeamStatus
 from .filters import MemberExportFilter, RequestFilter, TeamFilter
 from .forms import (
+    CommunePickForm,
     DecisionForm,
     DissolveForm,
     ImportUploadForm,
@@ -54,6 +58,7 @@ from .selectors import (
     can_decide_request,
     can_edit_team,
     can_file_request,
+    can_give_login,
     can_import,
     can_manage_rules,
     can_name_report_deputy,
@@ -61,6 +66,7 @@ from .selectors import (
     communes_importable_by,
     composition_violations,
     import_jobs_visible_to,
+    leaders_without_login,
     members_during,
     members_on,
     memberships_in_scope_of,
@@ -165,6 +171,7 @@ def team_detail(request, pk):
         "can_name_report_deputy": can_name_report_deputy(request.user, team) and not period,
         "deputy_roles": DEPUTY_ROLES,
         "show_personal": sees_personal_data(request.user, team),
+        "login_ids": {membership.pk for membership in roster if can_give_login(request.user, membership, today)},
     }
     return render(request, "teams/team_detail.html", context)
 
@@ -643,3 +650,49 @@ def members_sample(request):
         return redirect("teams:villages_import")
     villages = list(commune.children.filter(level=Level.VILLAGE).order_by("name").values_list("name", flat=True)[:4])
     return xlsx_response(messy_member_workbook(commune.name, villages), "vi-du-danh-sach-thanh-vien.xlsx")
+
+
+# --- logins for leaders and deputies (accounts of the team leader role) ----------------------------------------
+
+
+def _login_rows(created):
+    return [LoginRow(user, password, f"{membership.get_role_display()} · {membership.team.name}") for membership, user, password in created]
+
+
+@login_required
+def member_login(request, pk):
+    """Give one leader or deputy of the roster a login, after a confirmation page; then print their sheet."""
+    membership = get_object_or_404(memberships_in_scope_of(request.user).select_related("person", "team__unit"), pk=pk)
+    if not can_give_login(request.user, membership, timezone.localdate()):
+        raise Http404
+    if request.method == "POST":
+        try:
+            user, password = services.member_login_create(actor=request.user, membership=membership)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("teams:detail", membership.team_id)
+        return login_sheet(request, _login_rows([(membership, user, password)]), title=membership.team.name)
+    return render(request, "teams/leader_logins.html", {"memberships": [membership]})
+
+
+@login_required
+def leader_logins(request):
+    """Logins for every leader of a commune's teams who has none yet (a commune officer: their commune; the
+    Department picks one), after a confirmation page listing them; then the sheet to print and hand out."""
+    if Role.TEAM_LEADER not in assignable_roles(request.user):
+        raise Http404
+    data = request.POST if request.method == "POST" else request.GET
+    if not data.get("commune") and request.user.role == Role.COMMUNE_OFFICER:
+        data = {"commune": str(request.user.scope_unit_id)}
+    form = CommunePickForm(data or None, communes=units_to_pick(request.user, "commune"))
+    commune = form.cleaned_data["commune"] if form.is_valid() else None
+    if request.method == "POST":
+        if commune is None:
+            raise Http404
+        created = services.commune_leader_logins(actor=request.user, commune=commune)
+        if not created:
+            messages.info(request, _("Every leader of %(commune)s already has a login.") % {"commune": commune.name})
+            return redirect(f"{reverse('teams:leader_logins')}?commune={commune.pk}")
+        return login_sheet(request, _login_rows(created), title=commune.name)
+    memberships = leaders_without_login(request.user, commune, timezone.localdate()) if commune else []
+    return render(request, "teams/leader_logins.html", {"memberships": memberships, "commune": commune, "form": form})

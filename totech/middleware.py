@@ -72,6 +72,7 @@ class ScopeRequiredMiddleware:
     (or to a unit the role was never meant to see) that its code does not expect."""
 
     ALLOWED = {"home", "login", "logout", "password_change", "password_change_done", "set_language"}
+    TARGET = "home"  # where every page but the ALLOWED ones redirects such an account
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,10 +80,13 @@ class ScopeRequiredMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
+    def holds_back(self, user) -> bool:
+        return not user.has_working_scope
+
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if user.is_authenticated and request.resolver_match.view_name not in self.ALLOWED and not user.has_working_scope:
-            return redirect("home")
+        if user.is_authenticated and request.resolver_match.view_name not in self.ALLOWED and self.holds_back(user):
+            return redirect(self.TARGET)
         return None
 
 

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "totech.middleware.SessionActivityMiddleware",
     "totech.middleware.PrivateResponseMiddleware",
     "totech.middleware.ScopeRequiredMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "totech.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -3,6 +3,7 @@
  *   <select data-submit-on-change>    submits its form when another option is chosen (language, period)
  *   data-confirm="Question?"          on a form or on one of its submit buttons: asks before sending
  *   data-progress="42"                a Bootstrap progress bar 42 % wide (htmx swaps new ones in)
+ *   <button data-print>               prints the page
  */
 (function () {
   "use strict";
@@ -19,6 +20,10 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 
   function widen(root) {
     var bars = Array.prototype.slice.call(root.querySelectorAll("[data-progress]"));

@@ -74,6 +74,16 @@ def import_job_in_thanh_thinh(w):
 
 THANH_THINH = frozenset({"admin", "province", "commune"})
 
+
+def leader_without_login(w, key):
+    """The leader of the team at `key`, with no portal account yet."""
+    person = Person.objects.create(full_name="Hoàng Văn Nam", commune=_commune_of(w[key]))
+    return Membership.objects.create(team=team(w, key), person=person, role=TeamRole.LEADER, start_date=datetime.date(2025, 7, 1))
+
+
+def has_login(name):
+    return lambda w: Person.objects.filter(full_name=name, user__username="hoangvannam").exists()
+
 CASES = [
     Case("teams:list", allowed=ALL),
     Case("teams:mine", allowed=ALL, allowed_status=302, label="teams:mine redirect"),
@@ -129,4 +139,19 @@ CASES = [
     Case("teams:job_detail", kwargs=import_job_in_thanh_thinh, allowed=THANH_THINH),
     Case("teams:job_progress", kwargs=import_job_in_thanh_thinh, allowed=THANH_THINH),
     Case("teams:job_confirm", kwargs=import_job_in_thanh_thinh, allowed=THANH_THINH, allowed_status=405, label="teams:job_confirm (GET)"),
+    # Logins for leaders: whoever may give a team leader's account in the team's unit (accounts.permissions).
+    Case(
+        "teams:member_login", kwargs=pk_of(leader_without_login, "W2"), allowed=THANH_THINH,
+        post=lambda w: {}, post_status=200, post_check=has_login("Hoàng Văn Nam"),
+    ),
+    Case(
+        "teams:member_login", kwargs=pk_of(leader_without_login, "O1"), allowed=frozenset({"admin", "outsider"}),
+        post=lambda w: {}, post_status=200, post_check=has_login("Hoàng Văn Nam"), label="member login other province",
+    ),
+    Case("teams:member_login", kwargs=pk_of(membership, "W1"), allowed=frozenset(), label="member login of a plain member"),
+    Case(
+        "teams:leader_logins", allowed=frozenset({"admin", "province", "commune", "outsider"}), post_allowed=THANH_THINH,
+        post=lambda w: {"commune": leader_without_login(w, "W2").team.unit.parent_id}, post_status=200,
+        post_check=has_login("Hoàng Văn Nam"), label="leader logins of Thanh Thinh",
+    ),
 ]

@@ -37,3 +37,18 @@ def log_in(page, live_server, username, password=TEST_PASSWORD):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def screenshots_at_both_widths(page, name):
+    """Screenshots at 1280 and 360 px (var/screenshots/<name>-1280.png, -360.png); at 360 px the page must not
+    scroll sideways. The page is left at 1280 px."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, size in (("1280", DESKTOP), ("360", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{name} scrolls sideways at 360 px"
+    page.set_viewport_size(DESKTOP)

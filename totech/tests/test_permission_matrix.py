@@ -5,7 +5,10 @@ from totech.tests.helpers import CASES
 from totech.tests.permissions import ALL
 
 # Named URLs that need no login or are Django's own machinery, and so sit outside the matrix.
-OUTSIDE_MATRIX = {"login", "logout", "set_language"}
+OUTSIDE_MATRIX = {
+    "login", "logout", "set_language",
+    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+}
 
 
 def named_urls(patterns=None, namespace=""):
@@ -46,5 +49,23 @@ def test_anonymous_is_sent_to_login(client, world, case):
 def test_permission_matrix(client, world, personas, case, persona):
     client.force_login(personas[persona])
     response = request(client, world, case)
-    expected = case.allowed_status if persona in case.allowed else case.denied_status
+    expected = case.allowed_status if persona in case.allowed | case.post_refused else case.denied_status
     assert response.status_code == expected, f"{persona} on {case.id}"
+
+
+POST_CASES = [case for case in CASES if case.post is not None]
+
+
+@pytest.mark.parametrize("persona", sorted(ALL))
+@pytest.mark.parametrize("case", POST_CASES, ids=lambda case: case.id)
+def test_permission_matrix_post(client, world, personas, case, persona):
+    client.force_login(personas[persona])
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    response = client.post(url, case.post(world))
+    allowed = persona in (case.allowed if case.post_allowed is None else case.post_allowed)
+    expected = case.post_status if allowed else 200 if persona in case.post_refused else case.denied_status
+    assert response.status_code == expected, f"{persona} on {case.id}"
+    if persona in case.post_refused:
+        assert response.context["form"].errors, f"{persona} on {case.id}: refused without a field error"
+    if case.post_check is not None:
+        assert case.post_check(world) == allowed, f"{persona} on {case.id}: what the POST did"
