@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.choices import Role
 from accounts.tests.factories import UserFactory
 from reports.models import Report
-from reports.tests.test_browser import fits_the_phone, shoot
+from totech.tests.browser import fits_the_phone, shoot
 from totech.tests.browser import log_in
 
 

@@ -36,7 +36,7 @@ from reports.progress import commune_areas, progress
 from reports.rollups import rollup_province
 from targets.models import Period, PeriodDeadline
 from targets.services import periods_generate
-from targets.tests.factories import CampaignFactory, CountIndicatorFactory, IndicatorFactory
+from targets.tests.factories import CampaignFactory, CountIndicatorFactory, IndicatorFactory, TargetFactory
 from teams.choices import TeamStatus
 from teams.tests.factories import TeamFactory
 from units.choices import Level
@@ -162,6 +162,9 @@ def test_every_figure_of_every_level_equals_the_hand_worked_literals(quang_ngai)
 
 def test_the_campaign_has_its_dashboard_with_its_steps_and_its_official_report(quang_ngai, client, personas):
     w, campaign = quang_ngai["world"], quang_ngai["campaign"]
+    # The district's campaign target (households guided, 80 %): a commune ranks among the leaders only with an
+    # achievement against a target (reports.rankings).
+    TargetFactory(period=campaign, unit=w["D1"], indicator=quang_ngai["households"])
     rollup_province(province=w["P"], year=2024, quarter=4, today=datetime.date(2025, 1, 15))
     client.force_login(personas["district"])
     response = client.get(reverse("reports:dashboard_unit", args=[w["D1"].pk]), {"period": campaign.pk})
