@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 from accounts.choices import Role
 from accounts.tests.factories import UserFactory
 from reports.models import Report
-from totech.tests.browser import fits_the_phone, shoot
-from totech.tests.browser import log_in
+from totech.tests.browser import fits_the_phone, log_in, shoot
 
 
 @pytest.mark.browser
