@@ -1,10 +1,10 @@
 """Shared test world: a small map on both editions, and a persona for every role plus an outsider.
 
-    2024 map  province P ── district D1 ── commune C1 ── village V1
-                         └─ district D2 ── commune C2
-    2025 map  province Q ── commune K1 ── villages W1, W2
-                         └─ commune K2 ── village W3
-              province O ── commune O1 ── village OV   (another province: the outsider's)
+2024 map  province P ── district D1 ── commune C1 ── village V1
+                     └─ district D2 ── commune C2
+2025 map  province Q ── commune K1 ── villages W1, W2
+                     └─ commune K2 ── village W3
+          province O ── commune O1 ── village OV   (another province: the outsider's)
 """
 
 import io

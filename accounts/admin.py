@@ -11,5 +11,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["scope_unit"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Role and scope"), {"fields": ["role", "scope_unit", "phone", "must_change_password"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Role and scope"), {"fields": ["role", "scope_unit", "phone", "must_change_password"]}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ["role", "scope_unit"]}),)

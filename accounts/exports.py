@@ -49,15 +49,39 @@ def export_users(users, *, actor: User, scope_label: str, filters: str = "") -> 
     sheet.append([_cell(sheet, _("PORTAL ACCOUNTS"), bold=True)])
     sheet.append([_cell(sheet, f"{scope_label} · {date_format(timezone.localdate(), 'SHORT_DATE_FORMAT')}")])
     sheet.append([])
-    headers = [_("No."), _("Username"), _("Full name"), _("Role"), _("Scope unit"), _("E-mail"), _("Phone"), _("Status"), _("Last login")]
+    headers = [
+        _("No."),
+        _("Username"),
+        _("Full name"),
+        _("Role"),
+        _("Scope unit"),
+        _("E-mail"),
+        _("Phone"),
+        _("Status"),
+        _("Last login"),
+    ]
     sheet.append([_cell(sheet, header, bold=True) for header in headers])
     count = 0
     for count, user in enumerate(users, start=1):
         last_login = timezone.localtime(user.last_login).strftime("%d/%m/%Y %H:%M") if user.last_login else ""
-        sheet.append([_cell(sheet, value) for value in [
-            count, user.username, user.get_full_name(), user.get_role_display(), str(user.scope_unit or ""),
-            mask_email(user.email), mask_phone(user.phone), pgettext("account status", "active") if user.is_active else pgettext("account status", "deactivated"), last_login,
-        ]])
+        sheet.append(
+            [
+                _cell(sheet, value)
+                for value in [
+                    count,
+                    user.username,
+                    user.get_full_name(),
+                    user.get_role_display(),
+                    str(user.scope_unit or ""),
+                    mask_email(user.email),
+                    mask_phone(user.phone),
+                    pgettext("account status", "active")
+                    if user.is_active
+                    else pgettext("account status", "deactivated"),
+                    last_login,
+                ]
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     export_log(user=actor, kind=ExportKind.USERS, scope=f"{scope_label} {filters}", row_count=count)

@@ -16,9 +16,16 @@ class UserFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=capfirst(_("search")), method="search")
     role = django_filters.ChoiceFilter(label=capfirst(_("role")), choices=[])
-    unit = UnitFilter(label=capfirst(_("unit (and everything under it)")), queryset=Unit.objects.none(), method="within", levels="any")
+    unit = UnitFilter(
+        label=capfirst(_("unit (and everything under it)")), queryset=Unit.objects.none(), method="within", levels="any"
+    )
     active = django_filters.ChoiceFilter(
-        label=capfirst(_("status")), method="filter_active", choices=[("yes", pgettext_lazy("account status", "active")), ("no", pgettext_lazy("account status", "deactivated"))],
+        label=capfirst(_("status")),
+        method="filter_active",
+        choices=[
+            ("yes", pgettext_lazy("account status", "active")),
+            ("no", pgettext_lazy("account status", "deactivated")),
+        ],
     )
 
     def __init__(self, *args, user, **kwargs):

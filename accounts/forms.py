@@ -36,7 +36,9 @@ class UserForm(forms.ModelForm):
     """An account as its manager edits it: the roles and units offered are those the manager may give (a role or
     unit posted around them is refused on its field; the service checks again)."""
 
-    scope_unit = UnitChoiceField(queryset=Unit.objects.none(), levels="any", label=capfirst(_("scope unit")), required=False)
+    scope_unit = UnitChoiceField(
+        queryset=Unit.objects.none(), levels="any", label=capfirst(_("scope unit")), required=False
+    )
 
     class Meta:
         model = User
@@ -53,7 +55,9 @@ class UserForm(forms.ModelForm):
         self.fields["email"].help_text = _("With an e-mail address the user can reset a forgotten password alone.")
         if not self.instance.pk:
             self.fields["username"].required = False
-            self.fields["username"].help_text = _("Letters, digits and . @ + - _ only. Left empty, it is made from the name (hoangvannam, hoangvannam2 …).")
+            self.fields["username"].help_text = _(
+                "Letters, digits and . @ + - _ only. Left empty, it is made from the name (hoangvannam, hoangvannam2 …)."
+            )
 
     def clean(self):
         data = super().clean()

@@ -33,7 +33,8 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     must_change_password = models.BooleanField(
-        _("must change password"), default=False,
+        _("must change password"),
+        default=False,
         help_text=_("Set with a one-time password: the user chooses their own at the next login."),
     )
 

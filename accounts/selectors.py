@@ -27,8 +27,11 @@ def search_users_q(text: str) -> Q:
     q = Q()
     for word in text.split():
         q &= (
-            Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            | Q(email__icontains=word) | Q(phone__icontains=word)
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(phone__icontains=word)
         )
     return q
 

@@ -39,6 +39,8 @@ def export_log(*, user: User, kind: ExportKind, scope: str, row_count: int) -> E
     Every export writes its record through this."""
     scope = scope.strip()[: ExportLog._meta.get_field("scope").max_length]
     return ExportLog.objects.create(user=user, kind=kind, scope=scope, row_count=row_count)
+
+
 def one_time_password() -> str:
     """12 random characters in three groups ("k7mp-2xq9-tr4w"), about 60 bits."""
     return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
@@ -65,9 +67,14 @@ def split_full_name(full_name: str) -> tuple[str, str]:
 
 def _check_can_give(actor, role: str, scope_unit: Unit | None) -> None:
     if role not in assignable_roles(actor):
-        raise ValidationError({"role": _("You cannot give this role: you may give %(roles)s.") % {
-            "roles": ", ".join(str(choice.label).lower() for choice in assignable_roles(actor)),
-        }})
+        raise ValidationError(
+            {
+                "role": _("You cannot give this role: you may give %(roles)s.")
+                % {
+                    "roles": ", ".join(str(choice.label).lower() for choice in assignable_roles(actor)),
+                }
+            }
+        )
     if not can_give(actor, role, scope_unit):
         raise ValidationError({"scope_unit": _("This unit is outside your scope: choose one of your own units.")})
 
@@ -83,16 +90,29 @@ def _set_admin_flags(user: User) -> None:
 
 @transaction.atomic
 def user_create(
-    *, actor: User, username: str, first_name: str, last_name: str, role: str, scope_unit: Unit | None,
-    email: str = "", phone: str = "",
+    *,
+    actor: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    scope_unit: Unit | None,
+    email: str = "",
+    phone: str = "",
 ) -> tuple[User, str]:
     """A new account with a one-time password (returned, never stored in clear): the user must choose their own
     at the first login."""
     _check_can_give(actor, role, scope_unit)
     password = one_time_password()
     user = User(
-        username=username, first_name=first_name, last_name=last_name, role=role, scope_unit=scope_unit,
-        email=email, phone=phone, must_change_password=True,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        scope_unit=scope_unit,
+        email=email,
+        phone=phone,
+        must_change_password=True,
     )
     _set_admin_flags(user)
     user.set_password(password)
@@ -103,12 +123,26 @@ def user_create(
 
 @transaction.atomic
 def user_update(
-    *, actor: User, user: User, username: str, first_name: str, last_name: str, role: str,
-    scope_unit: Unit | None, email: str, phone: str,
+    *,
+    actor: User,
+    user: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    scope_unit: Unit | None,
+    email: str,
+    phone: str,
 ) -> User:
     _check_manages(actor, user)
     _check_can_give(actor, role, scope_unit)
-    user.username, user.first_name, user.last_name, user.email, user.phone = username, first_name, last_name, email, phone
+    user.username, user.first_name, user.last_name, user.email, user.phone = (
+        username,
+        first_name,
+        last_name,
+        email,
+        phone,
+    )
     user.role, user.scope_unit = role, scope_unit
     _set_admin_flags(user)
     user.full_clean()

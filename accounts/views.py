@@ -98,7 +98,9 @@ def login_sheet(request, rows, *, title):
 @login_required
 def user_list(request):
     _require_manager(request.user)
-    users = users_managed_by(request.user).order_by("-is_active", "scope_unit__path", "last_name", "first_name", "username")
+    users = users_managed_by(request.user).order_by(
+        "-is_active", "scope_unit__path", "last_name", "first_name", "username"
+    )
     user_filter = UserFilter(request.GET, queryset=users, user=request.user)
     context = {
         "filter": user_filter,
@@ -112,11 +114,20 @@ def user_list(request):
 @login_required
 def user_export(request):
     _require_manager(request.user)
-    user_filter = UserFilter(request.GET, queryset=users_managed_by(request.user).order_by("scope_unit__path", "last_name", "first_name", "username"), user=request.user)
+    user_filter = UserFilter(
+        request.GET,
+        queryset=users_managed_by(request.user).order_by("scope_unit__path", "last_name", "first_name", "username"),
+        user=request.user,
+    )
     if not user_filter.is_valid():
         raise Http404(_("These filters are not valid."))
     unit = user_filter.form.cleaned_data.get("unit") or request.user.scope_unit
-    content = export_users(user_filter.qs, actor=request.user, scope_label=unit.name if unit else _("All provinces"), filters=request.GET.urlencode())
+    content = export_users(
+        user_filter.qs,
+        actor=request.user,
+        scope_label=unit.name if unit else _("All provinces"),
+        filters=request.GET.urlencode(),
+    )
     return xlsx_response(content, "tai-khoan.xlsx")
 
 
@@ -138,7 +149,11 @@ def user_create(request):
 @login_required
 def user_detail(request, pk):
     user = _managed_user(request, pk)
-    return render(request, "accounts/user_detail.html", {"account": user, "history": user_history(user), "is_self": user.pk == request.user.pk})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"account": user, "history": user_history(user), "is_self": user.pk == request.user.pk},
+    )
 
 
 @login_required
@@ -165,9 +180,14 @@ def user_set_active(request, pk, active):
         raise Http404
     if request.method == "POST":
         services.user_set_active(actor=request.user, user=user, active=active)
-        messages.success(request, _("The account was reactivated.") if active else _("The account was deactivated: it can no longer log in."))
+        messages.success(
+            request,
+            _("The account was reactivated.") if active else _("The account was deactivated: it can no longer log in."),
+        )
         return redirect("accounts:detail", user.pk)
-    return render(request, "accounts/user_confirm.html", {"account": user, "action": "reactivate" if active else "deactivate"})
+    return render(
+        request, "accounts/user_confirm.html", {"account": user, "action": "reactivate" if active else "deactivate"}
+    )
 
 
 @login_required

@@ -36,7 +36,9 @@ def main():
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--quarter", default="2026Q3")
-    parser.add_argument("--provinces", nargs="+", default=["01", "79", "46"], help="province codes (default Hà Nội, TP HCM, Huế)")
+    parser.add_argument(
+        "--provinces", nargs="+", default=["01", "79", "46"], help="province codes (default Hà Nội, TP HCM, Huế)"
+    )
     parser.add_argument("--no-rollup", action="store_true", help="use the summaries already in the database")
     args = parser.parse_args()
     setup_django(args.database, pages=True)
@@ -59,20 +61,31 @@ def main():
         if not args.no_rollup:
             t0 = time.perf_counter()
             written = rollup_province(province=province, year=year, quarter=number)
-            print(f"rollup {args.quarter} {province.name}: {written:,} rows in {time.perf_counter() - t0:.1f} s", flush=True)
+            print(
+                f"rollup {args.quarter} {province.name}: {written:,} rows in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
         client = Client()
         client.force_login(User.objects.get(username=f"province_{code}"))
         commune = province.children.order_by("code").first()
         for unit in (province, commune):
-            pages.append((unit.level, f"{unit.name} ({province.name})" if unit != province else unit.name, client,
-                          reverse("reports:dashboard_unit", args=[unit.pk]) + f"?period={period.pk}"))
+            pages.append(
+                (
+                    unit.level,
+                    f"{unit.name} ({province.name})" if unit != province else unit.name,
+                    client,
+                    reverse("reports:dashboard_unit", args=[unit.pk]) + f"?period={period.pk}",
+                )
+            )
     queries = {}
     for index, (_level, _name, client, url) in enumerate(pages):  # warm-up: the pages answer, and their queries
         client.get(url)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        assert response.context["dashboard"].total.summary is not None, f"no summaries for {url}: run without --no-rollup"
+        assert response.context["dashboard"].total.summary is not None, (
+            f"no summaries for {url}: run without --no-rollup"
+        )
         queries[index] = len(captured.captured_queries)
     times = {index: [] for index in range(len(pages))}
     cpu = {index: [] for index in range(len(pages))}
@@ -85,19 +98,25 @@ def main():
         cpu[index].append(time.process_time() - c0)
         assert response.status_code == 200
     load = Path("/proc/loadavg").read_text().split()[0]
-    print(f"\n{args.requests} requests, {args.quarter}, DEBUG off, Django test client (no network), load average {load}")
+    print(
+        f"\n{args.requests} requests, {args.quarter}, DEBUG off, Django test client (no network), load average {load}"
+    )
     print(f"{'page':<50} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'CPU p50':>7} {'queries':>7} {'rows':>5}")
     by_level = {}
     for index, (level, name, _client, url) in enumerate(pages):
         values = times[index]
         by_level.setdefault(level, []).extend(values)
         rows = Unit.objects.get(pk=int(url.split("/")[-2])).children.filter(level="commune").count()
-        print(f"{level + ' ' + name:<50.50} {len(values):>4} {statistics.median(values) * 1000:7.0f} "
-              f"{percentile(values, 0.95) * 1000:7.0f} {max(values) * 1000:7.0f} {statistics.median(cpu[index]) * 1000:7.0f} "
-              f"{queries[index]:>7} {rows or '':>5}")
+        print(
+            f"{level + ' ' + name:<50.50} {len(values):>4} {statistics.median(values) * 1000:7.0f} "
+            f"{percentile(values, 0.95) * 1000:7.0f} {max(values) * 1000:7.0f} {statistics.median(cpu[index]) * 1000:7.0f} "
+            f"{queries[index]:>7} {rows or '':>5}"
+        )
     for level, values in by_level.items():
-        print(f"{'all ' + level + ' pages':<50} {len(values):>4} {statistics.median(values) * 1000:7.0f} "
-              f"{percentile(values, 0.95) * 1000:7.0f} {max(values) * 1000:7.0f}")
+        print(
+            f"{'all ' + level + ' pages':<50} {len(values):>4} {statistics.median(values) * 1000:7.0f} "
+            f"{percentile(values, 0.95) * 1000:7.0f} {max(values) * 1000:7.0f}"
+        )
 
 
 if __name__ == "__main__":

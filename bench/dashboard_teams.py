@@ -31,7 +31,9 @@ def main():
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--quarter", default="2026Q3")
-    parser.add_argument("--provinces", nargs="+", default=["01", "79", "46"], help="province codes (default Hà Nội, TP HCM, Huế)")
+    parser.add_argument(
+        "--provinces", nargs="+", default=["01", "79", "46"], help="province codes (default Hà Nội, TP HCM, Huế)"
+    )
     args = parser.parse_args()
     os.environ.pop("REDIS_URL", None)  # the local-memory cache: cold in a fresh process
     setup_django(args.database, pages=True)
@@ -73,10 +75,12 @@ def main():
         warm_team_scores(province, year, number, timezone.localdate())
         warming = (time.perf_counter() - t0) * 1000
         after = get()
-        print(f"{province.name}: cold {cold[0]:.0f} ms (CPU {cold[1]:.0f} ms, {cold[2]} queries); "
-              f"warm p50 {statistics.median(w[0] for w in warm):.0f} ms, max {max(w[0] for w in warm):.0f} ms "
-              f"(CPU p50 {statistics.median(w[1] for w in warm):.0f} ms, {warm[0][2]} queries); "
-              f"warm_team_scores {warming:.0f} ms, then {after[0]:.0f} ms ({after[2]} queries)")
+        print(
+            f"{province.name}: cold {cold[0]:.0f} ms (CPU {cold[1]:.0f} ms, {cold[2]} queries); "
+            f"warm p50 {statistics.median(w[0] for w in warm):.0f} ms, max {max(w[0] for w in warm):.0f} ms "
+            f"(CPU p50 {statistics.median(w[1] for w in warm):.0f} ms, {warm[0][2]} queries); "
+            f"warm_team_scores {warming:.0f} ms, then {after[0]:.0f} ms ({after[2]} queries)"
+        )
 
 
 if __name__ == "__main__":

@@ -52,8 +52,10 @@ def main():
                 client.get(url)
                 times.append(time.perf_counter() - t0)
                 cpu.append(time.process_time() - c0)
-            print(f"{username:<16} {url:<28} {statistics.median(times) * 1000:>9.0f} {statistics.median(cpu) * 1000:>7.0f} "
-                  f"{queries:>7} {len(response.content) // 1024:>5}")
+            print(
+                f"{username:<16} {url:<28} {statistics.median(times) * 1000:>9.0f} {statistics.median(cpu) * 1000:>7.0f} "
+                f"{queries:>7} {len(response.content) // 1024:>5}"
+            )
     print(f"load average: {Path('/proc/loadavg').read_text().split()[0]}")
 
 

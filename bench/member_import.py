@@ -23,7 +23,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VILLAGES = 500
-HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Chức vụ trong Tổ", "Thành phần / Đơn vị công tác", "Thôn/Tổ dân phố", "Ghi chú"]
+HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số điện thoại",
+    "Chức vụ trong Tổ",
+    "Thành phần / Đơn vị công tác",
+    "Thôn/Tổ dân phố",
+    "Ghi chú",
+]
 
 
 def setup_django(database_url, pages=False):
@@ -59,8 +69,18 @@ def commune():
     from units.models import Unit
     from units.services import village_create
 
-    province, _ = Unit.objects.get_or_create(edition=Edition.REFORMED, level=Level.PROVINCE, code="98", defaults={"name": "Tỉnh Bench", "division_type": DivisionType.PROVINCE})
-    commune, _ = Unit.objects.get_or_create(edition=Edition.REFORMED, level=Level.COMMUNE, code="98001", defaults={"name": "Xã Bench", "division_type": DivisionType.COMMUNE, "parent": province})
+    province, _ = Unit.objects.get_or_create(
+        edition=Edition.REFORMED,
+        level=Level.PROVINCE,
+        code="98",
+        defaults={"name": "Tỉnh Bench", "division_type": DivisionType.PROVINCE},
+    )
+    commune, _ = Unit.objects.get_or_create(
+        edition=Edition.REFORMED,
+        level=Level.COMMUNE,
+        code="98001",
+        defaults={"name": "Xã Bench", "division_type": DivisionType.COMMUNE, "parent": province},
+    )
     existing = set(commune.children.values_list("name", flat=True))
     for number in range(1, VILLAGES + 1):
         if f"Thôn {number}" not in existing:
@@ -83,10 +103,19 @@ def generate(path, rows):
         gender = rng.choice(["male", "female"])
         birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randint(0, 15000))
         role = "Tổ trưởng" if position == 0 else ("Tổ phó thường trực" if position == 1 else "Thành viên")
-        sheet.append([
-            index + 1, f"{person_name(rng, gender)} {index}", birth, "Nam" if gender == "male" else "Nữ",
-            f"09{index:08d}", role, rng.choice(AFFILIATIONS), f"Thôn {index // per_village + 1}", None,
-        ])
+        sheet.append(
+            [
+                index + 1,
+                f"{person_name(rng, gender)} {index}",
+                birth,
+                "Nam" if gender == "male" else "Nữ",
+                f"09{index:08d}",
+                role,
+                rng.choice(AFFILIATIONS),
+                f"Thôn {index // per_village + 1}",
+                None,
+            ]
+        )
     workbook.save(path)
 
 
@@ -139,7 +168,9 @@ def run_plain(path, rows):
         """Default options; only the column names (the file's Vietnamese headers) and the natural key are set."""
 
         full_name = fields.Field(attribute="full_name", column_name="Họ và tên")
-        birth_date = fields.Field(attribute="birth_date", column_name="Ngày sinh", widget=resources.widgets.DateWidget())
+        birth_date = fields.Field(
+            attribute="birth_date", column_name="Ngày sinh", widget=resources.widgets.DateWidget()
+        )
         gender = fields.Field(attribute="gender", column_name="Giới tính")
         phone = fields.Field(attribute="phone", column_name="Số điện thoại")
         commune = fields.Field(attribute="commune_id", column_name="commune")
@@ -163,8 +194,12 @@ def run_plain(path, rows):
     import_cpu = time.process_time() - cpu_loaded + backend_cpu_seconds(backend) - backend_loaded
     assert not result.has_errors() and not result.has_validation_errors()
     return {
-        "rows": len(subset), "all_rows": len(dataset), "load_seconds": loaded - started, "import_seconds": imported - loaded,
-        "load_cpu_seconds": cpu_loaded - cpu_started, "import_cpu_seconds": import_cpu,
+        "rows": len(subset),
+        "all_rows": len(dataset),
+        "load_seconds": loaded - started,
+        "import_seconds": imported - loaded,
+        "load_cpu_seconds": cpu_loaded - cpu_started,
+        "import_cpu_seconds": import_cpu,
     }
 
 
@@ -176,7 +211,18 @@ def child(args):
 
 
 def measure(kind, args, path):
-    command = [sys.executable, __file__, "--child", kind, "--file", str(path), "--database", args.database, "--plain-rows", str(args.plain_rows)]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        kind,
+        "--file",
+        str(path),
+        "--database",
+        args.database,
+        "--plain-rows",
+        str(args.plain_rows),
+    ]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -215,7 +261,9 @@ def main():
     plain = measure("plain", args, path)
     plain_seconds = plain["load_seconds"] + plain["import_seconds"] * plain["all_rows"] / plain["rows"]
     ours_rate, plain_rate = ours["rows"] / ours["seconds"], plain["all_rows"] / plain_seconds
-    print(f"totech import (median of {len(runs)}): {ours_rate:,.0f} rows/s end to end, peak RSS {ours['peak_rss_mb']:.0f} MB")
+    print(
+        f"totech import (median of {len(runs)}): {ours_rate:,.0f} rows/s end to end, peak RSS {ours['peak_rss_mb']:.0f} MB"
+    )
     print(
         f"plain ModelResource: read {plain['all_rows']:,} rows in {plain['load_seconds']:.1f} s, imported {plain['rows']:,} in "
         f"{plain['import_seconds']:.1f} s ({plain['rows'] / plain['import_seconds']:,.0f} rows/s); {plain['all_rows']:,} rows extrapolated: "

@@ -45,11 +45,57 @@ BENCH_LEADERS = 100
 SECOND_TEAM_SHARE = 0.3863  # of villages: 3,321 commune teams + 69,739 village teams + ~26,940 second teams
 MONTHS = [(2025, 11), (2025, 12)] + [(2026, month) for month in range(1, 11)]
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Ngọc", "Đức", "Quang", "Thu", "Xuân", "Công", "Kim"]
-GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương", "Khánh", "Lan",
-         "Linh", "Long", "Mai", "Nam", "Nga", "Phong", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Tuấn",
-         "Vân", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thắng",
+    "Trang",
+    "Tuấn",
+    "Vân",
+    "Yến",
+]
 
 
 def setup_django(database_url):
@@ -119,7 +165,7 @@ def villages(cursor):
         SELECT id, '2025', 'village', kind, '', prefix || ' ' || number, folded || ' ' || number, commune_id,
                commune_path || id || '/', valid_from, NULL
         FROM (
-            SELECT nextval({seq('units_unit')}) AS id, c.id AS commune_id, c.path AS commune_path, c.valid_from, g AS number,
+            SELECT nextval({seq("units_unit")}) AS id, c.id AS commune_id, c.path AS commune_path, c.valid_from, g AS number,
                    CASE WHEN c.division_type = 'phuong' THEN 'to_dan_pho' ELSE 'thon' END AS kind,
                    CASE WHEN c.division_type = 'phuong' THEN 'Tổ dân phố' ELSE 'Thôn' END AS prefix,
                    CASE WHEN c.division_type = 'phuong' THEN 'to dan pho' ELSE 'thon' END AS folded  -- fold(prefix)
@@ -276,7 +322,7 @@ def teams(cursor):
         cursor,
         f"""
         CREATE TEMP TABLE member_rows AS
-        SELECT nextval({seq('teams_person')}) AS person_id, t.team_id, t.commune_id, k,
+        SELECT nextval({seq("teams_person")}) AS person_id, t.team_id, t.commune_id, k,
                (%s::text[])[1 + floor(random() * %s)::int] || ' ' || (%s::text[])[1 + floor(random() * %s)::int] || ' '
                || (%s::text[])[1 + floor(random() * %s)::int] AS full_name,
                CASE WHEN random() < 0.5 THEN 'male' ELSE 'female' END AS gender,
@@ -324,7 +370,10 @@ def staff_accounts(cursor):
             """,
             [password, first_name, role],
         )
-        for level, first_name, role in (("province", "Sở KH&CN", "province_staff"), ("commune", "UBND", "commune_officer"))
+        for level, first_name, role in (
+            ("province", "Sở KH&CN", "province_staff"),
+            ("commune", "UBND", "commune_officer"),
+        )
     )
 
 
@@ -351,7 +400,7 @@ def accounts(cursor):
         cursor,
         f"""
         WITH accounts AS (
-            SELECT nextval({seq('accounts_user')}) AS user_id, m.person_id, t.team_id, team.unit_id,
+            SELECT nextval({seq("accounts_user")}) AS user_id, m.person_id, t.team_id, team.unit_id,
                    coalesce('bench_leader_' || lpad(b.number::text, 3, '0'), 'leader_' || t.team_id) AS username
             FROM bench_team_units t JOIN teams_team team ON team.id = t.team_id
             JOIN teams_membership m ON m.team_id = t.team_id AND m.role = 'leader'
@@ -397,7 +446,7 @@ def report_rows(cursor):
         cursor,
         f"""
         CREATE TEMP TABLE bench_report_rows AS
-        SELECT nextval({seq('reports_report')}) AS id, d.*,
+        SELECT nextval({seq("reports_report")}) AS id, d.*,
                CASE WHEN status = 'draft' THEN NULL
                     WHEN late < 0.1 THEN d.deadline + 1 + floor(lag * 15)::int + time '15:20'
                     ELSE d.deadline - floor(lag * 8)::int + time '09:40' END AS submitted_at,
@@ -456,9 +505,18 @@ def report_values(cursor):
         "door_to_door_visits": "floor((10 + random() * 50) * zeal * size)",
         "people_guided": "floor((20 + random() * 100) * zeal * size)",
     }
-    stocks = {"eid_level2", "eid_issued", "eid_activation", "households_online_services", "citizen_app", "households_digital_skills"}
+    stocks = {
+        "eid_level2",
+        "eid_issued",
+        "eid_activation",
+        "households_online_services",
+        "citizen_app",
+        "households_digital_skills",
+    }
     values = ", ".join(
-        f"({indicators[code]}, (CASE WHEN share > 0 THEN {expression} END)::int)" if code in stocks else f"({indicators[code]}, ({expression})::int)"
+        f"({indicators[code]}, (CASE WHEN share > 0 THEN {expression} END)::int)"
+        if code in stocks
+        else f"({indicators[code]}, ({expression})::int)"
         for code, expression in expressions.items()
     )
     sql(cursor, "SELECT setseed(0.2028)")
@@ -534,7 +592,18 @@ def check(cursor):
                (SELECT count(*) FROM reports_report), (SELECT count(*) FROM reports_reportvalue)
         """
     )
-    names = ["provinces", "communes", "villages", "teams", "people", "memberships", "users", "targets", "reports", "values"]
+    names = [
+        "provinces",
+        "communes",
+        "villages",
+        "teams",
+        "people",
+        "memberships",
+        "users",
+        "targets",
+        "reports",
+        "values",
+    ]
     counts = dict(zip(names, cursor.fetchone(), strict=True))
     cursor.execute(
         """
@@ -570,7 +639,12 @@ def app_check():
     from teams.models import Team
 
     settings.ALLOWED_HOSTS = ["testserver"]
-    report = Report.objects.filter(status="approved", village__isnull=False).order_by("pk").select_related("province").first()
+    report = (
+        Report.objects.filter(status="approved", village__isnull=False)
+        .order_by("pk")
+        .select_related("province")
+        .first()
+    )
     team = Team.objects.get(pk=report.team_id)
     client = Client()
     client.force_login(User.objects.get(username=f"province_{report.province.code}"))
@@ -615,7 +689,11 @@ def main():
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--force", action="store_true", help="drop and rebuild the database if it exists")
     parser.add_argument("--check", action="store_true", help="only check an existing database as the app sees it")
-    parser.add_argument("--units-only", action="store_true", help="only the map, its villages and the staff accounts (bench/unit_picker.py)")
+    parser.add_argument(
+        "--units-only",
+        action="store_true",
+        help="only the map, its villages and the staff accounts (bench/unit_picker.py)",
+    )
     args = parser.parse_args()
     steps = Steps()
     if args.check:

@@ -130,19 +130,27 @@ def main():
     periods = rollup_periods(year, quarter)
     units = list(Unit.objects.filter(level__in=SUMMARY_LEVELS))
     indicators = list(Indicator.objects.filter(is_active=True))
-    print(f"{len(units)} summary units, {len(periods)} periods, {len(indicators)} indicators; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{len(units)} summary units, {len(periods)} periods, {len(indicators)} indicators; load average {os.getloadavg()[0]:.1f}"
+    )
 
     national, baseline = [], []
     for run in range(args.repeat):  # alternated, so both see the same load
         seconds, cpu, written = timed(lambda: rollup_national(year=year, quarter=quarter, today=today))
         national.append((seconds, cpu))
-        print(f"(a) national roll-up, run {run + 1}: {seconds:.2f} s, CPU {cpu:.2f} s, {written} rows written, load {os.getloadavg()[0]:.1f}")
+        print(
+            f"(a) national roll-up, run {run + 1}: {seconds:.2f} s, CPU {cpu:.2f} s, {written} rows written, load {os.getloadavg()[0]:.1f}"
+        )
         seconds, cpu, totals = timed(lambda: baseline_sql(Scope(units, periods, today), indicators))
         baseline.append((seconds, cpu))
-        print(f"(b) raw GROUP BY ROLLUP, run {run + 1}: {seconds:.2f} s, CPU {cpu:.2f} s, {len(totals)} sums, load {os.getloadavg()[0]:.1f}")
+        print(
+            f"(b) raw GROUP BY ROLLUP, run {run + 1}: {seconds:.2f} s, CPU {cpu:.2f} s, {len(totals)} sums, load {os.getloadavg()[0]:.1f}"
+        )
     engine = {
         (row[0], row[1], row[2]): row[3]
-        for row in IndicatorSummary.objects.filter(period__in=periods, actual__isnull=False).values_list("unit_id", "period_id", "indicator_id", "actual")
+        for row in IndicatorSummary.objects.filter(period__in=periods, actual__isnull=False).values_list(
+            "unit_id", "period_id", "indicator_id", "actual"
+        )
     }
     seconds, cpu, written = timed(lambda: rollup_national(year=year, today=today))
     print(f"(d) the year's national roll-up (nightly): {seconds:.2f} s, CPU {cpu:.2f} s, {written} rows written")
@@ -150,7 +158,10 @@ def main():
 
     communes = list(Unit.objects.filter(level=Level.COMMUNE).order_by("pk"))
     sample = random.Random(7).sample(communes, min(args.communes, len(communes)))
-    recompute = [timed(lambda commune=commune: rollup_recompute(unit=commune, year=year, quarter=quarter, today=today))[:2] for commune in sample]
+    recompute = [
+        timed(lambda commune=commune: rollup_recompute(unit=commune, year=year, quarter=quarter, today=today))[:2]
+        for commune in sample
+    ]
 
     def alone(commune):
         with transaction.atomic():
@@ -158,13 +169,18 @@ def main():
 
     own_rows = [timed(lambda commune=commune: alone(commune))[:2] for commune in sample]
     provinces = random.Random(7).sample(list(Unit.objects.filter(level=Level.PROVINCE).order_by("pk")), 5)
-    province_runs = [timed(lambda province=province: rollup_province(province=province, year=year, quarter=quarter, today=today))[:2] for province in provinces]
+    province_runs = [
+        timed(lambda province=province: rollup_province(province=province, year=year, quarter=quarter, today=today))[:2]
+        for province in provinces
+    ]
 
     def summary(label, runs, unit="s", scale=1):
         walls, cpus = sorted(run[0] for run in runs), sorted(run[1] for run in runs)
         p95 = walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
-        print(f"{label}: wall median {scale * statistics.median(walls):.2f} {unit} (p95 {scale * p95:.2f}), "
-              f"CPU median {scale * statistics.median(cpus):.2f} {unit}")
+        print(
+            f"{label}: wall median {scale * statistics.median(walls):.2f} {unit} (p95 {scale * p95:.2f}), "
+            f"CPU median {scale * statistics.median(cpus):.2f} {unit}"
+        )
         return statistics.median(walls), statistics.median(cpus)
 
     print()
@@ -173,7 +189,12 @@ def main():
     print(f"    ratio (a)/(b): wall {a / b:.2f}, CPU {a_cpu / b_cpu:.2f} (target <= 1.5; (a) under 10 s)")
     summary(f"(c) one commune-quarter, the commune's own rows, {len(own_rows)} communes", own_rows, "ms", 1000)
     summary(f"    with its ancestors, {len(recompute)} communes", recompute, "ms", 1000)
-    summary(f"(e) one province-quarter (the drain's unit of work), {len(province_runs)} provinces", province_runs, "ms", 1000)
+    summary(
+        f"(e) one province-quarter (the drain's unit of work), {len(province_runs)} provinces",
+        province_runs,
+        "ms",
+        1000,
+    )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 

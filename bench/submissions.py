@@ -58,9 +58,14 @@ def free_port():
 def server_env(args):
     separator = "&" if "?" in args.database else "?"
     return {
-        **os.environ, "DATABASE_URL": f"{args.database}{separator}conn_max_age={args.conn_max_age}&application_name={APPLICATION}", "REDIS_URL": args.redis, "DEBUG": "False",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"), "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "STATIC_MANIFEST": "False", "DJANGO_SETTINGS_MODULE": "totech.settings",
+        **os.environ,
+        "DATABASE_URL": f"{args.database}{separator}conn_max_age={args.conn_max_age}&application_name={APPLICATION}",
+        "REDIS_URL": args.redis,
+        "DEBUG": "False",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "STATIC_MANIFEST": "False",
+        "DJANGO_SETTINGS_MODULE": "totech.settings",
     }
 
 
@@ -97,7 +102,14 @@ class Client(threading.Thread):
 
     def __init__(self, port, session, team, periods, values, results, offset=0.0, interval=None):
         super().__init__()
-        self.port, self.session, self.team, self.periods, self.values, self.results = port, session, team, periods, values, results
+        self.port, self.session, self.team, self.periods, self.values, self.results = (
+            port,
+            session,
+            team,
+            periods,
+            values,
+            results,
+        )
         self.offset, self.interval, self.start_at, self.token = offset, interval, None, None
 
     def request(self, method, path, body=None, headers=None):
@@ -141,11 +153,21 @@ class Client(threading.Thread):
             if token is None:
                 continue
             body = urllib.parse.urlencode(
-                {**self.values, "activities": "Hướng dẫn cài VNeID tại nhà văn hoá thôn.", "difficulties": "", "proposals": "",
-                 "version": "0", "action": "submit", "csrfmiddlewaretoken": token}
+                {
+                    **self.values,
+                    "activities": "Hướng dẫn cài VNeID tại nhà văn hoá thôn.",
+                    "difficulties": "",
+                    "proposals": "",
+                    "version": "0",
+                    "action": "submit",
+                    "csrfmiddlewaretoken": token,
+                }
             )
             response, _text = self.request(
-                "POST", path, body, {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}{path}"}
+                "POST",
+                path,
+                body,
+                {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}{path}"},
             )
             if response.status == 302 and re.search(r"/reports/\d+/$", response.getheader("Location", "")):
                 self.results.append(("ok", time.perf_counter(), 302))
@@ -187,10 +209,13 @@ def cpu_seconds(server_pid):
             return 0
         return (int(fields[11]) + int(fields[12])) / ticks
 
-    workers = [int(path.name) for path in Path("/proc").iterdir() if path.name.isdigit() and _parent(path) == server_pid]
+    workers = [
+        int(path.name) for path in Path("/proc").iterdir() if path.name.isdigit() and _parent(path) == server_pid
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s", [APPLICATION]
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [APPLICATION],
         )
         backends = [pid for (pid,) in cursor.fetchall()]
     return {"python": {pid: cpu(pid) for pid in workers}, "database": {pid: cpu(pid) for pid in backends}}
@@ -210,12 +235,24 @@ def main():
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1, help="more than 1: gunicorn's gthread worker")
-    parser.add_argument("--per-client", type=int, default=13, help="submissions per client (at most the 13 months owed)")
-    parser.add_argument("--conn-max-age", type=int, default=600, help="CONN_MAX_AGE of the server (0: a connection per request)")
-    parser.add_argument("--rate", type=float, help="open loop: the clients together start this many submissions per "
-                        "second, evenly spread (default: closed loop, each client as fast as it is answered)")
-    parser.add_argument("--forms-first", action="store_true", help="each client loads its form before the clock "
-                        "starts and the run times the POSTs alone (a form filled in earlier, sent at the deadline)")
+    parser.add_argument(
+        "--per-client", type=int, default=13, help="submissions per client (at most the 13 months owed)"
+    )
+    parser.add_argument(
+        "--conn-max-age", type=int, default=600, help="CONN_MAX_AGE of the server (0: a connection per request)"
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="open loop: the clients together start this many submissions per "
+        "second, evenly spread (default: closed loop, each client as fast as it is answered)",
+    )
+    parser.add_argument(
+        "--forms-first",
+        action="store_true",
+        help="each client loads its form before the clock "
+        "starts and the run times the POSTs alone (a form filled in earlier, sent at the deadline)",
+    )
     args = parser.parse_args()
     os.environ.update(server_env(args))
     import django
@@ -249,14 +286,28 @@ def main():
     for number, (team, user) in enumerate(pairs):
         django_client = DjangoClient()
         django_client.force_login(user)  # a real session in the database, as a login makes (no password hashing)
-        periods = [slot.period for slot in slots_for_team(team, today) if slot.report is None and slot.period][: args.per_client]
+        periods = [slot.period for slot in slots_for_team(team, today) if slot.report is None and slot.period][
+            : args.per_client
+        ]
         offset = number / args.rate if args.rate else 0.0
-        clients.append(Client(None, django_client.cookies["sessionid"].value, team, periods, values, results, offset, interval))
+        clients.append(
+            Client(None, django_client.cookies["sessionid"].value, team, periods, values, results, offset, interval)
+        )
     expected = sum(len(client.periods) for client in clients)
 
     port = free_port()
-    command = [str(ROOT / ".venv/bin/gunicorn"), "totech.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-               "--log-level", "warning", "--backlog", "2048"]
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "totech.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+    ]
     if args.threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(args.threads)]
     server = subprocess.Popen(command, cwd=ROOT, env=server_env(args))
@@ -275,8 +326,11 @@ def main():
             client.port = port
         for _request in range(args.workers * 4):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            connection.request("GET", f"/reports/new/{teams[0].pk}/period/{clients[0].periods[0].pk}/",
-                               headers={"Cookie": f"sessionid={clients[0].session}"})
+            connection.request(
+                "GET",
+                f"/reports/new/{teams[0].pk}/period/{clients[0].periods[0].pk}/",
+                headers={"Cookie": f"sessionid={clients[0].session}"},
+            )
             connection.getresponse().read()
         if args.forms_first:
             for client in clients:
@@ -300,15 +354,25 @@ def main():
     failures = [(kind, status) for kind, _t, status in results if kind in ("GET", "POST") and status not in (200, 302)]
     stored = Report.objects.filter(team__in=teams, status="submitted", submitted_at__isnull=False).count()
     stored_values = ReportValue.objects.filter(report__team__in=teams).count()
-    server_kind = f"gthread, {args.workers} workers x {args.threads} threads" if args.threads > 1 else f"sync, {args.workers} workers"
+    server_kind = (
+        f"gthread, {args.workers} workers x {args.threads} threads"
+        if args.threads > 1
+        else f"sync, {args.workers} workers"
+    )
     print(f"gunicorn {server_kind}; {args.clients} clients; {expected} submissions expected")
-    print(f"submissions answered with success: {successes} in {elapsed:.1f} s = {successes / elapsed:.1f} submissions/s "
-          f"({(len(posts) + len(gets)) / elapsed:.1f} requests/s)")
-    print(f"POST (save and send) p50 {statistics.median(posts) * 1000:.0f} ms, p95 {percentile(posts, 0.95) * 1000:.0f} ms, "
-          f"max {max(posts) * 1000:.0f} ms")
+    print(
+        f"submissions answered with success: {successes} in {elapsed:.1f} s = {successes / elapsed:.1f} submissions/s "
+        f"({(len(posts) + len(gets)) / elapsed:.1f} requests/s)"
+    )
+    print(
+        f"POST (save and send) p50 {statistics.median(posts) * 1000:.0f} ms, p95 {percentile(posts, 0.95) * 1000:.0f} ms, "
+        f"max {max(posts) * 1000:.0f} ms"
+    )
     if gets:
-        print(f"GET (the form)       p50 {statistics.median(gets) * 1000:.0f} ms, p95 {percentile(gets, 0.95) * 1000:.0f} ms, "
-              f"max {max(gets) * 1000:.0f} ms")
+        print(
+            f"GET (the form)       p50 {statistics.median(gets) * 1000:.0f} ms, p95 {percentile(gets, 0.95) * 1000:.0f} ms, "
+            f"max {max(gets) * 1000:.0f} ms"
+        )
     print(f"errors: {len(failures)} {failures[:5]}")
     if args.rate:
         lags = [t for kind, t, _s in results if kind == "late"]
@@ -316,20 +380,31 @@ def main():
         # The rate achieved: successes over the time from the first due start to the last answer.
         achieved = successes / (max(finished) - started) if finished else 0
         kept_up = achieved >= 0.95 * args.rate and percentile(lags, 0.95) < 0.3
-        print(f"open loop at {args.rate:g} submissions/s asked: achieved {achieved:.1f}/s; started late p50 "
-              f"{statistics.median(lags) * 1000:.0f} ms, p95 {percentile(lags, 0.95) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms; "
-              f"kept up: {'yes' if kept_up else 'no'}")
-    python_cpu, database_cpu = (sum(cpu_after[kind].get(pid, 0) - cpu_before[kind].get(pid, 0) for pid in cpu_after[kind]) for kind in ("python", "database"))
+        print(
+            f"open loop at {args.rate:g} submissions/s asked: achieved {achieved:.1f}/s; started late p50 "
+            f"{statistics.median(lags) * 1000:.0f} ms, p95 {percentile(lags, 0.95) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms; "
+            f"kept up: {'yes' if kept_up else 'no'}"
+        )
+    python_cpu, database_cpu = (
+        sum(cpu_after[kind].get(pid, 0) - cpu_before[kind].get(pid, 0) for pid in cpu_after[kind])
+        for kind in ("python", "database")
+    )
     if args.conn_max_age:
         per_submission = (python_cpu + database_cpu) / successes
-        print(f"CPU: gunicorn workers {python_cpu:.1f} s + their PostgreSQL backends {database_cpu:.1f} s = {per_submission * 1000:.0f} ms "
-              f"per submission ({'POST' if args.forms_first else 'GET + POST'}); 2 free cores would do {2 / per_submission:.0f} submissions/s")
+        print(
+            f"CPU: gunicorn workers {python_cpu:.1f} s + their PostgreSQL backends {database_cpu:.1f} s = {per_submission * 1000:.0f} ms "
+            f"per submission ({'POST' if args.forms_first else 'GET + POST'}); 2 free cores would do {2 / per_submission:.0f} submissions/s"
+        )
     else:
-        print(f"CPU: gunicorn workers {python_cpu / successes * 1000:.0f} ms per submission; the PostgreSQL side is not measured "
-              "without persistent connections")
+        print(
+            f"CPU: gunicorn workers {python_cpu / successes * 1000:.0f} ms per submission; the PostgreSQL side is not measured "
+            "without persistent connections"
+        )
     print(f"load average before: {load_before}")
-    print(f"in the database: {stored} submitted reports, {stored_values} values; "
-          f"lost: {successes - stored} (expected 0), values missing: {stored * len(indicators) - stored_values} (expected 0)")
+    print(
+        f"in the database: {stored} submitted reports, {stored_values} values; "
+        f"lost: {successes - stored} (expected 0), values missing: {stored * len(indicators) - stored_values} (expected 0)"
+    )
     print(f"cleaned {clean(teams)} reports")
     if successes != expected or stored != successes or failures:
         sys.exit(1)

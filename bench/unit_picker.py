@@ -26,9 +26,15 @@ from member_import import setup_django  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/totech_national"
 SEARCHES = [
-    ("team", "ben thanh"), ("team", "tan"), ("team", "to dan pho 12 tan"), ("team", "267"), ("area", "phuong"),
+    ("team", "ben thanh"),
+    ("team", "tan"),
+    ("team", "to dan pho 12 tan"),
+    ("team", "267"),
+    ("area", "phuong"),
     # a word of most of the map, two words of thousands each, and what issue 12 sent (refused at once)
-    ("team", "thon"), ("team", "xa 5"), ("team", "ab " * 3000),
+    ("team", "thon"),
+    ("team", "xa 5"),
+    ("team", "ab " * 3000),
 ]
 
 
@@ -75,13 +81,22 @@ def main():
             client.force_login(user)
             pages = [(f"{user.username}: teams:create", reverse("teams:create"), None)]
             try:
-                pages += [(f"{user.username}: search {levels} {q[:20]!r}", reverse("units:search", kwargs={"levels": levels}), {"q": q})
-                          for levels, q in SEARCHES]
+                pages += [
+                    (
+                        f"{user.username}: search {levels} {q[:20]!r}",
+                        reverse("units:search", kwargs={"levels": levels}),
+                        {"q": q},
+                    )
+                    for levels, q in SEARCHES
+                ]
             except NoReverseMatch:
                 pass  # before the picker
             for label, url, params in pages:
                 size, options, median, worst, cpu = measure(client, url, params)
-                print(f"{label:<52} {size / 1024:>7.0f} KB {options:>8,} {median * 1000:>6.0f} ms {worst * 1000:>6.0f} ms {cpu * 1000:>6.0f} ms", flush=True)
+                print(
+                    f"{label:<52} {size / 1024:>7.0f} KB {options:>8,} {median * 1000:>6.0f} ms {worst * 1000:>6.0f} ms {cpu * 1000:>6.0f} ms",
+                    flush=True,
+                )
         transaction.set_rollback(True)
 
 

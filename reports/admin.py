@@ -39,7 +39,20 @@ class ReportAdmin(SimpleHistoryAdmin):
     list_display = ["team", "kind", "period", "status", "deadline", "submitted_at"]
     list_filter = ["status", "kind"]
     search_fields = ["team__name"]
-    readonly_fields = ["team", "kind", "period", "request", "status", "village", "commune", "district", "province", "submitted_at", "approved_at", "created_by"]
+    readonly_fields = [
+        "team",
+        "kind",
+        "period",
+        "request",
+        "status",
+        "village",
+        "commune",
+        "district",
+        "province",
+        "submitted_at",
+        "approved_at",
+        "created_by",
+    ]
     inlines = [TransitionInline]
 
 
@@ -79,5 +92,15 @@ class UnitSummaryAdmin(admin.ModelAdmin):
 
 @admin.register(QualityRule)
 class QualityRuleAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "province", "left_indicator", "left_field", "operator", "right_factor", "right_indicator", "right_field", "is_active"]
+    list_display = [
+        "name",
+        "province",
+        "left_indicator",
+        "left_field",
+        "operator",
+        "right_factor",
+        "right_indicator",
+        "right_field",
+        "is_active",
+    ]
     raw_id_fields = ["province"]

@@ -65,21 +65,30 @@ class Chart:
 
     def data(self) -> dict:
         return {
-            "kind": self.kind, "labels": self.labels, "top": self.top,
+            "kind": self.kind,
+            "labels": self.labels,
+            "top": self.top,
             "series": [{"label": s.label, "values": s.values} for s in self.series],
         }
 
 
 def indicator_label(indicator: Indicator) -> str:
     """A percentage indicator is charted as its rate, a count as its achievement of the target."""
-    return _("%(name)s (%%)") % {"name": indicator.name} if indicator.is_percent else _("%(name)s (%% of target)") % {"name": indicator.name}
+    return (
+        _("%(name)s (%%)") % {"name": indicator.name}
+        if indicator.is_percent
+        else _("%(name)s (%% of target)") % {"name": indicator.name}
+    )
 
 
 def trend_chart(points: list[TrendPoint], indicators: list[Indicator]) -> Chart:
     chart = Chart("trend-chart", "line", _("Trend over the quarters"), [str(point.period) for point in points])
     for index, indicator in enumerate(indicators):
         cells = [point.row.cells[index] for point in points]
-        chart.add(indicator_label(indicator), [cell and (cell.rate if indicator.is_percent else cell.achievement) for cell in cells])
+        chart.add(
+            indicator_label(indicator),
+            [cell and (cell.rate if indicator.is_percent else cell.achievement) for cell in cells],
+        )
     chart.add(_("Reports received (%)"), [point.row.summary and point.row.summary.completeness for point in points])
     chart.add(_("Villages covered (%)"), [point.row.summary and point.row.summary.coverage for point in points])
     return chart

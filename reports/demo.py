@@ -35,14 +35,28 @@ from .services import (
     schedule_set,
 )
 
-LEADER_NAMES = ["Đỗ Văn Tuấn", "Nông Thị Mai", "Hoàng Văn Lực", "Lý Thị Thu", "Ma Văn Khánh", "Triệu Thị Hằng", "Vi Văn Sơn"]
+LEADER_NAMES = [
+    "Đỗ Văn Tuấn",
+    "Nông Thị Mai",
+    "Hoàng Văn Lực",
+    "Lý Thị Thu",
+    "Ma Văn Khánh",
+    "Triệu Thị Hằng",
+    "Vi Văn Sơn",
+]
 ACTIVITIES = [
     "Tổ chức 2 buổi hướng dẫn cài đặt VNeID tại nhà văn hóa thôn; đi từng ngõ, gõ từng nhà hướng dẫn người cao tuổi.",
     "Hướng dẫn hộ gia đình nộp hồ sơ dịch vụ công trực tuyến và thanh toán không dùng tiền mặt tiền điện, nước.",
     "Tuyên truyền trên nhóm Zalo thôn; hỗ trợ hộ sản xuất đăng ký bán hàng trên voso.vn, postmart.vn.",
 ]
-DIFFICULTIES = ["Sóng điện thoại yếu ở khu vực đồi; nhiều người cao tuổi chưa có điện thoại thông minh.", "Một số hộ đi làm ăn xa, khó gặp."]
-PROPOSALS = ["Đề nghị xã hỗ trợ thêm 01 bộ phát wifi cho nhà văn hóa thôn.", "Đề nghị tổ chức lớp tập huấn kỹ năng số cho thành viên tổ."]
+DIFFICULTIES = [
+    "Sóng điện thoại yếu ở khu vực đồi; nhiều người cao tuổi chưa có điện thoại thông minh.",
+    "Một số hộ đi làm ăn xa, khó gặp.",
+]
+PROPOSALS = [
+    "Đề nghị xã hỗ trợ thêm 01 bộ phát wifi cho nhà văn hóa thôn.",
+    "Đề nghị tổ chức lớp tập huấn kỹ năng số cho thành viên tổ.",
+]
 
 
 def _month_start(date: datetime.date, back: int) -> datetime.date:
@@ -50,19 +64,34 @@ def _month_start(date: datetime.date, back: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def _team_with_leader(unit: Unit, leader_user, decision_date: datetime.date, affiliation=Affiliation.VILLAGE_HEAD, name=""):
+def _team_with_leader(
+    unit: Unit, leader_user, decision_date: datetime.date, affiliation=Affiliation.VILLAGE_HEAD, name=""
+):
     """The unit's active team (or the one named `name`) and the account of its leader: made here where the
     teams demo made none."""
-    teams = Team.objects.filter(unit=unit, name=name) if name else Team.objects.filter(unit=unit, status=TeamStatus.ACTIVE)
+    teams = (
+        Team.objects.filter(unit=unit, name=name) if name else Team.objects.filter(unit=unit, status=TeamStatus.ACTIVE)
+    )
     team = teams.order_by("pk").first()
     if team is None:
-        team = team_create(unit=unit, name=name or f"Tổ Công nghệ số cộng đồng {unit.name}", decision_date=decision_date,
-                           decision_number="25/QĐ-UBND", decision_signer="Chủ tịch UBND xã")
-    leadership = Membership.objects.filter(team=team, role=TeamRole.LEADER, end_date__isnull=True).select_related("person__user").first()
+        team = team_create(
+            unit=unit,
+            name=name or f"Tổ Công nghệ số cộng đồng {unit.name}",
+            decision_date=decision_date,
+            decision_number="25/QĐ-UBND",
+            decision_signer="Chủ tịch UBND xã",
+        )
+    leadership = (
+        Membership.objects.filter(team=team, role=TeamRole.LEADER, end_date__isnull=True)
+        .select_related("person__user")
+        .first()
+    )
     if leadership is None:
         commune = unit.parent if unit.level == Level.VILLAGE else unit
         person = person_create(commune=commune, full_name=leader_user.get_full_name(), user=leader_user)
-        membership_create(team=team, person=person, start_date=decision_date, role=TeamRole.LEADER, affiliation=affiliation)
+        membership_create(
+            team=team, person=person, start_date=decision_date, role=TeamRole.LEADER, affiliation=affiliation
+        )
         return team, leader_user
     if leadership.person.user is None:
         person_update(person=leadership.person, user=leader_user)
@@ -72,8 +101,14 @@ def _team_with_leader(unit: Unit, leader_user, decision_date: datetime.date, aff
 
 def _leader_account(username: str, full_name: str, unit: Unit):
     last_name, _, first_name = full_name.rpartition(" ")
-    return user_upsert(username=username, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name,
-                       role=Role.TEAM_LEADER, scope_unit=unit)
+    return user_upsert(
+        username=username,
+        password=DEMO_PASSWORD,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.TEAM_LEADER,
+        scope_unit=unit,
+    )
 
 
 def _values(indicators, team: Team, period: Period, month_index: int, rng: random.Random) -> dict[int, int]:
@@ -106,8 +141,11 @@ def _backdate(report: Report, moment: datetime.datetime) -> None:
 
 def _report(*, leader, team, period, indicators, month_index, rng, texts_from=0):
     values = _values(indicators, team, period, month_index, rng)
-    texts = {"activities": ACTIVITIES[(month_index + texts_from) % 3], "difficulties": DIFFICULTIES[month_index % 2],
-             "proposals": PROPOSALS[month_index % 2] if month_index % 3 == 0 else ""}
+    texts = {
+        "activities": ACTIVITIES[(month_index + texts_from) % 3],
+        "difficulties": DIFFICULTIES[month_index % 2],
+        "proposals": PROPOSALS[month_index % 2] if month_index % 3 == 0 else "",
+    }
     return report_save(user=leader, team=team, period=period, version=0, values=values, **texts)
 
 
@@ -115,8 +153,13 @@ def _send(report: Report, leader, values: dict[int, int] | None = None, quality_
     """Send the report as it stands (the leader pressing Send), with `values` changed."""
     report = Report.objects.get(pk=report.pk)
     return report_save(
-        user=leader, team=report.team, period=report.period, version=report.version, submit=True,
-        values=dict(report.values.values_list("indicator_id", "value")) | (values or {}), quality_note=quality_note,
+        user=leader,
+        team=report.team,
+        period=report.period,
+        version=report.version,
+        submit=True,
+        values=dict(report.values.values_list("indicator_id", "value")) | (values or {}),
+        quality_note=quality_note,
         **{name: getattr(report, name) for name in ("activities", "difficulties", "proposals")},
     )
 
@@ -124,8 +167,10 @@ def _send(report: Report, leader, values: dict[int, int] | None = None, quality_
 # The demo's data-quality warning (reports.quality): a month of door-to-door visits far above the team's history,
 # sent with the leader's explanation; it waits for the commune officer's review.
 CAMPAIGN_VISITS = 160
-CAMPAIGN_NOTE = ("Tháng này tổ phối hợp với Đoàn Thanh niên ra quân 10 ngày, đi từng ngõ, gõ từng nhà hướng dẫn "
-                 "cài đặt VNeID nên số lượt đến hộ gia đình tăng cao.")
+CAMPAIGN_NOTE = (
+    "Tháng này tổ phối hợp với Đoàn Thanh niên ra quân 10 ngày, đi từng ngõ, gõ từng nhà hướng dẫn "
+    "cài đặt VNeID nên số lượt đến hộ gia đình tăng cao."
+)
 
 
 def _at(date: datetime.date, days: int) -> datetime.datetime:
@@ -140,19 +185,35 @@ def seed(units, users, campaign=None):
     today = timezone.localdate()
     first_month = _month_start(today, 12)
     department = by_username["so.thainguyen"]
-    schedule_set(user=department, province=units["thai_nguyen"], frequency=PeriodKind.MONTH, deadline_day=5,
-                 remind_days_before=3, starts_on=first_month)
-    schedule_set(user=by_username["so.quangngai"], province=units["quang_ngai"], frequency=PeriodKind.QUARTER,
-                 deadline_day=10, remind_days_before=5, starts_on=datetime.date(2024, 1, 1))
+    schedule_set(
+        user=department,
+        province=units["thai_nguyen"],
+        frequency=PeriodKind.MONTH,
+        deadline_day=5,
+        remind_days_before=3,
+        starts_on=first_month,
+    )
+    schedule_set(
+        user=by_username["so.quangngai"],
+        province=units["quang_ngai"],
+        frequency=PeriodKind.QUARTER,
+        deadline_day=10,
+        remind_days_before=5,
+        starts_on=datetime.date(2024, 1, 1),
+    )
     indicators = list(Indicator.objects.filter(is_active=True).order_by("order", "code"))
     teams = _thanh_thinh(units, by_username, indicators, first_month, today, rng)
     teams += _mo_duc(units, by_username, indicators, campaign, rng)
     thanh_thinh = units["thanh_thinh"]
     if not ReportRequest.objects.filter(unit=thanh_thinh, title="Báo cáo nhanh kết quả hướng dẫn VNeID").exists():
         report_request_create(
-            user=by_username["xa.thanhthinh"], unit=thanh_thinh, title="Báo cáo nhanh kết quả hướng dẫn VNeID",
+            user=by_username["xa.thanhthinh"],
+            unit=thanh_thinh,
+            title="Báo cáo nhanh kết quả hướng dẫn VNeID",
             instructions="Các tổ báo cáo nhanh số người được hướng dẫn kích hoạt VNeID từ đầu tháng.",
-            covers_start=today.replace(day=1), covers_end=today, deadline=today + datetime.timedelta(days=5),
+            covers_start=today.replace(day=1),
+            covers_end=today,
+            deadline=today + datetime.timedelta(days=5),
         )
     _inbox_shows_only_open_work()
     stale = stale_province_quarters()
@@ -192,7 +253,9 @@ def _thanh_thinh(units, by_username, indicators, first_month, today, rng):
             last = month_index == len(months) - 1
             if last and team_index == 5:
                 continue  # one team has not reported yet: missing on the commune's page, overdue on its own
-            report = _report(leader=leader, team=team, period=period, indicators=indicators, month_index=month_index, rng=rng)
+            report = _report(
+                leader=leader, team=team, period=period, indicators=indicators, month_index=month_index, rng=rng
+            )
             if last and team_index == 4:
                 continue  # a draft, started but not sent
             sent_at = _at(report.deadline, 3 if rng.random() < 0.15 else -2)
@@ -202,14 +265,22 @@ def _thanh_thinh(units, by_username, indicators, first_month, today, rng):
             else:
                 report = _send(report, leader)
             if last and team_index == 0:
-                report_return(user=reviewer, report=report, comment="Số hộ được hướng dẫn dịch vụ công chưa khớp với sổ theo dõi của thôn, đề nghị kiểm tra lại.")
+                report_return(
+                    user=reviewer,
+                    report=report,
+                    comment="Số hộ được hướng dẫn dịch vụ công chưa khớp với sổ theo dõi của thôn, đề nghị kiểm tra lại.",
+                )
             elif last and team_index == 3:  # returned, corrected and sent again: waits for review
                 report_return(user=reviewer, report=report, comment="Bổ sung nội dung khó khăn, đề xuất.")
                 report = _send(report, leader)
             elif not (last and team_index in (1, 2)):  # those two wait for review
                 report_approve(user=reviewer, report=report)
                 if month_index == 2 and team_index == 3:
-                    report_reopen(user=department, report=report, reason="Sở rà soát: số tài khoản kích hoạt vượt số đăng ký, đề nghị tổ báo cáo lại.")
+                    report_reopen(
+                        user=department,
+                        report=report,
+                        reason="Sở rà soát: số tài khoản kích hoạt vượt số đăng ký, đề nghị tổ báo cáo lại.",
+                    )
                     report_approve(user=reviewer, report=_send(report, leader))
             _backdate(report, sent_at)
     return [team for team, _leader in teams]
@@ -220,7 +291,11 @@ def _mo_duc(units, by_username, indicators, campaign, rng):
     2024 campaign and the quarters of 2024 and early 2025, all approved."""
     commune = units["mo_duc_communes"][0]
     officer = by_username["xa.moduc"]
-    quarters = list(Period.objects.filter(kind=PeriodKind.QUARTER, start__gte=datetime.date(2024, 1, 1), end__lt=datetime.date(2025, 7, 1)).order_by("start"))
+    quarters = list(
+        Period.objects.filter(
+            kind=PeriodKind.QUARTER, start__gte=datetime.date(2024, 1, 1), end__lt=datetime.date(2025, 7, 1)
+        ).order_by("start")
+    )
     periods = quarters + ([campaign] if campaign else [])
     teams = []
     for index, village in enumerate(commune.children.order_by("name")):
@@ -232,7 +307,9 @@ def _mo_duc(units, by_username, indicators, campaign, rng):
         for number, period in enumerate(periods):
             if Report.objects.filter(team=team, period=period).exists():
                 continue
-            report = _report(leader=leader, team=team, period=period, indicators=indicators, month_index=number, rng=rng)
+            report = _report(
+                leader=leader, team=team, period=period, indicators=indicators, month_index=number, rng=rng
+            )
             report = _send(report, leader)
             report_approve(user=officer, report=report)
             _backdate(report, _at(report.deadline, -1))

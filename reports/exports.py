@@ -48,9 +48,15 @@ DEPARTMENTS = {  # (name, abbreviation in document numbers)
     True: ("Sở Khoa học và Công nghệ", "SKHCN"),
 }
 DIVISION_WORDS = {
-    DivisionType.PROVINCE: "Tỉnh", DivisionType.CENTRAL_CITY: "Thành phố", DivisionType.RURAL_DISTRICT: "Huyện",
-    DivisionType.URBAN_DISTRICT: "Quận", DivisionType.TOWN: "Thị xã", DivisionType.PROVINCIAL_CITY: "Thành phố",
-    DivisionType.COMMUNE: "Xã", DivisionType.WARD: "Phường", DivisionType.TOWNSHIP: "Thị trấn",
+    DivisionType.PROVINCE: "Tỉnh",
+    DivisionType.CENTRAL_CITY: "Thành phố",
+    DivisionType.RURAL_DISTRICT: "Huyện",
+    DivisionType.URBAN_DISTRICT: "Quận",
+    DivisionType.TOWN: "Thị xã",
+    DivisionType.PROVINCIAL_CITY: "Thành phố",
+    DivisionType.COMMUNE: "Xã",
+    DivisionType.WARD: "Phường",
+    DivisionType.TOWNSHIP: "Thị trấn",
     DivisionType.SPECIAL_ZONE: "Đặc khu",
 }
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -73,12 +79,25 @@ POINTS_PER_LINE = {11: 15, 12: 16, 13: 17.5, 14: 19}
 
 # The main sheet's columns (A-H); the header block splits them A-C | D-H.
 REPORT_COLUMNS = [
-    ("STT", 5.5), ("Chỉ tiêu", 36), ("Đơn vị tính", 9), ("Chỉ tiêu giao", 10.5), ("Kết quả thực hiện", 10.5),
-    ("Tỷ lệ", 9), ("Tỷ lệ đạt so với chỉ tiêu", 11), ("Đánh giá", 11),
+    ("STT", 5.5),
+    ("Chỉ tiêu", 36),
+    ("Đơn vị tính", 9),
+    ("Chỉ tiêu giao", 10.5),
+    ("Kết quả thực hiện", 10.5),
+    ("Tỷ lệ", 9),
+    ("Tỷ lệ đạt so với chỉ tiêu", 11),
+    ("Đánh giá", 11),
 ]
 LEFT_BLOCK, RIGHT_BLOCK = ("A", "C"), ("D", "H")
 UNIT_COUNTS = [  # (label, unit of measure, count, out of, share property, what the share is)
-    ("Báo cáo định kỳ đã nhận", "Báo cáo", "reports_received", "reports_expected", "completeness", "Đã nhận / phải nộp"),
+    (
+        "Báo cáo định kỳ đã nhận",
+        "Báo cáo",
+        "reports_received",
+        "reports_expected",
+        "completeness",
+        "Đã nhận / phải nộp",
+    ),
     ("Báo cáo nộp đúng hạn", "Báo cáo", "reports_on_time", "reports_received", "timeliness", "Đúng hạn / đã nhận"),
     ("Báo cáo chưa đến hạn nộp", "Báo cáo", "reports_pending", None, None, "Không tính vào tỷ lệ"),
     ("Thôn, tổ dân phố có Tổ hoạt động", "Thôn", "villages_covered", "villages", "coverage", "Có Tổ / tổng số thôn"),
@@ -98,13 +117,13 @@ def place_name(unit: Unit) -> str:
     ("Huyện Mộ Đức" → "Mộ Đức", "Phường 1" stays), as Nghị định 30/2020 writes it."""
     for prefix, _type in NAME_PREFIXES:
         if fold(unit.name).startswith(fold(prefix) + " "):
-            rest = unit.name[len(prefix):].strip()
+            rest = unit.name[len(prefix) :].strip()
             return unit.name if rest.isdigit() else rest
     return unit.name
 
 
 def place_date(unit: Unit, day: datetime.date) -> str:
-    """"Quảng Ngãi, ngày 05 tháng 02 năm 2026": days below 10 and months below 3 take a leading zero (NĐ 30/2020)."""
+    """ "Quảng Ngãi, ngày 05 tháng 02 năm 2026": days below 10 and months below 3 take a leading zero (NĐ 30/2020)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place_name(unit)}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -144,7 +163,9 @@ class UnitPeriodExport:
     period: Period
 
     def log_export(self, *, user, row_count: int) -> None:
-        export_log(user=user, kind=self.kind, scope=f"{self.unit.code} {self.unit.name} · {self.period}", row_count=row_count)
+        export_log(
+            user=user, kind=self.kind, scope=f"{self.unit.code} {self.unit.name} · {self.period}", row_count=row_count
+        )
 
 
 class OfficialReport(UnitPeriodExport):
@@ -159,7 +180,11 @@ class OfficialReport(UnitPeriodExport):
         pillars = {value: position for position, value in enumerate(Pillar.values)}
         self.cells = sorted(
             IndicatorSummary.objects.filter(unit=unit, period=period).select_related("indicator"),
-            key=lambda cell: (pillars.get(cell.indicator.pillar, len(pillars)), cell.indicator.order, cell.indicator.code),
+            key=lambda cell: (
+                pillars.get(cell.indicator.pillar, len(pillars)),
+                cell.indicator.order,
+                cell.indicator.code,
+            ),
         )
 
     # --- who issues it -----------------------------------------------------------------------------------
@@ -196,7 +221,11 @@ class OfficialReport(UnitPeriodExport):
 
     def signature_lines(self) -> list[tuple[str, bool, bool]]:
         """(text, bold, italic) of the signature block above the space for the signature."""
-        title = [("GIÁM ĐỐC", True, False)] if self.by_department else [("TM. ỦY BAN NHÂN DÂN", True, False), ("CHỦ TỊCH", True, False)]
+        title = (
+            [("GIÁM ĐỐC", True, False)]
+            if self.by_department
+            else [("TM. ỦY BAN NHÂN DÂN", True, False), ("CHỦ TỊCH", True, False)]
+        )
         return [*title, ("(Ký, ghi rõ họ tên, đóng dấu)", False, True)]
 
     # --- the workbook ------------------------------------------------------------------------------------
@@ -234,8 +263,20 @@ class OfficialReport(UnitPeriodExport):
         _page_setup(sheet, landscape=False)
         sheet.print_area = f"A1:H{self.row - 1}"
 
-    def _write(self, column: str, text, *, size=13, bold=False, italic=False, underline=False, to: str | None = None,
-               alignment=CENTRE, row: int | None = None, escape=True) -> None:
+    def _write(
+        self,
+        column: str,
+        text,
+        *,
+        size=13,
+        bold=False,
+        italic=False,
+        underline=False,
+        to: str | None = None,
+        alignment=CENTRE,
+        row: int | None = None,
+        escape=True,
+    ) -> None:
         """One styled cell (merged up to `to`). `escape=False` only for text starting with our own "- " bullet,
         which escaping would spoil and which no spreadsheet runs."""
         row = row or self.row
@@ -254,7 +295,9 @@ class OfficialReport(UnitPeriodExport):
             text, bold = issuer[offset]
             self._write(LEFT_BLOCK[0], text, size=13, bold=bold, underline=offset == 1, to=LEFT_BLOCK[1])
             text, bold, underline = motto[offset]
-            self._write(RIGHT_BLOCK[0], text, size=13 if offset == 0 else 14, bold=bold, underline=underline, to=RIGHT_BLOCK[1])
+            self._write(
+                RIGHT_BLOCK[0], text, size=13 if offset == 0 else 14, bold=bold, underline=underline, to=RIGHT_BLOCK[1]
+            )
             self.sheet.row_dimensions[self.row].height = 19
             self.row += 1
         self.row += 1
@@ -267,13 +310,21 @@ class OfficialReport(UnitPeriodExport):
         self._write("A", "BÁO CÁO", size=14, bold=True, to="H")
         self.sheet.row_dimensions[self.row].height = 20
         self.row += 1
-        self._write("A", f"Kết quả hoạt động của Tổ Công nghệ số cộng đồng {period_phrase(self.period)}", size=14, bold=True, to="H")
+        self._write(
+            "A",
+            f"Kết quả hoạt động của Tổ Công nghệ số cộng đồng {period_phrase(self.period)}",
+            size=14,
+            bold=True,
+            to="H",
+        )
         self.sheet.row_dimensions[self.row].height = 20
         self.row += 1
         self._write("A", "—" * 6, size=13, to="H")
         self.row += 1
         scope = (
-            f"Đơn vị: {official_name(self.unit)} (mã {self.unit.code})" if self.unit.code else f"Đơn vị: {official_name(self.unit)}"
+            f"Đơn vị: {official_name(self.unit)} (mã {self.unit.code})"
+            if self.unit.code
+            else f"Đơn vị: {official_name(self.unit)}"
         ) + f" – Kỳ báo cáo: {self.period} (từ {self.period.start:%d/%m/%Y} đến {self.period.end:%d/%m/%Y})"
         self._write("A", scope, to="H")
         self.sheet.row_dimensions[self.row].height = 2 * POINTS_PER_LINE[13]
@@ -309,7 +360,9 @@ class OfficialReport(UnitPeriodExport):
         self._table_row([label for label, _width in REPORT_COLUMNS], bold=True, height=3 * POINTS_PER_LINE[12])
         self.first_indicator_row = self.row
         for number, (pillar, cells) in enumerate(groupby(self.cells, key=lambda cell: cell.indicator.pillar)):
-            self._table_row([ROMAN[number], str(Pillar(pillar).label), "", "", "", "", "", ""], bold=True, alignments={2: LEFT})
+            self._table_row(
+                [ROMAN[number], str(Pillar(pillar).label), "", "", "", "", "", ""], bold=True, alignments={2: LEFT}
+            )
             self.sheet.merge_cells(f"B{self.row - 1}:H{self.row - 1}")
             for position, cell in enumerate(cells, start=1):
                 self._indicator_row(position, cell)
@@ -323,27 +376,59 @@ class OfficialReport(UnitPeriodExport):
         percent_target = cell.target_mode == TargetMode.PERCENT
         target = _ratio(cell.target) if percent_target else _number(cell.target)
         values = [
-            position, indicator.name_vi, "%" if indicator.is_percent else "Số lượng", target, cell.actual,
-            _ratio(cell.rate), _ratio(cell.achievement), str(Rating(cell.rating).label) if cell.rating else "",
+            position,
+            indicator.name_vi,
+            "%" if indicator.is_percent else "Số lượng",
+            target,
+            cell.actual,
+            _ratio(cell.rate),
+            _ratio(cell.achievement),
+            str(Rating(cell.rating).label) if cell.rating else "",
         ]
-        formats = [None, None, None, PERCENT if percent_target else NUMBER if isinstance(target, float) else WHOLE, WHOLE, PERCENT, PERCENT, None]
+        formats = [
+            None,
+            None,
+            None,
+            PERCENT if percent_target else NUMBER if isinstance(target, float) else WHOLE,
+            WHOLE,
+            PERCENT,
+            PERCENT,
+            None,
+        ]
         lines = math.ceil(len(indicator.name_vi) / (REPORT_COLUMNS[1][1] * 1.25))
-        self._table_row(values, formats=formats, alignments={1: CENTRE, 2: LEFT, 3: CENTRE, 8: CENTRE},
-                        height=max(lines, 1) * POINTS_PER_LINE[12] + 2)
+        self._table_row(
+            values,
+            formats=formats,
+            alignments={1: CENTRE, 2: LEFT, 3: CENTRE, 8: CENTRE},
+            height=max(lines, 1) * POINTS_PER_LINE[12] + 2,
+        )
 
     def _unit_table(self) -> None:
         self._section("II. TÌNH HÌNH BÁO CÁO VÀ HOẠT ĐỘNG CỦA CÁC TỔ")
-        self._table_row(["STT", "Nội dung", "Đơn vị tính", "Số lượng", "Tổng số", "Tỷ lệ", "Ghi chú", ""], bold=True, height=2 * POINTS_PER_LINE[12])
+        self._table_row(
+            ["STT", "Nội dung", "Đơn vị tính", "Số lượng", "Tổng số", "Tỷ lệ", "Ghi chú", ""],
+            bold=True,
+            height=2 * POINTS_PER_LINE[12],
+        )
         self.sheet.merge_cells(f"G{self.row - 1}:H{self.row - 1}")
         summary = self.summary
         for number, (label, measure, count, total, share, note) in enumerate(UNIT_COUNTS, start=1):
             values = [
-                number, label, measure, getattr(summary, count) if summary else None,
+                number,
+                label,
+                measure,
+                getattr(summary, count) if summary else None,
                 getattr(summary, total) if summary and total else None,
-                _ratio(getattr(summary, share)) if summary and share else None, note, "",
+                _ratio(getattr(summary, share)) if summary and share else None,
+                note,
+                "",
             ]
-            self._table_row(values, formats=[None, None, None, WHOLE, WHOLE, PERCENT], alignments={1: CENTRE, 2: LEFT, 3: CENTRE, 7: LEFT},
-                            height=2 * POINTS_PER_LINE[12] if len(label) > 45 else None)
+            self._table_row(
+                values,
+                formats=[None, None, None, WHOLE, WHOLE, PERCENT],
+                alignments={1: CENTRE, 2: LEFT, 3: CENTRE, 7: LEFT},
+                height=2 * POINTS_PER_LINE[12] if len(label) > 45 else None,
+            )
             self.sheet.merge_cells(f"G{self.row - 1}:H{self.row - 1}")
         self.row += 1
 
@@ -355,9 +440,25 @@ class OfficialReport(UnitPeriodExport):
         self.signature_row = start = self.row
         self._write(LEFT_BLOCK[0], "Nơi nhận:", size=12, bold=True, italic=True, to=LEFT_BLOCK[1], alignment=FLUSH_LEFT)
         for offset, line in enumerate(self.recipients(), start=1):
-            self._write(LEFT_BLOCK[0], f"- {line}", size=11, to=LEFT_BLOCK[1], alignment=FLUSH_LEFT, row=start + offset, escape=False)
+            self._write(
+                LEFT_BLOCK[0],
+                f"- {line}",
+                size=11,
+                to=LEFT_BLOCK[1],
+                alignment=FLUSH_LEFT,
+                row=start + offset,
+                escape=False,
+            )
         for offset, (text, bold, italic) in enumerate(self.signature_lines()):
-            self._write(RIGHT_BLOCK[0], text, size=14 if bold else 13, bold=bold, italic=italic, to=RIGHT_BLOCK[1], row=start + offset)
+            self._write(
+                RIGHT_BLOCK[0],
+                text,
+                size=14 if bold else 13,
+                bold=bold,
+                italic=italic,
+                to=RIGHT_BLOCK[1],
+                row=start + offset,
+            )
         # Room for the signature and the seal, then the signer's name is written by hand.
         self.row = start + max(len(self.recipients()) + 1, len(self.signature_lines()) + 5)
 
@@ -366,24 +467,46 @@ class OfficialReport(UnitPeriodExport):
         (the share of the target reached, as the dashboard's second line), then reports, coverage and teams."""
         rows = [*dashboard.rows, dashboard.total]
         columns = [
-            position for position, _indicator in enumerate(dashboard.indicators)
+            position
+            for position, _indicator in enumerate(dashboard.indicators)
             if any(row.cells[position] is not None and row.cells[position].achievement is not None for row in rows)
         ]
-        heads = [("STT", 5.5), ("Đơn vị", 24)] + [(dashboard.indicators[position].name_vi, 12) for position in columns] + [
-            ("Báo cáo đã nhận", 9.5), ("Báo cáo đúng hạn", 9.5), ("Thôn có Tổ hoạt động", 9.5), ("Số Tổ", 8), ("Số thành viên", 9.5),
-        ]
+        heads = (
+            [("STT", 5.5), ("Đơn vị", 24)]
+            + [(dashboard.indicators[position].name_vi, 12) for position in columns]
+            + [
+                ("Báo cáo đã nhận", 9.5),
+                ("Báo cáo đúng hạn", 9.5),
+                ("Thôn có Tổ hoạt động", 9.5),
+                ("Số Tổ", 8),
+                ("Số thành viên", 9.5),
+            ]
+        )
         last = get_column_letter(len(heads))
         self.sheet, self.row = sheet, 1
         self._write("A", "Phụ lục", bold=True, to=last)
         self.row += 1
-        self._write("A", f"KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU THEO ĐƠN VỊ {period_phrase(self.period).upper()}", size=14, bold=True, to=last)
+        self._write(
+            "A",
+            f"KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU THEO ĐƠN VỊ {period_phrase(self.period).upper()}",
+            size=14,
+            bold=True,
+            to=last,
+        )
         self.row += 1
         issuer = self.department[0] if self.by_department else f"UBND {official_name(self.unit)}"
         document = self.number_line().split("/")[1]
-        self._write("A", f"(Kèm theo Báo cáo số        /{document} ngày      /     /{self.issued_on.year} của {issuer})", italic=True, to=last)
+        self._write(
+            "A",
+            f"(Kèm theo Báo cáo số        /{document} ngày      /     /{self.issued_on.year} của {issuer})",
+            italic=True,
+            to=last,
+        )
         self.row += 1
         if columns:
-            self._write("A", "Số liệu ở các cột chỉ tiêu là tỷ lệ đạt so với chỉ tiêu được giao.", size=12, italic=True, to=last)
+            self._write(
+                "A", "Số liệu ở các cột chỉ tiêu là tỷ lệ đạt so với chỉ tiêu được giao.", size=12, italic=True, to=last
+            )
             self.row += 1
         self.row += 1
         top = self.row
@@ -405,7 +528,17 @@ class OfficialReport(UnitPeriodExport):
         cells = [row.cells[position] for position in columns]
         values = values + [_ratio(cell.achievement) if cell else None for cell in cells]
         summary = row.summary
-        values += [_ratio(summary.completeness), _ratio(summary.timeliness), _ratio(summary.coverage), summary.active_teams, summary.members] if summary else [None] * 5
+        values += (
+            [
+                _ratio(summary.completeness),
+                _ratio(summary.timeliness),
+                _ratio(summary.coverage),
+                summary.active_teams,
+                summary.members,
+            ]
+            if summary
+            else [None] * 5
+        )
         formats = [None, None] + [PERCENT] * (len(cells) + 3) + [WHOLE, WHOLE]
         for position, value in enumerate(values, start=1):
             cell = sheet.cell(self.row, position, escape_formula(value))
@@ -446,38 +579,91 @@ class SummaryData(UnitPeriodExport):
 
     def indicator_headers(self) -> list[str]:
         return [
-            *self._unit_headers(), _("Indicator code"), _("Indicator name"), _("Actual"), _("Denominator"), _("Rate (%)"),
-            _("Target set"), _("Target mode"), _("Achievement (%)"), _("Rating"), _("Computed at"),
+            *self._unit_headers(),
+            _("Indicator code"),
+            _("Indicator name"),
+            _("Actual"),
+            _("Denominator"),
+            _("Rate (%)"),
+            _("Target set"),
+            _("Target mode"),
+            _("Achievement (%)"),
+            _("Rating"),
+            _("Computed at"),
         ]
 
     def unit_headers(self) -> list[str]:
         return [
-            *self._unit_headers(), _("Reports expected"), _("Reports received"), _("Reports on time"), _("Reports not yet due"), _("Completeness (%)"),
-            _("Timeliness (%)"), _("Active teams"), _("Members"), _("Villages"), _("Villages covered"), _("Coverage (%)"),
+            *self._unit_headers(),
+            _("Reports expected"),
+            _("Reports received"),
+            _("Reports on time"),
+            _("Reports not yet due"),
+            _("Completeness (%)"),
+            _("Timeliness (%)"),
+            _("Active teams"),
+            _("Members"),
+            _("Villages"),
+            _("Villages covered"),
+            _("Coverage (%)"),
             _("Computed at"),
         ]
 
     @staticmethod
     def _unit_headers() -> list[str]:
-        return [_("Unit code"), _("Unit"), _("Level"), _("Parent unit code"), _("Period"), _("Period start"), _("Period end")]
+        return [
+            _("Unit code"),
+            _("Unit"),
+            _("Level"),
+            _("Parent unit code"),
+            _("Period"),
+            _("Period start"),
+            _("Period end"),
+        ]
 
     def _unit_values(self, unit: Unit) -> list:
-        return [unit.code, unit.name, unit.level, unit.parent.code if unit.parent else "", str(self.period), self.period.start, self.period.end]
+        return [
+            unit.code,
+            unit.name,
+            unit.level,
+            unit.parent.code if unit.parent else "",
+            str(self.period),
+            self.period.start,
+            self.period.end,
+        ]
 
     def indicator_rows(self):
         for row in self.indicator_summaries:
             yield [
-                *self._unit_values(row.unit), row.indicator.code, row.indicator.name, row.actual, row.denominator,
-                _number(row.rate), _number(row.target), row.target_mode, _number(row.achievement), row.rating,
+                *self._unit_values(row.unit),
+                row.indicator.code,
+                row.indicator.name,
+                row.actual,
+                row.denominator,
+                _number(row.rate),
+                _number(row.target),
+                row.target_mode,
+                _number(row.achievement),
+                row.rating,
                 _local(row.computed_at),
             ]
 
     def unit_rows(self):
         for row in self.unit_summaries:
             yield [
-                *self._unit_values(row.unit), row.reports_expected, row.reports_received, row.reports_on_time,
-                row.reports_pending, row.completeness, row.timeliness, row.active_teams, row.members, row.villages, row.villages_covered,
-                row.coverage, _local(row.computed_at),
+                *self._unit_values(row.unit),
+                row.reports_expected,
+                row.reports_received,
+                row.reports_on_time,
+                row.reports_pending,
+                row.completeness,
+                row.timeliness,
+                row.active_teams,
+                row.members,
+                row.villages,
+                row.villages_covered,
+                row.coverage,
+                _local(row.computed_at),
             ]
 
     def export(self, *, user) -> tuple[bytes, int]:
@@ -501,7 +687,12 @@ class SummaryData(UnitPeriodExport):
         sheet.append(header)
         count = 0
         for values in rows:
-            sheet.append([_dated(sheet, value) if isinstance(value, datetime.date) else escape_formula(value) for value in values])
+            sheet.append(
+                [
+                    _dated(sheet, value) if isinstance(value, datetime.date) else escape_formula(value)
+                    for value in values
+                ]
+            )
             count += 1
         return count
 
@@ -537,16 +728,31 @@ class QualityProblems:
     @staticmethod
     def headers() -> list[str]:
         return [
-            _("Commune"), _("Team"), _("Period"), _("Report status"), _("Indicator"), _("Value"), _("Kind of problem"),
-            _("Warning"), _("Explanation of the flagged figures"), _("First submitted at"),
+            _("Commune"),
+            _("Team"),
+            _("Period"),
+            _("Report status"),
+            _("Indicator"),
+            _("Value"),
+            _("Kind of problem"),
+            _("Warning"),
+            _("Explanation of the flagged figures"),
+            _("First submitted at"),
         ]
 
     def rows(self):
         for problem in self.problems:
             report = problem.report
             yield [
-                report.commune.name if report.commune else "", report.team.name, str(self.period), report.get_status_display(),
-                problem.indicator.name, problem.value, problem.get_kind_display(), problem.message, report.quality_note,
+                report.commune.name if report.commune else "",
+                report.team.name,
+                str(self.period),
+                report.get_status_display(),
+                problem.indicator.name,
+                problem.value,
+                problem.get_kind_display(),
+                problem.message,
+                report.quality_note,
                 _local(report.submitted_at),
             ]
 
@@ -555,5 +761,7 @@ class QualityProblems:
         count = SummaryData._sheet(workbook, _("Data quality"), self.headers(), self.rows())
         buffer = io.BytesIO()
         workbook.save(buffer)
-        export_log(user=user, kind=self.kind, scope=f"{self.unit.code} {self.unit.name} · {self.period}", row_count=count)
+        export_log(
+            user=user, kind=self.kind, scope=f"{self.unit.code} {self.unit.name} · {self.period}", row_count=count
+        )
         return buffer.getvalue(), count

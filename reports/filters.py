@@ -12,10 +12,17 @@ from .models import Report
 
 
 class ReportFilter(django_filters.FilterSet):
-    unit = UnitFilter(label=capfirst(_("unit (and everything under it)")), queryset=Unit.objects.none(), method="within", levels="area")
+    unit = UnitFilter(
+        label=capfirst(_("unit (and everything under it)")),
+        queryset=Unit.objects.none(),
+        method="within",
+        levels="area",
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReportStatus.choices, empty_label=_("All statuses"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReportKind.choices, empty_label=_("All kinds"))
-    period = django_filters.ModelChoiceFilter(label=_("Period"), queryset=Period.objects.none(), empty_label=_("All periods"))
+    period = django_filters.ModelChoiceFilter(
+        label=_("Period"), queryset=Period.objects.none(), empty_label=_("All periods")
+    )
     team = django_filters.CharFilter(label=_("Team"), field_name="team__name", lookup_expr="icontains")
 
     class Meta:

@@ -16,14 +16,20 @@ class ReportForm(forms.Form):
     plain text box with a numeric keypad (25000 or 25.000), so every mistake gets the portal's own message."""
 
     activities = CleanCharField(
-        label=_("Activities done"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Activities done"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Door-to-door visits, guidance sessions, awareness events..."),
     )
     difficulties = CleanCharField(label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     proposals = CleanCharField(label=_("Proposals"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     quality_note = CleanCharField(
-        label=_("Explanation of the flagged figures"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why the figures with a warning are right (e.g. the population figure is out of date). The reviewer reads it."),
+        label=_("Explanation of the flagged figures"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Why the figures with a warning are right (e.g. the population figure is out of date). The reviewer reads it."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -33,7 +39,9 @@ class ReportForm(forms.Form):
         denominators = denominators or {}
         for indicator in indicators:
             self.fields[value_field(indicator)] = CountField(
-                label=indicator.name, required=False, max_value=10**9,
+                label=indicator.name,
+                required=False,
+                max_value=10**9,
                 help_text=self._help(indicator, denominators.get(indicator.pk)),
                 error_messages={"max_value": _("This number is too large: check the figure.")},
             )
@@ -47,11 +55,14 @@ class ReportForm(forms.Form):
             text = _("Enter the number, not the percentage.")
             if denominator is not None:
                 text = _("Enter the number, not the percentage: %(what)s of the unit: %(count)s.") % {
-                    "what": indicator.get_denominator_field_display(), "count": number_format(denominator),
+                    "what": indicator.get_denominator_field_display(),
+                    "count": number_format(denominator),
                 }
             return text
         if indicator.denominator_indicator_id:
-            return _("Enter the number, at most the figure for “%(base)s”.") % {"base": indicator.denominator_indicator.name}
+            return _("Enter the number, at most the figure for “%(base)s”.") % {
+                "base": indicator.denominator_indicator.name
+            }
         return _("Count for the period.") if indicator.aggregation == Aggregation.FLOW else _("Total to date.")
 
     def values(self) -> dict[int, int | None]:
@@ -63,7 +74,8 @@ class ReportForm(forms.Form):
 
 class PhotoForm(forms.Form):
     image = forms.FileField(
-        label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
     caption = CleanCharField(label=_("Caption"), max_length=200, required=False)
@@ -71,7 +83,9 @@ class PhotoForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = CleanCharField(
-        label=_("Comment to the team"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Comment to the team"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when you return or reopen the report: say what to correct."),
     )
 
@@ -98,8 +112,14 @@ def operand_choices():
     """A rule's side: "indicator:<id>" or "population:<field>", grouped."""
     return [
         ("", "---------"),
-        (_("Indicator in the report"), [(f"indicator:{indicator.pk}", indicator.name) for indicator in indicators_active()]),
-        (_("Population figure of the team's area"), [(f"population:{value}", label) for value, label in PopulationField.choices]),
+        (
+            _("Indicator in the report"),
+            [(f"indicator:{indicator.pk}", indicator.name) for indicator in indicators_active()],
+        ),
+        (
+            _("Population figure of the team's area"),
+            [(f"population:{value}", label) for value, label in PopulationField.choices],
+        ),
     ]
 
 
@@ -115,7 +135,12 @@ class QualityRuleForm(forms.ModelForm):
         fields = ["name", "instruction", "operator", "right_factor", "is_active"]
         localized_fields = ["right_factor"]
         formfield_callback = text_formfield
-        error_messages = {"right_factor": {"min_value": _("The factor cannot be negative."), "max_value": _("The factor can be at most 10.000.")}}
+        error_messages = {
+            "right_factor": {
+                "min_value": _("The factor cannot be negative."),
+                "max_value": _("The factor can be at most 10.000."),
+            }
+        }
         widgets = {"instruction": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -123,8 +148,12 @@ class QualityRuleForm(forms.ModelForm):
         self.fields["left"].choices = self.fields["right"].choices = operand_choices()
         rule = self.instance
         if rule.pk:
-            self.initial["left"] = f"indicator:{rule.left_indicator_id}" if rule.left_indicator_id else f"population:{rule.left_field}"
-            self.initial["right"] = f"indicator:{rule.right_indicator_id}" if rule.right_indicator_id else f"population:{rule.right_field}"
+            self.initial["left"] = (
+                f"indicator:{rule.left_indicator_id}" if rule.left_indicator_id else f"population:{rule.left_field}"
+            )
+            self.initial["right"] = (
+                f"indicator:{rule.right_indicator_id}" if rule.right_indicator_id else f"population:{rule.right_field}"
+            )
         self.order_fields(["name", "left", "operator", "right", "right_factor", "instruction", "is_active"])
 
     def _post_clean(self):
@@ -137,17 +166,27 @@ class QualityRuleForm(forms.ModelForm):
     def add_error(self, field, error):
         """The model names its sides' columns; the form has one list per side."""
         if isinstance(error, forms.ValidationError) and hasattr(error, "error_dict"):
-            renamed = {{"left_indicator": "left", "left_field": "left", "right_indicator": "right", "right_field": "right"}.get(key, key): value
-                       for key, value in error.error_dict.items()}
+            renamed = {
+                {
+                    "left_indicator": "left",
+                    "left_field": "left",
+                    "right_indicator": "right",
+                    "right_field": "right",
+                }.get(key, key): value
+                for key, value in error.error_dict.items()
+            }
             error = forms.ValidationError(renamed)
         super().add_error(field, error)
 
 
 class QualityFilterForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Period"), queryset=None, required=False, empty_label=None)
-    kind = forms.ChoiceField(label=_("Kind of problem"), required=False, choices=[("", _("All kinds"))] + ProblemKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of problem"), required=False, choices=[("", _("All kinds"))] + ProblemKind.choices
+    )
     status = forms.ChoiceField(
-        label=_("Report"), required=False,
+        label=_("Report"),
+        required=False,
         choices=[("", _("Sent (all)")), ("awaiting", _("Waiting for review")), (ReportStatus.APPROVED, _("Approved"))],
     )
 

@@ -41,12 +41,17 @@ def _not_a_photo():
 
 def _too_large(limit, picture=None):
     if picture is None:
-        message = _("The photo is too large: at most %(limit)s megapixels are accepted.") % {"limit": limit // 1_000_000}
+        message = _("The photo is too large: at most %(limit)s megapixels are accepted.") % {
+            "limit": limit // 1_000_000
+        }
     else:
-        message = _("The photo is too large: %(width)s × %(height)s pixels; a %(format)s photo may have at most %(limit)s megapixels.") % {
+        message = _(
+            "The photo is too large: %(width)s × %(height)s pixels; a %(format)s photo may have at most %(limit)s megapixels."
+        ) % {
             "width": formats.number_format(picture.width, force_grouping=True),
             "height": formats.number_format(picture.height, force_grouping=True),
-            "format": _format(picture), "limit": limit // 1_000_000,
+            "format": _format(picture),
+            "limit": limit // 1_000_000,
         }
     return ValidationError({"image": [message]})
 

@@ -35,10 +35,14 @@ class ReportingSchedule(models.Model):
         help_text=_("Day of the month after the period by which the report is due (1-28)."),
     )
     remind_days_before = models.PositiveSmallIntegerField(
-        _("remind days before"), default=DEFAULT_REMIND_DAYS_BEFORE, validators=[MaxValueValidator(15)],
+        _("remind days before"),
+        default=DEFAULT_REMIND_DAYS_BEFORE,
+        validators=[MaxValueValidator(15)],
         help_text=_("How many days before the deadline teams are reminded."),
     )
-    starts_on = models.DateField(_("reports expected from"), help_text=_("Periods starting before this date are not expected."))
+    starts_on = models.DateField(
+        _("reports expected from"), help_text=_("Periods starting before this date are not expected.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -51,19 +55,25 @@ class ReportingSchedule(models.Model):
     def clean(self):
         """Its periods are generated from its first year on: none before the portal's first (targets.FIRST_YEAR)."""
         if self.starts_on and self.starts_on.year < FIRST_YEAR:
-            raise ValidationError({"starts_on": _("Reports can be expected from %(year)s at the earliest.") % {"year": FIRST_YEAR}})
+            raise ValidationError(
+                {"starts_on": _("Reports can be expected from %(year)s at the earliest.") % {"year": FIRST_YEAR}}
+            )
 
 
 class ReportRequest(CleanTextModel, models.Model):
     """An ad-hoc report (báo cáo đột xuất) asked of every active team under a commune or province."""
 
-    unit = models.ForeignKey("units.Unit", verbose_name=_("requested by unit"), on_delete=models.PROTECT, related_name="report_requests")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("requested by unit"), on_delete=models.PROTECT, related_name="report_requests"
+    )
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("what to report"), blank=True)
     covers_start = models.DateField(_("covers from"))
     covers_end = models.DateField(_("covers to"))
     deadline = models.DateField(_("deadline"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -92,29 +102,56 @@ class Report(CleanTextModel, models.Model):
     team = models.ForeignKey("teams.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
     period = models.ForeignKey(
-        "targets.Period", verbose_name=_("period"), null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+        "targets.Period",
+        verbose_name=_("period"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     request = models.ForeignKey(
-        ReportRequest, verbose_name=_("ad-hoc request"), null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+        ReportRequest,
+        verbose_name=_("ad-hoc request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    village = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
-    commune = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
-    district = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("district"))
+    village = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
+    )
+    commune = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
+    )
+    district = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
     province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
     activities = models.TextField(_("activities done"), blank=True)
     difficulties = models.TextField(_("difficulties"), blank=True)
     proposals = models.TextField(_("proposals"), blank=True)
     quality_note = models.TextField(
-        _("explanation of the flagged figures"), blank=True,
-        help_text=_("The leader's explanation of the figures the data-quality checks flagged when the report was sent."),
+        _("explanation of the flagged figures"),
+        blank=True,
+        help_text=_(
+            "The leader's explanation of the figures the data-quality checks flagged when the report was sent."
+        ),
     )
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped on every save: stale saves are refused.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by"))
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save: stale saves are refused."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("entered on the team's behalf by"),
         help_text=_("The commune officer who last typed in the team's paper report; they never approve it."),
     )
@@ -129,8 +166,12 @@ class Report(CleanTextModel, models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-deadline", "team__name"]
         constraints = [
-            models.UniqueConstraint(fields=["team", "period"], condition=Q(request__isnull=True), name="one_report_per_team_and_period"),
-            models.UniqueConstraint(fields=["team", "request"], condition=Q(request__isnull=False), name="one_report_per_team_and_request"),
+            models.UniqueConstraint(
+                fields=["team", "period"], condition=Q(request__isnull=True), name="one_report_per_team_and_period"
+            ),
+            models.UniqueConstraint(
+                fields=["team", "request"], condition=Q(request__isnull=False), name="one_report_per_team_and_request"
+            ),
             models.CheckConstraint(
                 condition=Q(kind=ReportKind.AD_HOC, request__isnull=False, period__isnull=True)
                 | (~Q(kind=ReportKind.AD_HOC) & Q(request__isnull=True, period__isnull=False)),
@@ -179,11 +220,15 @@ class ReportValue(models.Model):
     """
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey("targets.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        "targets.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
     value = models.PositiveIntegerField(_("value"), null=True, blank=True)
     kind = models.CharField(max_length=10, choices=ReportKind.choices)
     period = models.ForeignKey("targets.Period", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    period_end = models.DateField(help_text="The end of the period (or of the ad-hoc request's span): stock values take the latest.")
+    period_end = models.DateField(
+        help_text="The end of the period (or of the ad-hoc request's span): stock values take the latest."
+    )
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     commune = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -194,7 +239,9 @@ class ReportValue(models.Model):
     class Meta:
         verbose_name = _("report value")
         verbose_name_plural = _("report values")
-        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="one_value_per_report_and_indicator")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="one_value_per_report_and_indicator")
+        ]
         indexes = [
             models.Index(fields=["approved", "period", "commune"]),
             models.Index(fields=["approved", "team", "indicator"]),
@@ -228,7 +275,9 @@ class ReportTransition(CleanTextModel, models.Model):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=12, choices=ReportStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=ReportStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
 
@@ -249,7 +298,9 @@ class StaleRollup(models.Model):
     marked_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "year", "quarter"], name="one_stale_mark_per_unit_quarter")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "quarter"], name="one_stale_mark_per_unit_quarter")
+        ]
 
 
 class RecomputeRequest(models.Model):
@@ -263,7 +314,11 @@ class RecomputeRequest(models.Model):
     requested_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["province", "year", "quarter"], name="one_recompute_request_per_province_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year", "quarter"], name="one_recompute_request_per_province_period"
+            )
+        ]
 
 
 class Notification(models.Model):
@@ -296,7 +351,9 @@ class IndicatorSummary(models.Model):
 
     unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey("targets.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="+")
-    indicator = models.ForeignKey("targets.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(
+        "targets.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
     actual = models.PositiveIntegerField(_("actual"), null=True, blank=True)
     denominator = models.PositiveIntegerField(_("denominator"), null=True, blank=True)
     rate = models.DecimalField(_("rate (%)"), max_digits=7, decimal_places=1, null=True, blank=True)
@@ -309,7 +366,11 @@ class IndicatorSummary(models.Model):
     class Meta:
         verbose_name = _("indicator summary")
         verbose_name_plural = _("indicator summaries")
-        constraints = [models.UniqueConstraint(fields=["unit", "period", "indicator"], name="one_summary_per_unit_period_indicator")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "indicator"], name="one_summary_per_unit_period_indicator"
+            )
+        ]
 
 
 class UnitSummary(models.Model):
@@ -360,20 +421,41 @@ class QualityRule(CleanTextModel, models.Model):
     operator and the two sides; a side without a value skips the rule (DHIS2's SKIP_IF_ANY_VALUE_MISSING); no
     importance (every problem is a warning the leader explains) and no period type (every report is checked)."""
 
-    province = models.ForeignKey("units.Unit", verbose_name=_("province"), on_delete=models.CASCADE, related_name="quality_rules")
-    name = models.CharField(_("name"), max_length=200)
-    instruction = models.TextField(_("what to check"), blank=True, help_text=_("Shown to the team and the reviewer with the warning."))
-    left_indicator = models.ForeignKey(
-        "targets.Indicator", verbose_name=_("left side: indicator"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    province = models.ForeignKey(
+        "units.Unit", verbose_name=_("province"), on_delete=models.CASCADE, related_name="quality_rules"
     )
-    left_field = models.CharField(_("left side: population figure"), max_length=30, choices=PopulationField.choices, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    instruction = models.TextField(
+        _("what to check"), blank=True, help_text=_("Shown to the team and the reviewer with the warning.")
+    )
+    left_indicator = models.ForeignKey(
+        "targets.Indicator",
+        verbose_name=_("left side: indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    left_field = models.CharField(
+        _("left side: population figure"), max_length=30, choices=PopulationField.choices, blank=True
+    )
     operator = models.CharField(_("operator"), max_length=3, choices=Operator.choices)
     right_indicator = models.ForeignKey(
-        "targets.Indicator", verbose_name=_("right side: indicator"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "targets.Indicator",
+        verbose_name=_("right side: indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    right_field = models.CharField(_("right side: population figure"), max_length=30, choices=PopulationField.choices, blank=True)
+    right_field = models.CharField(
+        _("right side: population figure"), max_length=30, choices=PopulationField.choices, blank=True
+    )
     right_factor = models.DecimalField(
-        _("right side multiplied by"), max_digits=7, decimal_places=2, default=1,
+        _("right side multiplied by"),
+        max_digits=7,
+        decimal_places=2,
+        default=1,
         validators=[MinValueValidator(0), MaxValueValidator(10000)],
     )
     is_active = models.BooleanField(_("in use"), default=True)
@@ -384,8 +466,16 @@ class QualityRule(CleanTextModel, models.Model):
         verbose_name_plural = _("data-quality rules")
         ordering = ["province", "name", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(left_indicator__isnull=False, left_field="") | (Q(left_indicator__isnull=True) & ~Q(left_field="")), name="quality_rule_one_left_side"),
-            models.CheckConstraint(condition=Q(right_indicator__isnull=False, right_field="") | (Q(right_indicator__isnull=True) & ~Q(right_field="")), name="quality_rule_one_right_side"),
+            models.CheckConstraint(
+                condition=Q(left_indicator__isnull=False, left_field="")
+                | (Q(left_indicator__isnull=True) & ~Q(left_field="")),
+                name="quality_rule_one_left_side",
+            ),
+            models.CheckConstraint(
+                condition=Q(right_indicator__isnull=False, right_field="")
+                | (Q(right_indicator__isnull=True) & ~Q(right_field="")),
+                name="quality_rule_one_right_side",
+            ),
         ]
 
     def __str__(self):
@@ -397,6 +487,15 @@ class QualityRule(CleanTextModel, models.Model):
         if bool(self.right_indicator_id) == bool(self.right_field):
             raise ValidationError({"right_indicator": _("Choose one right side: an indicator or a population figure.")})
         if not (self.left_indicator_id or self.right_indicator_id):
-            raise ValidationError({"left_indicator": _("A rule needs an indicator on at least one side: two population figures are not in any report.")})
-        if (self.left_indicator_id, self.left_field) == (self.right_indicator_id, self.right_field) and self.right_factor == 1:
+            raise ValidationError(
+                {
+                    "left_indicator": _(
+                        "A rule needs an indicator on at least one side: two population figures are not in any report."
+                    )
+                }
+            )
+        if (self.left_indicator_id, self.left_field) == (
+            self.right_indicator_id,
+            self.right_field,
+        ) and self.right_factor == 1:
             raise ValidationError({"right_indicator": _("The two sides are the same: the rule would check nothing.")})

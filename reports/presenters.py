@@ -26,7 +26,9 @@ class Numbers:
         self.decimal = get_format("DECIMAL_SEPARATOR")
         self.thousand = get_format("THOUSAND_SEPARATOR")
         grouping = get_format("NUMBER_GROUPING")
-        self.grouping = grouping if settings.USE_THOUSAND_SEPARATOR and isinstance(grouping, int) and grouping > 0 else 0
+        self.grouping = (
+            grouping if settings.USE_THOUSAND_SEPARATOR and isinstance(grouping, int) and grouping > 0 else 0
+        )
         self.fallback = settings.USE_THOUSAND_SEPARATOR and not isinstance(grouping, int)  # grouping by a sequence
 
     def __call__(self, value) -> str:
@@ -37,7 +39,9 @@ class Numbers:
         if self.grouping and len(whole) > self.grouping:
             step = self.grouping
             head = len(whole) % step or step
-            whole = self.thousand.join([whole[:head], *(whole[index:index + step] for index in range(head, len(whole), step))])
+            whole = self.thousand.join(
+                [whole[:head], *(whole[index : index + step] for index in range(head, len(whole), step))]
+            )
         return f"{whole}{self.decimal}{fraction}" if _dot else whole
 
 
@@ -66,7 +70,9 @@ class TableCells:
     def share(self, share, part=None, whole=None, css: str = "text-end text-nowrap") -> str:
         if share is None:
             return f'<td class="{css}">{DASH}</td>'
-        below = f'<div class="small text-muted">{self.number(part)}/{self.number(whole)}</div>' if part is not None else ""
+        below = (
+            f'<div class="small text-muted">{self.number(part)}/{self.number(whole)}</div>' if part is not None else ""
+        )
         return f'<td class="{css}">{self.number(share)}%{below}</td>'
 
     def __call__(self, row: DashboardRow) -> SafeString:
@@ -77,10 +83,18 @@ class TableCells:
         if summary is not None and summary.not_yet_due:  # never 0 %: no deadline has passed yet
             cells.append(f'<td class="text-end text-nowrap text-muted">{self.not_due}</td>')
         else:
-            cells.append(self.share(summary and summary.completeness, summary and summary.reports_received, summary and summary.reports_expected))
+            cells.append(
+                self.share(
+                    summary and summary.completeness,
+                    summary and summary.reports_received,
+                    summary and summary.reports_expected,
+                )
+            )
         cells += [
             self.share(summary and summary.timeliness, css="text-end text-nowrap d-none d-md-table-cell"),
-            self.share(summary and summary.coverage, summary and summary.villages_covered, summary and summary.villages),
+            self.share(
+                summary and summary.coverage, summary and summary.villages_covered, summary and summary.villages
+            ),
         ]
         for count in (summary.active_teams if summary else 0, summary.members if summary else 0):
             cells.append(f'<td class="text-end d-none d-md-table-cell">{self.number(count) if count else "0"}</td>')
@@ -100,7 +114,11 @@ def area_table(table: AreaTable, indicators) -> tuple[list[tuple[str, SafeString
     cells = TableCells(indicator.pk for indicator in indicators if indicator.is_percent)
     rows = []
     for row in table.rows:
-        name = _("%(commune)s: the commune team's own figures") % {"commune": row.unit.name} if row.is_own else row.unit.name
+        name = (
+            _("%(commune)s: the commune team's own figures") % {"commune": row.unit.name}
+            if row.is_own
+            else row.unit.name
+        )
         rows.append((name, mark_safe("".join(cells.indicator(cell) for cell in row.cells))))  # noqa: S308 (as TableCells)
     sources = []
     for indicator in indicators:
@@ -110,5 +128,8 @@ def area_table(table: AreaTable, indicators) -> tuple[list[tuple[str, SafeString
             sources.append(_("the commune team's figure"))
         else:
             count = table.villages_reporting[indicator.pk]
-            sources.append(ngettext("sum of %(count)d village's figure", "sum of %(count)d villages' figures", count) % {"count": count})
+            sources.append(
+                ngettext("sum of %(count)d village's figure", "sum of %(count)d villages' figures", count)
+                % {"count": count}
+            )
     return rows, sources

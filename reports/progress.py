@@ -46,7 +46,12 @@ from units.models import Unit
 from .choices import ReportKind
 from .models import ReportValue
 
-UNIT_COLUMN = {Level.PROVINCE: "province_id", Level.DISTRICT: "district_id", Level.COMMUNE: "commune_id", Level.VILLAGE: "village_id"}
+UNIT_COLUMN = {
+    Level.PROVINCE: "province_id",
+    Level.DISTRICT: "district_id",
+    Level.COMMUNE: "commune_id",
+    Level.VILLAGE: "village_id",
+}
 AREA_COLUMNS = tuple(UNIT_COLUMN.values())  # an area's ids, from the province down
 UNIT_DEPTH = {level: depth for depth, level in enumerate(UNIT_COLUMN)}
 HUNDRED = Decimal(100)
@@ -106,7 +111,9 @@ def actuals_by_team(rows, indicators) -> dict[tuple[int, int], int]:
     """Actual per (team id, indicator id) of the value `rows`: flows summed, stocks the team's latest value."""
     flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
     result = {}
-    for row in rows.filter(indicator__in=flows).values("team_id", "indicator_id").annotate(total=Sum("value")).order_by():
+    for row in (
+        rows.filter(indicator__in=flows).values("team_id", "indicator_id").annotate(total=Sum("value")).order_by()
+    ):
         result[row["team_id"], row["indicator_id"]] = row["total"]
     stocks = rows.exclude(indicator__in=flows).order_by("team_id", "indicator_id", "-period_end", "-report_id")
     for team_id, indicator_id, value in stocks.values_list("team_id", "indicator_id", "value"):
@@ -119,7 +126,9 @@ def area_actuals(rows, indicators) -> dict[tuple, dict[int, int]]:
     indicator id of the value `rows`: flows summed over the area's teams, stocks the area's latest value."""
     flows = [indicator.pk for indicator in indicators if indicator.aggregation == Aggregation.FLOW]
     result = defaultdict(dict)
-    for row in rows.filter(indicator__in=flows).values(*AREA_COLUMNS, "indicator_id").annotate(total=Sum("value")).order_by():
+    for row in (
+        rows.filter(indicator__in=flows).values(*AREA_COLUMNS, "indicator_id").annotate(total=Sum("value")).order_by()
+    ):
         result[tuple(row[column] for column in AREA_COLUMNS)][row["indicator_id"]] = row["total"]
     stocks = rows.exclude(indicator__in=flows).order_by("-period_end", "-report_id")
     for *area, indicator_id, value in stocks.values_list(*AREA_COLUMNS, "indicator_id", "value"):
@@ -132,7 +141,7 @@ def stock_figure(areas: dict[tuple, int], depth: int) -> int | None:
     is the unit's position in an area's ids (AREA_COLUMNS). The unit's own area's figure when it has one, else
     the sum over the units right below it, each taken the same way (a commune outside any district sits right
     below its province)."""
-    own = [value for area, value in areas.items() if not any(area[depth + 1:])]
+    own = [value for area, value in areas.items() if not any(area[depth + 1 :])]
     if own or not areas:
         return own[0] if own else None
     below = defaultdict(dict)
@@ -159,14 +168,18 @@ def actuals(*, period: Period, indicators, unit: Unit | None = None, team: Team 
     return result
 
 
-def progress(*, period: Period, unit: Unit | None = None, team: Team | None = None, indicators=None) -> list[ProgressRow]:
+def progress(
+    *, period: Period, unit: Unit | None = None, team: Team | None = None, indicators=None
+) -> list[ProgressRow]:
     """One row per indicator for a unit or a team (exactly one) over a period."""
     if (unit is None) == (team is None):
         raise ValueError("progress takes a unit or a team")
     indicators = list(indicators if indicators is not None else Indicator.objects.filter(is_active=True))
     holder_unit = unit or team.unit
     actual = actuals(period=period, indicators=indicators, unit=unit, team=team)
-    targets = effective_targets(period=period, indicators=indicators, units=[unit] if unit else [], teams=[team] if team else [])
+    targets = effective_targets(
+        period=period, indicators=indicators, units=[unit] if unit else [], teams=[team] if team else []
+    )
     thresholds = thresholds_for(holder_unit)
     rows = []
     for indicator in indicators:
@@ -225,7 +238,13 @@ def commune_areas(*, commune: Unit, period: Period, indicators) -> AreaTable:
     indicators = list(indicators)
     areas = area_actuals(values_in_period(period).filter(commune=commune, indicator__in=indicators), indicators)
     by_unit = {area[UNIT_DEPTH[Level.VILLAGE]] or commune.pk: values for area, values in areas.items()}
-    fields = sorted({indicator.denominator_field for indicator in indicators if indicator.is_percent and indicator.denominator_field})
+    fields = sorted(
+        {
+            indicator.denominator_field
+            for indicator in indicators
+            if indicator.is_percent and indicator.denominator_field
+        }
+    )
     population = population_values(roots=[commune], fields=fields, dates=[period.end])
     villages = list(commune.children.filter(level=Level.VILLAGE).order_by("name"))
     rows = []
@@ -238,7 +257,11 @@ def commune_areas(*, commune: Unit, period: Period, indicators) -> AreaTable:
             elif indicator.denominator_indicator_id:
                 denominator = actual.get(indicator.denominator_indicator_id)
             else:
-                denominator = population[(indicator.denominator_field, period.end)].get(unit.pk) if indicator.denominator_field else None
+                denominator = (
+                    population[(indicator.denominator_field, period.end)].get(unit.pk)
+                    if indicator.denominator_field
+                    else None
+                )
             cells.append(ProgressRow(indicator, actual.get(indicator.pk), denominator, None))
         rows.append(AreaRow(unit, cells))
     stocks = [indicator.pk for indicator in indicators if indicator.aggregation != Aggregation.FLOW]

@@ -48,8 +48,12 @@ HISTORY_DAYS = 2 * 366
 # Sent and not handed back: the reports whose problems are open, and whose values make a team's history.
 SENT_STATUSES = AWAITING_REVIEW | {ReportStatus.APPROVED}
 COMPARE = {
-    Operator.LESS: operator.lt, Operator.AT_MOST: operator.le, Operator.EQUAL: operator.eq,
-    Operator.NOT_EQUAL: operator.ne, Operator.AT_LEAST: operator.ge, Operator.GREATER: operator.gt,
+    Operator.LESS: operator.lt,
+    Operator.AT_MOST: operator.le,
+    Operator.EQUAL: operator.eq,
+    Operator.NOT_EQUAL: operator.ne,
+    Operator.AT_LEAST: operator.ge,
+    Operator.GREATER: operator.gt,
 }
 
 
@@ -75,21 +79,26 @@ def problems_of(reports: list[Report], *, area: Unit | None = None) -> dict[int,
     if not reports:
         return {}
     values = defaultdict(dict)
-    for report_id, indicator_id, value in ReportValue.objects.filter(report__in=reports).values_list("report_id", "indicator_id", "value"):
+    for report_id, indicator_id, value in ReportValue.objects.filter(report__in=reports).values_list(
+        "report_id", "indicator_id", "value"
+    ):
         values[report_id][indicator_id] = value
     indicators = {indicator.pk: indicator for indicator in indicators_catalogue()}
     missing = {pk for row in values.values() for pk in row} - set(indicators)  # values of indicators since retired
-    indicators |= Indicator.objects.filter(pk__in=missing).select_related("denominator_indicator").in_bulk() if missing else {}
+    indicators |= (
+        Indicator.objects.filter(pk__in=missing).select_related("denominator_indicator").in_bulk() if missing else {}
+    )
     ends = {report.pk: report_end(report) for report in reports}
     population = population_values(
         roots=[area] if area else list({report.team.unit_id: report.team.unit for report in reports}.values()),
-        fields=list(PopulationField.values), dates=sorted(set(ends.values())),
+        fields=list(PopulationField.values),
+        dates=sorted(set(ends.values())),
     )
     history = _history([report for report in reports if report.kind == ReportKind.PERIODIC])
     rules = defaultdict(list)
-    for rule in QualityRule.objects.filter(province__in={report.province_id for report in reports}, is_active=True).select_related(
-        "left_indicator", "right_indicator"
-    ):
+    for rule in QualityRule.objects.filter(
+        province__in={report.province_id for report in reports}, is_active=True
+    ).select_related("left_indicator", "right_indicator"):
         rules[rule.province_id].append(rule)
     found = {}
     for report in reports:
@@ -100,13 +109,17 @@ def problems_of(reports: list[Report], *, area: Unit | None = None) -> dict[int,
 
         own = values[report.pk]
         problems = []
-        for indicator in sorted((indicators[pk] for pk in own), key=lambda indicator: (indicator.order, indicator.code)):
+        for indicator in sorted(
+            (indicators[pk] for pk in own), key=lambda indicator: (indicator.order, indicator.code)
+        ):
             value = own[indicator.pk]
             if value is None:
                 continue
             problems += _denominator(report, indicator, value, own, figure)
             if report.kind == ReportKind.PERIODIC:
-                problems += _history_problems(report, indicator, value, history[(report.team_id, report.period_id, indicator.pk)])
+                problems += _history_problems(
+                    report, indicator, value, history[(report.team_id, report.period_id, indicator.pk)]
+                )
         for rule in rules[report.province_id]:
             problems += _rule(report, rule, own, figure)
         found[report.pk] = [replace(problem, value=own.get(problem.indicator.pk)) for problem in problems]
@@ -133,10 +146,21 @@ def _history_problems(report, indicator, value, past: list[tuple[datetime.date, 
     """`past`: the team's earlier values of the indicator, newest first."""
     if indicator.aggregation == Aggregation.STOCK:
         if past and value < past[0][1]:
-            message = _("Lower than in the team's previous report (%(count)s, period ending %(date)s): a total to date does not fall. Check the figure.")
-            return [Problem(report, indicator, ProblemKind.STOCK_FALL, message % {
-                "count": number_format(past[0][1]), "date": date_format(past[0][0], "SHORT_DATE_FORMAT"),
-            })]
+            message = _(
+                "Lower than in the team's previous report (%(count)s, period ending %(date)s): a total to date does not fall. Check the figure."
+            )
+            return [
+                Problem(
+                    report,
+                    indicator,
+                    ProblemKind.STOCK_FALL,
+                    message
+                    % {
+                        "count": number_format(past[0][1]),
+                        "date": date_format(past[0][0], "SHORT_DATE_FORMAT"),
+                    },
+                )
+            ]
         return []
     recent = [number for _day, number in past]
     if len(recent) < SPIKE_MIN_HISTORY:
@@ -144,10 +168,22 @@ def _history_problems(report, indicator, value, past: list[tuple[datetime.date, 
     median = statistics.median(recent)
     if median <= 0 or value <= SPIKE_FACTOR * median:
         return []
-    message = _("More than %(factor)s times the median (%(median)s) of the team's last %(count)s reports: check the figure.")
-    return [Problem(report, indicator, ProblemKind.FLOW_SPIKE, message % {
-        "factor": SPIKE_FACTOR, "median": number_format(median, decimal_pos=1 if median % 1 else 0), "count": len(recent),
-    })]
+    message = _(
+        "More than %(factor)s times the median (%(median)s) of the team's last %(count)s reports: check the figure."
+    )
+    return [
+        Problem(
+            report,
+            indicator,
+            ProblemKind.FLOW_SPIKE,
+            message
+            % {
+                "factor": SPIKE_FACTOR,
+                "median": number_format(median, decimal_pos=1 if median % 1 else 0),
+                "count": len(recent),
+            },
+        )
+    ]
 
 
 def _history(reports: list[Report]) -> dict[tuple[int, int, int], list[tuple[datetime.date, int]]]:
@@ -159,13 +195,25 @@ def _history(reports: list[Report]) -> dict[tuple[int, int, int], list[tuple[dat
     for report in reports:
         by_period[report.period].append(report.team_id)
     for period, team_ids in by_period.items():
-        rows = ReportValue.objects.filter(
-            team__in=team_ids, kind=ReportKind.PERIODIC, period__kind=period.kind, period_end__lt=period.end,
-            period_end__gte=period.end - datetime.timedelta(days=HISTORY_DAYS), value__isnull=False,
-            report__status__in=SENT_STATUSES,
-        ).annotate(
-            recent=Window(RowNumber(), partition_by=[F("team_id"), F("indicator_id")], order_by=F("period_end").desc())
-        ).filter(recent__lte=SPIKE_HISTORY).order_by("-period_end").values_list("team_id", "indicator_id", "period_end", "value")
+        rows = (
+            ReportValue.objects.filter(
+                team__in=team_ids,
+                kind=ReportKind.PERIODIC,
+                period__kind=period.kind,
+                period_end__lt=period.end,
+                period_end__gte=period.end - datetime.timedelta(days=HISTORY_DAYS),
+                value__isnull=False,
+                report__status__in=SENT_STATUSES,
+            )
+            .annotate(
+                recent=Window(
+                    RowNumber(), partition_by=[F("team_id"), F("indicator_id")], order_by=F("period_end").desc()
+                )
+            )
+            .filter(recent__lte=SPIKE_HISTORY)
+            .order_by("-period_end")
+            .values_list("team_id", "indicator_id", "period_end", "value")
+        )
         for team_id, indicator_id, end, value in rows:
             history[(team_id, period.pk, indicator_id)].append((end, value))
     return history
@@ -183,8 +231,12 @@ def _rule(report, rule: QualityRule, own, figure) -> list[Problem]:
     if rule.right_factor != 1:
         right_label = f"{number_format(rule.right_factor.normalize())} × {right_label}"
     message = _("%(rule)s: %(left)s (%(left_value)s) should be %(operator)s %(right)s (%(right_value)s).") % {
-        "rule": rule.name, "left": operand_label(rule.left_indicator, rule.left_field), "left_value": number_format(left),
-        "operator": rule.get_operator_display(), "right": right_label, "right_value": number_format(bound.normalize()),
+        "rule": rule.name,
+        "left": operand_label(rule.left_indicator, rule.left_field),
+        "left_value": number_format(left),
+        "operator": rule.get_operator_display(),
+        "right": right_label,
+        "right_value": number_format(bound.normalize()),
     }
     if rule.instruction:
         message = f"{message} {rule.instruction}"
@@ -205,12 +257,15 @@ def problems_by_indicator(report: Report) -> dict[int, list[Problem]]:
 
 # --- the data-quality page --------------------------------------------------------------------------------
 
+
 def sent_reports_in(unit: Unit, period: Period) -> QuerySet[Report]:
     """The sent reports of the period made in `unit` (its copied units, so history stays where it was made)."""
     level_field = {Level.PROVINCE: "province", Level.DISTRICT: "district", Level.COMMUNE: "commune"}[unit.level]
-    return Report.objects.filter(**{level_field: unit}, period=period, status__in=SENT_STATUSES).select_related(
-        "team__unit", "period", "request", "village", "commune"
-    ).order_by("commune__name", "team__name", "pk")
+    return (
+        Report.objects.filter(**{level_field: unit}, period=period, status__in=SENT_STATUSES)
+        .select_related("team__unit", "period", "request", "village", "commune")
+        .order_by("commune__name", "team__name", "pk")
+    )
 
 
 def quality_periods(unit: Unit) -> QuerySet[Period]:

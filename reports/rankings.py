@@ -143,7 +143,9 @@ class UnitRank(Ranked):
         return (self.achievement, self.completeness, self.timeliness)
 
 
-def commune_ranking(unit: Unit, period: Period, indicators: list[Indicator], rows: list[DashboardRow] = ()) -> list[UnitRank]:
+def commune_ranking(
+    unit: Unit, period: Period, indicators: list[Indicator], rows: list[DashboardRow] = ()
+) -> list[UnitRank]:
     """Every commune under `unit` (not only the units right below it), best first. `rows`: the dashboard's rows
     for the period and indicators; when the communes are the units right below, they are ranked from these."""
     communes = list(_communes_under(unit).exclude(pk=unit.pk).order_by("name"))
@@ -153,10 +155,21 @@ def commune_ranking(unit: Unit, period: Period, indicators: list[Indicator], row
     if all(commune.pk in known for commune in communes):
         ranked = [UnitRank(commune, known[commune.pk].achievement, known[commune.pk].summary) for commune in communes]
     else:
-        averages = average_achievement(IndicatorSummary.objects.filter(period=period, unit__in=communes, indicator__in=indicators))
+        averages = average_achievement(
+            IndicatorSummary.objects.filter(period=period, unit__in=communes, indicator__in=indicators)
+        )
         summaries = {row.unit_id: row for row in UnitSummary.objects.filter(period=period, unit__in=communes)}
-        ranked = [UnitRank(commune, averages.get((commune.pk, period.pk)), summaries.get(commune.pk)) for commune in communes]
-    ranked.sort(key=lambda row: (row.achievement is None, -(row.achievement or 0), -(row.completeness or 0), -(row.timeliness or 0)))
+        ranked = [
+            UnitRank(commune, averages.get((commune.pk, period.pk)), summaries.get(commune.pk)) for commune in communes
+        ]
+    ranked.sort(
+        key=lambda row: (
+            row.achievement is None,
+            -(row.achievement or 0),
+            -(row.completeness or 0),
+            -(row.timeliness or 0),
+        )
+    )
     return _number(ranked)
 
 
@@ -202,25 +215,39 @@ def _due_slots(unit: Unit, period: Period, today: datetime.date) -> list[Period]
     schedule = schedule_for(unit)
     if schedule is None or period.kind == PeriodKind.CAMPAIGN:
         return []
-    slots = Period.objects.filter(kind=schedule.frequency, start__gte=max(period.start, schedule.starts_on), end__lte=period.end)
+    slots = Period.objects.filter(
+        kind=schedule.frequency, start__gte=max(period.start, schedule.starts_on), end__lte=period.end
+    )
     return [slot for slot in slots if periodic_deadline(slot, schedule) < today]
 
 
 def _sent_reports(slots: list[Period], communes) -> dict[tuple[int, int], bool]:
     """Per (team id, period id) of a report received: whether it was approved and sent by the deadline it carries."""
-    reports = Report.objects.filter(status__in=RECEIVED_STATUSES, commune__in=communes, period__in=slots, request__isnull=True)
+    reports = Report.objects.filter(
+        status__in=RECEIVED_STATUSES, commune__in=communes, period__in=slots, request__isnull=True
+    )
     on_time = Q(status=ReportStatus.APPROVED, submitted_at__date__lte=F("deadline"))
-    rows = reports.annotate(approved_on_time=ExpressionWrapper(on_time, output_field=BooleanField())).values_list("team_id", "period_id", "approved_on_time")
+    rows = reports.annotate(approved_on_time=ExpressionWrapper(on_time, output_field=BooleanField())).values_list(
+        "team_id", "period_id", "approved_on_time"
+    )
     return {(team_id, period_id): approved_on_time for team_id, period_id, approved_on_time in rows}
 
 
-def _achievements(unit: Unit, period: Period, teams: list[Team], indicators: list[Indicator], communes) -> dict[int, Decimal]:
+def _achievements(
+    unit: Unit, period: Period, teams: list[Team], indicators: list[Indicator], communes
+) -> dict[int, Decimal]:
     """Average capped achievement per team id, over the indicators where the team has a target."""
     targets = effective_targets(period=period, indicators=indicators, teams=teams)
-    actual = actuals_by_team(values_in_period(period).filter(commune__in=communes, indicator__in=indicators), indicators)
+    actual = actuals_by_team(
+        values_in_period(period).filter(commune__in=communes, indicator__in=indicators), indicators
+    )
     populations = {
         field: subtree_population_values(root=unit, field=field, date=period.end)
-        for field in {indicator.denominator_field for indicator in indicators if indicator.is_percent and indicator.denominator_field}
+        for field in {
+            indicator.denominator_field
+            for indicator in indicators
+            if indicator.is_percent and indicator.denominator_field
+        }
     }
     result = {}
     for team in teams:
@@ -244,7 +271,9 @@ def _achievements(unit: Unit, period: Period, teams: list[Team], indicators: lis
     return result
 
 
-def _compute_team_scores(unit: Unit, period: Period, indicators: list[Indicator], today: datetime.date) -> list[TeamScore]:
+def _compute_team_scores(
+    unit: Unit, period: Period, indicators: list[Indicator], today: datetime.date
+) -> list[TeamScore]:
     """The teams under `unit` that owe the period's report or one of its due slots' (selectors.expected_q)."""
     slots = _due_slots(unit, period, today)
     owing = expected_q(period.start, period.end)
@@ -260,19 +289,29 @@ def _compute_team_scores(unit: Unit, period: Period, indicators: list[Indicator]
     for team in teams:
         owed = [(team.pk, slot.pk) for slot in slots if owes_slot(team, slot.start, slot.end)]
         received = [sent[key] for key in owed if key in sent]
-        score = TeamScore(team.pk, team.name, team.unit.name, len(owed), len(received), sum(received), achievements.get(team.pk))
+        score = TeamScore(
+            team.pk, team.name, team.unit.name, len(owed), len(received), sum(received), achievements.get(team.pk)
+        )
         if owed or score.achievement is not None:
             scores.append(score)
     scores.sort(key=lambda row: (row.score is None, -(row.score or 0), -row.on_time, row.name))
     return _number(scores)
 
 
-def team_scores(unit: Unit, period: Period, indicators: list[Indicator], computed_at, today: datetime.date) -> list[TeamScore]:
+def team_scores(
+    unit: Unit, period: Period, indicators: list[Indicator], computed_at, today: datetime.date
+) -> list[TeamScore]:
     """The teams under `unit`, best first, cached until the unit's summary for the period is recomputed (the key's
     "-2": TeamScore gained fields, so scores cached by the earlier code are never read)."""
     key = ":".join(
-        ["team-scores-2", str(unit.pk), str(period.pk), ",".join(str(indicator.pk) for indicator in indicators),
-         computed_at.isoformat(), today.isoformat()]
+        [
+            "team-scores-2",
+            str(unit.pk),
+            str(period.pk),
+            ",".join(str(indicator.pk) for indicator in indicators),
+            computed_at.isoformat(),
+            today.isoformat(),
+        ]
     )
     scores = cache.get(key)
     if scores is None:

@@ -48,7 +48,9 @@ ROLLUP_LOCK_NAMESPACE = 7007  # first key of pg_advisory_xact_lock(int, int); th
 def parse_quarter(text: str) -> tuple[int, int]:
     """'2026Q3' → (2026, 3)."""
     year, _sep, quarter = text.upper().partition("Q")
-    if not (year.isascii() and year.isdigit() and quarter in {"1", "2", "3", "4"}):  # not ² (isdigit, but int() refuses)
+    if not (
+        year.isascii() and year.isdigit() and quarter in {"1", "2", "3", "4"}
+    ):  # not ² (isdigit, but int() refuses)
         raise ValueError(_("“%(value)s” is not a quarter: write it like 2026Q3.") % {"value": text})
     return int(year), int(quarter)
 
@@ -128,9 +130,14 @@ class Scope:
 
     def __post_init__(self):
         paths = {unit.path for unit in self.units}
-        self.roots = [unit for unit in self.units if not any(ancestor in paths for ancestor in ancestor_paths(unit.path))]
+        self.roots = [
+            unit for unit in self.units if not any(ancestor in paths for ancestor in ancestor_paths(unit.path))
+        ]
         self.province_ids = sorted({province_of(unit) for unit in self.units})
-        self.everywhere = sum(root.level == Level.PROVINCE for root in self.roots) == Unit.objects.filter(level=Level.PROVINCE).count()
+        self.everywhere = (
+            sum(root.level == Level.PROVINCE for root in self.roots)
+            == Unit.objects.filter(level=Level.PROVINCE).count()
+        )
 
     def facts_sql(self, alias: str) -> tuple[str, list]:
         """The values (`alias` a ReportValue) that carry one of the roots."""
@@ -138,7 +145,9 @@ class Scope:
             return "1 = 1", []
         clauses, params = [], []
         for level in {root.level for root in self.roots}:
-            clause, ids = _in(f"{alias}.{UNIT_COLUMN[level]}", sorted(root.pk for root in self.roots if root.level == level))
+            clause, ids = _in(
+                f"{alias}.{UNIT_COLUMN[level]}", sorted(root.pk for root in self.roots if root.level == level)
+            )
             clauses.append(clause)
             params += ids
         return "(" + " OR ".join(clauses) + ")", params
@@ -147,7 +156,9 @@ class Scope:
         """`column` (a unit path) lies under one of the roots."""
         if self.everywhere:
             return "1 = 1", []
-        return "(" + " OR ".join([f"{column} LIKE %s"] * len(self.roots)) + ")", [f"{root.path}%" for root in self.roots]
+        return "(" + " OR ".join([f"{column} LIKE %s"] * len(self.roots)) + ")", [
+            f"{root.path}%" for root in self.roots
+        ]
 
     @property
     def report_kind(self) -> str:
@@ -161,9 +172,15 @@ class Scope:
             return [(period.pk, period.pk) for period in self.periods]
         inside = Period.objects.filter(
             kind__in=[choice.value for choice in Frequency],
-            start__gte=min(p.start for p in self.periods), end__lte=max(p.end for p in self.periods),
+            start__gte=min(p.start for p in self.periods),
+            end__lte=max(p.end for p in self.periods),
         ).only("pk", "start", "end")
-        return [(source.pk, period.pk) for source in inside for period in self.periods if period.start <= source.start and source.end <= period.end]
+        return [
+            (source.pk, period.pk)
+            for source in inside
+            for period in self.periods
+            if period.start <= source.start and source.end <= period.end
+        ]
 
 
 # --- actuals ---------------------------------------------------------------------------------------------
@@ -300,7 +317,9 @@ def _teams_cte(scope: Scope) -> tuple[str, list]:
     )
 
 
-ACTIVE_ON = "(t.decision_date IS NULL OR t.decision_date <= {end}) AND (t.dissolved_on IS NULL OR t.dissolved_on >= {start})"
+ACTIVE_ON = (
+    "(t.decision_date IS NULL OR t.decision_date <= {end}) AND (t.dissolved_on IS NULL OR t.dissolved_on >= {start})"
+)
 
 
 @dataclass
@@ -392,9 +411,17 @@ def _date(value) -> datetime.date:
 def scheduled_slots(scope: Scope) -> list[tuple[int, Period, datetime.date]]:
     """(province id, period, deadline by today's schedule) for every scheduled period of the scope's provinces
     that falls inside the summary periods and has started by today."""
-    schedules = ReportingSchedule.objects.all() if scope.everywhere else ReportingSchedule.objects.filter(province_id__in=scope.province_ids)
+    schedules = (
+        ReportingSchedule.objects.all()
+        if scope.everywhere
+        else ReportingSchedule.objects.filter(province_id__in=scope.province_ids)
+    )
     start, end = min(period.start for period in scope.periods), max(period.end for period in scope.periods)
-    periods = list(Period.objects.filter(kind__in=[choice.value for choice in Frequency], start__gte=start, end__lte=end, start__lte=scope.today))
+    periods = list(
+        Period.objects.filter(
+            kind__in=[choice.value for choice in Frequency], start__gte=start, end__lte=end, start__lte=scope.today
+        )
+    )
     slots = []
     for schedule in schedules:
         for period in periods:
@@ -419,8 +446,12 @@ def _add_report_counts(scope: Scope, counts, teams: str, teams_params: list) -> 
     if not slots:
         return
     slots_cte, slots_params = _values(
-        "slots", ["province_id", "period_id", "middle", "due"],
-        [(province_id, period.pk, slot_middle(period.start, period.end), int(deadline < scope.today)) for province_id, period, deadline in slots],
+        "slots",
+        ["province_id", "period_id", "middle", "due"],
+        [
+            (province_id, period.pk, slot_middle(period.start, period.end), int(deadline < scope.today))
+            for province_id, period, deadline in slots
+        ],
     )
     received, received_params = _in("status", sorted(RECEIVED_STATUSES))
     period_ids = sorted({period.pk for _province_id, period, _deadline in slots})
@@ -430,7 +461,9 @@ def _add_report_counts(scope: Scope, counts, teams: str, teams_params: list) -> 
     reports = Report.objects.filter(period_id__in=period_ids, request__isnull=True)
     reports = reports if scope.everywhere else reports.filter(province_id__in=scope.province_ids)
     deadlines.update(reports.values_list("deadline", flat=True).distinct().order_by())
-    cutoffs_cte, cutoffs_params = _values("cutoffs", ["deadline", "cutoff"], [(deadline, _cutoff(deadline)) for deadline in sorted(deadlines)])
+    cutoffs_cte, cutoffs_params = _values(
+        "cutoffs", ["deadline", "cutoff"], [(deadline, _cutoff(deadline)) for deadline in sorted(deadlines)]
+    )
     # The periods' reports are read first (a national run hashes them all; the planner would otherwise probe
     # each team's reports), a smaller scope's through its teams.
     of_teams = "" if scope.everywhere else "AND team_id IN (SELECT team_id FROM teams)"
@@ -471,9 +504,22 @@ def indicator_summaries(scope: Scope, indicators: list[Indicator], now) -> list[
     """One row (INDICATOR_COLUMNS) per unit × period × indicator: actual, denominator, rate, target,
     achievement and rating, by the rules of reports.progress (its ProgressRow does the arithmetic)."""
     actual = scope_actuals(scope, indicators)
-    fields = sorted({indicator.denominator_field for indicator in indicators if indicator.is_percent and indicator.denominator_field})
-    population = population_values(roots=None if scope.everywhere else scope.roots, fields=fields, dates=sorted({period.end for period in scope.periods}))
-    thresholds = {row.province_id: Thresholds(row.amber_from, row.green_from, is_default=False) for row in AchievementThreshold.objects.all()}
+    fields = sorted(
+        {
+            indicator.denominator_field
+            for indicator in indicators
+            if indicator.is_percent and indicator.denominator_field
+        }
+    )
+    population = population_values(
+        roots=None if scope.everywhere else scope.roots,
+        fields=fields,
+        dates=sorted({period.end for period in scope.periods}),
+    )
+    thresholds = {
+        row.province_id: Thresholds(row.amber_from, row.green_from, is_default=False)
+        for row in AchievementThreshold.objects.all()
+    }
     unit_thresholds = {unit.pk: thresholds.get(province_of(unit), DEFAULT_THRESHOLDS) for unit in scope.units}
     unit_ids = list(unit_thresholds)
     rows = []
@@ -483,20 +529,35 @@ def indicator_summaries(scope: Scope, indicators: list[Indicator], now) -> list[
             if not indicator.is_percent:
                 denominators = {}
             elif indicator.denominator_indicator_id:
-                denominators = {unit_id: actual.get((unit_id, period.pk, indicator.denominator_indicator_id)) for unit_id in unit_ids}
+                denominators = {
+                    unit_id: actual.get((unit_id, period.pk, indicator.denominator_indicator_id))
+                    for unit_id in unit_ids
+                }
             elif indicator.denominator_field:
                 denominators = population[(indicator.denominator_field, period.end)]
             else:
                 denominators = {}
             for unit_id in unit_ids:
                 target = targets[("unit", unit_id, indicator.pk)]
-                row = ProgressRow(indicator, actual.get((unit_id, period.pk, indicator.pk)), denominators.get(unit_id), target)
+                row = ProgressRow(
+                    indicator, actual.get((unit_id, period.pk, indicator.pk)), denominators.get(unit_id), target
+                )
                 achievement = row.achievement
-                rows.append((
-                    unit_id, period.pk, indicator.pk, row.actual, row.denominator, row.rate,
-                    target.value if target else None, target.mode if target else "", achievement,
-                    classify_achievement(achievement, unit_thresholds[unit_id]) if achievement is not None else "", now,
-                ))
+                rows.append(
+                    (
+                        unit_id,
+                        period.pk,
+                        indicator.pk,
+                        row.actual,
+                        row.denominator,
+                        row.rate,
+                        target.value if target else None,
+                        target.mode if target else "",
+                        achievement,
+                        classify_achievement(achievement, unit_thresholds[unit_id]) if achievement is not None else "",
+                        now,
+                    )
+                )
     return rows
 
 
@@ -505,7 +566,12 @@ def unit_summaries(scope: Scope, now) -> list[tuple]:
     counts = scope_counts(scope)
     empty = Counts()
     return [
-        (unit.pk, period.pk, *vars(counts.get((unit.pk, period.pk), empty)).values(), now)  # fields in order; astuple deep-copies
+        (
+            unit.pk,
+            period.pk,
+            *vars(counts.get((unit.pk, period.pk), empty)).values(),
+            now,
+        )  # fields in order; astuple deep-copies
         for period in scope.periods
         for unit in scope.units
     ]
@@ -524,10 +590,23 @@ def _lock_provinces(province_ids) -> None:
 
 
 INDICATOR_COLUMNS = [
-    "unit_id", "period_id", "indicator_id", "actual", "denominator", "rate", "target", "target_mode", "achievement", "rating", "computed_at",
+    "unit_id",
+    "period_id",
+    "indicator_id",
+    "actual",
+    "denominator",
+    "rate",
+    "target",
+    "target_mode",
+    "achievement",
+    "rating",
+    "computed_at",
 ]
 UNIT_COLUMNS = [
-    "unit_id", "period_id", *(name for name in Counts.__dataclass_fields__), "computed_at",
+    "unit_id",
+    "period_id",
+    *(name for name in Counts.__dataclass_fields__),
+    "computed_at",
 ]
 
 
@@ -540,13 +619,17 @@ def _upsert(model, columns: list[str], keys: int, rows: list[tuple], changed: li
     names = ", ".join(columns)
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     upsert = (
-        f"ON CONFLICT ({', '.join(columns[:keys])}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
-        + " WHERE " + " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in changed)
+        f"ON CONFLICT ({', '.join(columns[:keys])}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
+        + " WHERE "
+        + " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in changed)
     )
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             adapted = [[_adapt(value) for value in row] for row in rows]
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) {upsert}", adapted)
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) {upsert}", adapted
+            )
             return
         staging = f"{table}_incoming"
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
@@ -602,7 +685,9 @@ def stale_province_quarters() -> list[tuple[int, int, int]]:
 def campaign_units(campaign: Period) -> list[Unit]:
     """The units a campaign's summaries cover: the unit that runs it, the summary units under it and above it."""
     unit = campaign.unit
-    below = Unit.objects.filter(path__startswith=unit.path, level__in=SUMMARY_LEVELS).exclude(pk=unit.pk).order_by("path")
+    below = (
+        Unit.objects.filter(path__startswith=unit.path, level__in=SUMMARY_LEVELS).exclude(pk=unit.pk).order_by("path")
+    )
     return [*summary_chain(unit), *below]
 
 
@@ -617,10 +702,17 @@ def _rollup(provinces: list[Unit], year: int, quarter: int | None, today: dateti
     marks = StaleRollup.objects.filter(unit__in=Unit.objects.filter(in_provinces), year=year, quarter=quarter)
     periods = rollup_periods(year, quarter)
     quarter_period = next((period for period in periods if period.kind == PeriodKind.QUARTER), None)
-    campaigns = list(
-        Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit__in=Unit.objects.filter(in_provinces), end__range=(quarter_period.start, quarter_period.end))
-        .select_related("unit")
-    ) if quarter_period else []
+    campaigns = (
+        list(
+            Period.objects.filter(
+                kind=PeriodKind.CAMPAIGN,
+                unit__in=Unit.objects.filter(in_provinces),
+                end__range=(quarter_period.start, quarter_period.end),
+            ).select_related("unit")
+        )
+        if quarter_period
+        else []
+    )
     today = today or timezone.localdate()
     started = timezone.now()
     with transaction.atomic():
@@ -632,11 +724,15 @@ def _rollup(provinces: list[Unit], year: int, quarter: int | None, today: dateti
     for pk, marked_at in seen.items():
         StaleRollup.objects.filter(pk=pk, marked_at=marked_at).delete()
     # "Recompute now" requests answered by this run (services.rollup_request): the next one may be queued.
-    RecomputeRequest.objects.filter(province__in=provinces, year=year, quarter=quarter or 0, requested_at__lte=started).delete()
+    RecomputeRequest.objects.filter(
+        province__in=provinces, year=year, quarter=quarter or 0, requested_at__lte=started
+    ).delete()
     return written
 
 
-def rollup_province(*, province: Unit, year: int, quarter: int | None = None, today: datetime.date | None = None) -> int:
+def rollup_province(
+    *, province: Unit, year: int, quarter: int | None = None, today: datetime.date | None = None
+) -> int:
     """Recompute a whole province for a quarter, or for the year without one (the nightly job, one task each)."""
     return _rollup([province], year, quarter, today)
 

@@ -64,7 +64,9 @@ def requests_visible_to(user) -> QuerySet[ReportRequest]:
 
 def schedules_visible_to(user) -> QuerySet[Unit]:
     """The provinces whose reporting schedule the user may read."""
-    return Unit.objects.filter(unit_scope_q(user, unit_field=None), level=Level.PROVINCE).select_related("reporting_schedule")
+    return Unit.objects.filter(unit_scope_q(user, unit_field=None), level=Level.PROVINCE).select_related(
+        "reporting_schedule"
+    )
 
 
 def notifications_of(user) -> QuerySet[Notification]:
@@ -116,7 +118,9 @@ def reviewer_scope_q(user) -> Q:
         return Q()
     scope = user.scope_unit_id
     if user.role == Role.COMMUNE_OFFICER:
-        return Q(commune_id=scope) & (Q(team__level=Level.VILLAGE) | Q(team__level=Level.COMMUNE, district__isnull=True))
+        return Q(commune_id=scope) & (
+            Q(team__level=Level.VILLAGE) | Q(team__level=Level.COMMUNE, district__isnull=True)
+        )
     if user.role == Role.DISTRICT_STAFF:
         return Q(team__level=Level.COMMUNE, district_id=scope)
     if user.role == Role.PROVINCE_STAFF:
@@ -170,7 +174,9 @@ def can_reopen_report(user, report: Report) -> bool:
 
 def can_request_reports(user) -> bool:
     """Commune officers and the Department ask their own unit's teams for ad-hoc reports."""
-    return user.is_authenticated and user.role in {Role.PROVINCE_STAFF, Role.COMMUNE_OFFICER} and bool(user.scope_unit_id)
+    return (
+        user.is_authenticated and user.role in {Role.PROVINCE_STAFF, Role.COMMUNE_OFFICER} and bool(user.scope_unit_id)
+    )
 
 
 def can_recompute(user, unit: Unit) -> bool:
@@ -279,8 +285,10 @@ def owes_slot(team: Team, start: datetime.date, end: datetime.date) -> bool:
 def expected_sql(day: str, alias: str) -> str:
     """expected_q in SQL: `alias` a row carrying the team's dates and its unit's (valid_from, valid_to), `day`
     the SQL expression of the slot's middle day."""
+
     def column(name):
         return f"{alias}.{name.rpartition('__')[2]}"
+
     starts = [f"({column(name)} IS NULL OR {column(name)} <= {day})" for name in EXPECTED_STARTS]
     ends = [f"({column(name)} IS NULL OR {column(name)} >= {day})" for name in EXPECTED_ENDS]
     return " AND ".join(starts + ends)
@@ -328,18 +336,20 @@ class Slot:
         return (self.period.pk if self.period else None, self.request.pk if self.request else None)
 
 
-def owed_slots(
-    team: Team, *, schedule: ReportingSchedule | None, periods, campaigns, requests
-) -> list[Slot]:
+def owed_slots(team: Team, *, schedule: ReportingSchedule | None, periods, campaigns, requests) -> list[Slot]:
     """The slots the team owes among periods of its province's `schedule`, campaigns and ad-hoc requests
     (without their reports): campaigns and requests of its unit or a unit above, and only those during which the
     team owes (owes_slot). The rule shared by slots_for_team (one team) and reminder_slots (a whole province)."""
     chain = set(ancestor_ids(team.unit))
-    slots = [
-        Slot(team, ReportKind.PERIODIC, periodic_deadline(period, schedule), period=period)
-        for period in periods
-        if owes_slot(team, period.start, period.end)
-    ] if schedule is not None else []
+    slots = (
+        [
+            Slot(team, ReportKind.PERIODIC, periodic_deadline(period, schedule), period=period)
+            for period in periods
+            if owes_slot(team, period.start, period.end)
+        ]
+        if schedule is not None
+        else []
+    )
     slots += [
         Slot(team, ReportKind.CAMPAIGN, campaign_deadline(campaign), period=campaign)
         for campaign in campaigns
@@ -372,13 +382,19 @@ def slots_for_team(
             periods = Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, start__lte=today)
     chain = ancestor_ids(team.unit)
     if not one or (period and period.kind == PeriodKind.CAMPAIGN):
-        campaigns = Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit_id__in=chain, start__lte=today).prefetch_related("deadlines")
+        campaigns = Period.objects.filter(
+            kind=PeriodKind.CAMPAIGN, unit_id__in=chain, start__lte=today
+        ).prefetch_related("deadlines")
         campaigns = campaigns.filter(pk=period.pk) if one else campaigns
     if not one or request:
         requests = ReportRequest.objects.filter(unit_id__in=chain, covers_start__lte=today)
         requests = requests.filter(pk=request.pk) if one else requests
     slots = owed_slots(team, schedule=schedule, periods=periods, campaigns=campaigns, requests=requests)
-    reports = team.reports.filter(period=period, request=request).order_by() if one else team.reports.select_related("period", "request")
+    reports = (
+        team.reports.filter(period=period, request=request).order_by()
+        if one
+        else team.reports.select_related("period", "request")
+    )
     by_slot = {(report.period_id, report.request_id): report for report in reports}
     for slot in slots:
         slot.report = by_slot.get(slot.ids)
@@ -412,21 +428,31 @@ def reminder_slots(
     periods = []
     if schedule is not None:
         candidates = Period.objects.filter(
-            kind=schedule.frequency, start__gte=schedule.starts_on, start__lte=today, end__gte=first - PERIODIC_DEADLINE_LAG
+            kind=schedule.frequency,
+            start__gte=schedule.starts_on,
+            start__lte=today,
+            end__gte=first - PERIODIC_DEADLINE_LAG,
         )
         periods = [period for period in candidates if first <= periodic_deadline(period, schedule) <= last]
     in_province = province.path
     campaigns = Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit__path__startswith=in_province, start__lte=today)
-    campaigns = [campaign for campaign in campaigns.prefetch_related("deadlines") if first <= campaign_deadline(campaign) <= last]
+    campaigns = [
+        campaign for campaign in campaigns.prefetch_related("deadlines") if first <= campaign_deadline(campaign) <= last
+    ]
     requests = list(
-        ReportRequest.objects.filter(unit__path__startswith=in_province, covers_start__lte=today, deadline__range=(first, last))
+        ReportRequest.objects.filter(
+            unit__path__startswith=in_province, covers_start__lte=today, deadline__range=(first, last)
+        )
     )
     if not (periods or campaigns or requests):
         return []
     leaderships = (
         Membership.objects.filter(
-            active_on_q(today), role=TeamRole.LEADER, person__user__is_active=True,
-            team__status=TeamStatus.ACTIVE, team__unit__path__startswith=in_province,
+            active_on_q(today),
+            role=TeamRole.LEADER,
+            person__user__is_active=True,
+            team__status=TeamStatus.ACTIVE,
+            team__unit__path__startswith=in_province,
         )
         .select_related("team__unit", "person__user")  # the account with its person (for its e-mail address)
         .order_by("team__unit__path", "team__name", "team_id", "person__full_name")
@@ -435,10 +461,15 @@ def reminder_slots(
     for leadership in leaderships:
         teams.setdefault(leadership.team_id, leadership.team)
         leaders.setdefault(leadership.team_id, []).append(leadership.person.user)
-    reports = Report.objects.filter(
-        Q(period__in=[*periods, *campaigns], request__isnull=True) | Q(request__in=requests),
-        team__status=TeamStatus.ACTIVE, team__unit__path__startswith=in_province,
-    ).only("pk", "team_id", "period_id", "request_id", "status").order_by()
+    reports = (
+        Report.objects.filter(
+            Q(period__in=[*periods, *campaigns], request__isnull=True) | Q(request__in=requests),
+            team__status=TeamStatus.ACTIVE,
+            team__unit__path__startswith=in_province,
+        )
+        .only("pk", "team_id", "period_id", "request_id", "status")
+        .order_by()
+    )
     by_slot = {(report.team_id, report.period_id, report.request_id): report for report in reports}
     due = []
     for team_id, team in teams.items():
@@ -482,7 +513,9 @@ def leader_agenda(user, today: datetime.date | None = None) -> LeaderAgenda:
             elif not slot.received:
                 agenda.due.append(slot)
     agenda.recent = list(
-        Report.objects.filter(team__in=teams).exclude(status=ReportStatus.DRAFT).select_related("team", "period", "request")
+        Report.objects.filter(team__in=teams)
+        .exclude(status=ReportStatus.DRAFT)
+        .select_related("team", "period", "request")
         .order_by("-updated_at")[:5]
     )
     return agenda
@@ -516,7 +549,9 @@ def latest_closed_period(unit: Unit, today: datetime.date) -> tuple[Period, date
     schedule = schedule_for(unit)
     if schedule is None:
         return None, None
-    periods = Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, end__lt=today).order_by("-start")
+    periods = Period.objects.filter(kind=schedule.frequency, start__gte=schedule.starts_on, end__lt=today).order_by(
+        "-start"
+    )
     if unit.valid_to:
         periods = periods.filter(start__lte=unit.valid_to)
     for period in periods:
@@ -571,8 +606,6 @@ def completeness_for_user(user, today: datetime.date | None = None):
     return {"period": period, "deadline": deadline, "total": total, "rows": rows}
 
 
-
-
 # --- dashboards (the summaries written by reports.rollups) ---------------------------------------------
 
 
@@ -600,6 +633,7 @@ def freshness(unit: Unit, period: Period) -> Freshness:
         waiting=(marks.filter(quarter=quarter) if quarter else marks).count(),
         queued_at=queued.values_list("requested_at", flat=True).first(),
     )
+
 
 SUMMARY_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 
@@ -631,8 +665,16 @@ def dashboard_indicators(pillar: str = "") -> list[Indicator]:
 
 def average_achievement(summaries: QuerySet[IndicatorSummary]) -> dict[tuple[int, int], Decimal]:
     """Average achievement (% of target) per (unit id, period id) over the indicators that have one."""
-    rows = summaries.filter(achievement__isnull=False).values("unit_id", "period_id").annotate(average=Avg("achievement")).order_by()
-    return {(row["unit_id"], row["period_id"]): Decimal(row["average"]).quantize(Decimal("0.1"), ROUND_HALF_UP) for row in rows}
+    rows = (
+        summaries.filter(achievement__isnull=False)
+        .values("unit_id", "period_id")
+        .annotate(average=Avg("achievement"))
+        .order_by()
+    )
+    return {
+        (row["unit_id"], row["period_id"]): Decimal(row["average"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        for row in rows
+    }
 
 
 @dataclass
@@ -656,14 +698,18 @@ class Dashboard:
 
 def _rows(units: list[Unit], periods: list[Period], indicators: list[Indicator]) -> dict[tuple[int, int], DashboardRow]:
     """One row per (unit id, period id) from the summaries: two queries whatever the number of units and periods."""
-    summaries = {(row.unit_id, row.period_id): row for row in UnitSummary.objects.filter(period__in=periods, unit__in=units)}
+    summaries = {
+        (row.unit_id, row.period_id): row for row in UnitSummary.objects.filter(period__in=periods, unit__in=units)
+    }
     indicator_rows = IndicatorSummary.objects.filter(period__in=periods, unit__in=units, indicator__in=indicators)
     cells = {(row.unit_id, row.period_id, row.indicator_id): row for row in indicator_rows}
     rows = {}
     for unit in units:
         for period in periods:
             row_cells = [cells.get((unit.pk, period.pk, indicator.pk)) for indicator in indicators]
-            rows[unit.pk, period.pk] = DashboardRow(unit, summaries.get((unit.pk, period.pk)), row_cells, _average(row_cells))
+            rows[unit.pk, period.pk] = DashboardRow(
+                unit, summaries.get((unit.pk, period.pk)), row_cells, _average(row_cells)
+            )
     return rows
 
 
@@ -708,7 +754,12 @@ def summaries_under(user, unit: Unit, period: Period) -> tuple[QuerySet[Indicato
 
 def can_view_quality(user) -> bool:
     """The Department, district staff and commune officers see the problems of the reports in their scope."""
-    return user.is_authenticated and user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF, Role.COMMUNE_OFFICER}
+    return user.is_authenticated and user.role in {
+        Role.SYSTEM_ADMIN,
+        Role.PROVINCE_STAFF,
+        Role.DISTRICT_STAFF,
+        Role.COMMUNE_OFFICER,
+    }
 
 
 def can_manage_quality_rules(user, province: Unit) -> bool:
@@ -725,7 +776,9 @@ def quality_rules_visible_to(user) -> QuerySet[QualityRule]:
     """The rules of the provinces whose rules the user manages."""
     if not (user.is_authenticated and user.role in {Role.SYSTEM_ADMIN, Role.PROVINCE_STAFF}):
         return QualityRule.objects.none()
-    return QualityRule.objects.filter(unit_scope_q(user, "province")).select_related("province", "left_indicator", "right_indicator")
+    return QualityRule.objects.filter(unit_scope_q(user, "province")).select_related(
+        "province", "left_indicator", "right_indicator"
+    )
 
 
 def team_reports_owed(user, team: Team, today: datetime.date) -> dict:

@@ -91,7 +91,9 @@ def schedule_set(
     deadline has not come take the new deadline; the others keep the one they had when they fell due or were
     sent, so moving the deadline day never re-judges past reports (their page and the roll-ups read it)."""
     if not can_set_schedule(user, province):
-        raise ValidationError(_("Only the Department of %(province)s sets its reporting schedule.") % {"province": province})
+        raise ValidationError(
+            _("Only the Department of %(province)s sets its reporting schedule.") % {"province": province}
+        )
     schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule(province=province)
     schedule.frequency, schedule.deadline_day = frequency, deadline_day
     schedule.remind_days_before, schedule.starts_on = remind_days_before, starts_on
@@ -100,7 +102,11 @@ def schedule_set(
     for year in range(starts_on.year, timezone.localdate().year + 1):
         periods_generate(year=year)
     not_due = Report.objects.filter(
-        province=province, kind=ReportKind.PERIODIC, period__kind=frequency, submitted_at__isnull=True, deadline__gt=timezone.localdate()
+        province=province,
+        kind=ReportKind.PERIODIC,
+        period__kind=frequency,
+        submitted_at__isnull=True,
+        deadline__gt=timezone.localdate(),
     )
     for period in Period.objects.filter(pk__in=not_due.values("period_id")):
         not_due.filter(period=period).update(deadline=periodic_deadline(period, schedule))
@@ -109,8 +115,14 @@ def schedule_set(
 
 @transaction.atomic
 def report_request_create(
-    *, user, unit: Unit, title: str, covers_start: datetime.date, covers_end: datetime.date,
-    deadline: datetime.date, instructions: str = "",
+    *,
+    user,
+    unit: Unit,
+    title: str,
+    covers_start: datetime.date,
+    covers_end: datetime.date,
+    deadline: datetime.date,
+    instructions: str = "",
 ) -> ReportRequest:
     """An ad-hoc report asked of every active team under `unit` (a commune, or the Department's province)."""
     if not (can_request_reports(user) and user.scope_unit_id == unit.pk):
@@ -118,8 +130,13 @@ def report_request_create(
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
     request = ReportRequest(
-        unit=unit, title=title, instructions=instructions, covers_start=covers_start, covers_end=covers_end,
-        deadline=deadline, requested_by=user,
+        unit=unit,
+        title=title,
+        instructions=instructions,
+        covers_start=covers_start,
+        covers_end=covers_end,
+        deadline=deadline,
+        requested_by=user,
     )
     request.full_clean()
     request.save()
@@ -159,9 +176,15 @@ class StaleReportError(ValidationError):
 
 
 def _not_filler_error() -> ValidationError:
-    return ValidationError({NON_FIELD_ERRORS: [
-        _("Only the team's leader, the deputy the leader named, or an officer of its commune entering a paper report can fill in the team's report.")
-    ]})
+    return ValidationError(
+        {
+            NON_FIELD_ERRORS: [
+                _(
+                    "Only the team's leader, the deputy the leader named, or an officer of its commune entering a paper report can fill in the team's report."
+                )
+            ]
+        }
+    )
 
 
 def _locked_error(report: Report):
@@ -187,8 +210,14 @@ def _slot_report(
         raise ValidationError({NON_FIELD_ERRORS: [_("This team is not expected to send a report for this period.")]})
     units = unit_ids_of(team)
     report = Report(
-        **lookup, kind=slot.kind, deadline=slot.deadline, created_by=user, village_id=units[Level.VILLAGE],
-        commune_id=units[Level.COMMUNE], district_id=units[Level.DISTRICT], province_id=units[Level.PROVINCE],
+        **lookup,
+        kind=slot.kind,
+        deadline=slot.deadline,
+        created_by=user,
+        village_id=units[Level.VILLAGE],
+        commune_id=units[Level.COMMUNE],
+        district_id=units[Level.DISTRICT],
+        province_id=units[Level.PROVINCE],
     )
     report.full_clean(exclude=REPORT_KEYS, validate_constraints=False)
     try:
@@ -230,7 +259,13 @@ class QualityWarning(ValidationError):
     def __init__(self, problems):
         self.problems = problems
         super().__init__(
-            {"quality_note": [_("Some figures look unusual (see the warnings under them). Check them; if they are right, explain them here and send again.")]}
+            {
+                "quality_note": [
+                    _(
+                        "Some figures look unusual (see the warnings under them). Check them; if they are right, explain them here and send again."
+                    )
+                ]
+            }
         )
 
 
@@ -251,10 +286,15 @@ def _write_values(report: Report, created: bool, indicators: list[Indicator], va
 
 def _copied_fields(report: Report) -> dict:
     return {
-        "kind": report.kind, "period_id": report.period_id, "team_id": report.team_id,
+        "kind": report.kind,
+        "period_id": report.period_id,
+        "team_id": report.team_id,
         "period_end": report.request.covers_end if report.request_id else report.period.end,
-        "village_id": report.village_id, "commune_id": report.commune_id, "district_id": report.district_id,
-        "province_id": report.province_id, "approved": report.status == ReportStatus.APPROVED,
+        "village_id": report.village_id,
+        "commune_id": report.commune_id,
+        "district_id": report.district_id,
+        "province_id": report.province_id,
+        "approved": report.status == ReportStatus.APPROVED,
     }
 
 
@@ -334,16 +374,24 @@ def _submitted(*, report: Report, user, from_status: str) -> None:
     )
     for reviewer in reviewers_of(report):
         notify(
-            user=reviewer, kind=NotificationKind.SUBMITTED, key=f"transition:{transition.pk}", url=report_url(report),
-            message=_("%(team)s sent its report for %(subject)s: waiting for your review.") % {"team": report.team, "subject": report.subject},
+            user=reviewer,
+            kind=NotificationKind.SUBMITTED,
+            key=f"transition:{transition.pk}",
+            url=report_url(report),
+            message=_("%(team)s sent its report for %(subject)s: waiting for your review.")
+            % {"team": report.team, "subject": report.subject},
             new_key=True,
         )
 
 
 def _transition(*, report: Report, user, action: str, to_status: str, comment: str = "") -> ReportTransition:
     transition = ReportTransition.objects.create(
-        report=report, action=action, from_status="" if action == Action.CREATE else report.status,
-        to_status=to_status, actor=user, comment=comment,
+        report=report,
+        action=action,
+        from_status="" if action == Action.CREATE else report.status,
+        to_status=to_status,
+        actor=user,
+        comment=comment,
     )
     if report.status != to_status:
         report.status = to_status
@@ -355,7 +403,11 @@ def _transition(*, report: Report, user, action: str, to_status: str, comment: s
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update(of=("self",)).select_related("team__unit", "period", "request").get(pk=report.pk)
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("team__unit", "period", "request")
+        .get(pk=report.pk)
+    )
 
 
 @transaction.atomic
@@ -384,8 +436,15 @@ def report_return(*, user, report: Report, comment: str) -> Report:
         raise ValidationError({NON_FIELD_ERRORS: [_("This report is not waiting for your review.")]})
     if not comment.strip():
         raise ValidationError({"comment": [_("Say what the team should correct.")]})
-    _transition(report=report, user=user, action=Action.RETURN, to_status=ReportStatus.RETURNED, comment=comment.strip())
-    _notify_leaders(report, NotificationKind.RETURNED, _("Your report for %(subject)s was returned: %(comment)s"), comment=comment.strip())
+    _transition(
+        report=report, user=user, action=Action.RETURN, to_status=ReportStatus.RETURNED, comment=comment.strip()
+    )
+    _notify_leaders(
+        report,
+        NotificationKind.RETURNED,
+        _("Your report for %(subject)s was returned: %(comment)s"),
+        comment=comment.strip(),
+    )
     return report
 
 
@@ -401,7 +460,12 @@ def report_reopen(*, user, report: Report, reason: str) -> Report:
     _transition(report=report, user=user, action=Action.REOPEN, to_status=ReportStatus.RETURNED, comment=reason.strip())
     report.values.update(approved=False)
     rollup_mark_stale(report=report)
-    _notify_leaders(report, NotificationKind.REOPENED, _("Your approved report for %(subject)s was reopened: %(comment)s"), comment=reason.strip())
+    _notify_leaders(
+        report,
+        NotificationKind.REOPENED,
+        _("Your approved report for %(subject)s was reopened: %(comment)s"),
+        comment=reason.strip(),
+    )
     return report
 
 
@@ -412,12 +476,16 @@ def rollup_mark_stale(*, report: Report) -> StaleRollup | None:
         return None
     year, quarter = quarter_of(report.period.end)
     mark, _created = StaleRollup.objects.update_or_create(
-        unit_id=report.commune_id or report.district_id or report.province_id, year=year, quarter=quarter,
+        unit_id=report.commune_id or report.district_id or report.province_id,
+        year=year,
+        quarter=quarter,
         defaults={"marked_at": timezone.now()},
     )
     from .tasks import drain_stale_rollups  # tasks import this module
 
-    if celery_app.conf.task_always_eager:  # tasks in-process (`make run`): no beat drains the marks, so drain after the commit
+    if (
+        celery_app.conf.task_always_eager
+    ):  # tasks in-process (`make run`): no beat drains the marks, so drain after the commit
         _queue_on_commit(drain_stale_rollups)  # (many approvals in one transaction: the first drain takes every mark)
     return mark
 
@@ -425,6 +493,7 @@ def rollup_mark_stale(*, report: Report) -> StaleRollup | None:
 def _queue_on_commit(task, *args) -> None:
     """Queue a task once the transaction commits (in-process: run it then, before the next page). With the task
     queue down nothing is lost: the failure is logged, and stale marks wait for the next drain."""
+
     def enqueue():
         try:
             task.delay(*args)
@@ -443,7 +512,9 @@ def rollup_request(*, user, unit: Unit, period: Period) -> RecomputeRequest:
     """Staff queue "recompute now" for the figures of their unit's period: its province's quarter (or year) is
     recomputed from source by a task. Once at a time: a second request while one waits is refused."""
     if not can_recompute(user, unit):
-        raise ValidationError({NON_FIELD_ERRORS: [_("Only staff whose scope covers this unit can recompute its figures.")]})
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [_("Only staff whose scope covers this unit can recompute its figures.")]}
+        )
     year, quarter = rollup_span(period)
     lookup = {"province_id": province_of(unit), "year": year, "quarter": quarter or 0}
     now = timezone.now()
@@ -454,9 +525,14 @@ def rollup_request(*, user, unit: Unit, period: Period) -> RecomputeRequest:
     except IntegrityError:
         queued = RecomputeRequest.objects.get(**lookup)
         moment = timezone.localtime(queued.requested_at).strftime("%H:%M %d/%m/%Y")
-        raise ValidationError({NON_FIELD_ERRORS: [
-            _("A recomputation of these figures was already queued at %(moment)s: it runs within minutes.") % {"moment": moment}
-        ]}) from None
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _("A recomputation of these figures was already queued at %(moment)s: it runs within minutes.")
+                    % {"moment": moment}
+                ]
+            }
+        ) from None
     from .tasks import recompute_province_period  # tasks import this module
 
     _queue_on_commit(recompute_province_period, lookup["province_id"], year, quarter)
@@ -476,9 +552,18 @@ def photo_add(*, user, report: Report, image, caption: str = "") -> ReportPhoto:
     if not report.is_editable:
         raise _locked_error(report)
     if report.photos.count() >= MAX_PHOTOS:
-        raise ValidationError({"image": [_("A report holds at most %(count)s photos: remove one first.") % {"count": MAX_PHOTOS}]})
+        raise ValidationError(
+            {"image": [_("A report holds at most %(count)s photos: remove one first.") % {"count": MAX_PHOTOS}]}
+        )
     if image.size > MAX_PHOTO_BYTES:
-        raise ValidationError({"image": [_("The photo is larger than %(size)s MB: send a smaller one.") % {"size": MAX_PHOTO_BYTES // (1024 * 1024)}]})
+        raise ValidationError(
+            {
+                "image": [
+                    _("The photo is larger than %(size)s MB: send a smaller one.")
+                    % {"size": MAX_PHOTO_BYTES // (1024 * 1024)}
+                ]
+            }
+        )
     photo = ReportPhoto(report=report, image=photo_encode(image), caption=caption)
     photo.full_clean()
     photo.save()
@@ -505,7 +590,9 @@ def report_url(report: Report) -> str:
 
 def leaders_of(team: Team, on: datetime.date | None = None) -> list[User]:
     """The portal accounts of the team's current leader."""
-    memberships = members_on(team, on or timezone.localdate()).filter(role=TeamRole.LEADER, person__user__is_active=True)
+    memberships = members_on(team, on or timezone.localdate()).filter(
+        role=TeamRole.LEADER, person__user__is_active=True
+    )
     return [membership.person.user for membership in memberships.select_related("person__user")]
 
 
@@ -521,12 +608,17 @@ def _notify_leaders(report: Report, kind: str, template: str, comment: str = "")
     last = report.transitions.order_by("-pk").first()
     for leader in leaders_of(report.team):
         notify(
-            user=leader, kind=kind, key=f"transition:{last.pk}", url=report_url(report),
+            user=leader,
+            kind=kind,
+            key=f"transition:{last.pk}",
+            url=report_url(report),
             message=template % {"subject": report.subject, "comment": comment},
         )
 
 
-def notify(*, user: User, kind: str, key: str, message: str, url: str = "", new_key: bool = False) -> Notification | None:
+def notify(
+    *, user: User, kind: str, key: str, message: str, url: str = "", new_key: bool = False
+) -> Notification | None:
     """Put a message in the user's portal inbox and, once the transaction commits, e-mail it where an address is
     known (the task email_notifications): no mail server is waited for while the caller holds its locks, and a
     rollback sends nothing. Once per user and key, so a reminder run twice sends nothing the second time. Returns
@@ -576,7 +668,8 @@ def _email(notifications) -> list[int]:
         try:
             send_mail(
                 subject=f"[Totech] {NotificationKind(notification.kind).label}",
-                message=f"{notification.message}\n\n{settings.PORTAL_URL}{notification.url}", from_email=None,
+                message=f"{notification.message}\n\n{settings.PORTAL_URL}{notification.url}",
+                from_email=None,
                 recipient_list=[address],
             )
         except OSError:  # smtplib's errors, refused connections, timeouts
@@ -609,7 +702,11 @@ def reminders_send(*, province: Unit, today: datetime.date | None = None) -> int
             kind = NotificationKind.DUE_SOON
             message = _("%(team)s: the report for %(subject)s is due on %(deadline)s.")
         slot_key = f"r{slot.request.pk}" if slot.request else f"p{slot.period.pk}"
-        text = message % {"team": slot.team.name, "subject": slot.subject, "deadline": date_format(slot.deadline, "SHORT_DATE_FORMAT")}
+        text = message % {
+            "team": slot.team.name,
+            "subject": slot.subject,
+            "deadline": date_format(slot.deadline, "SHORT_DATE_FORMAT"),
+        }
         url = slot.report and report_url(slot.report) or reverse("home")
         for leader in leaders:
             key = f"{kind}:{slot.team.pk}:{slot_key}"
@@ -660,7 +757,13 @@ def notifications_mark_read(*, user, ids=None) -> int:
 
 def _check_rules_manager(user, province: Unit) -> None:
     if not can_manage_quality_rules(user, province):
-        raise ValidationError({NON_FIELD_ERRORS: [_("Only the Department of %(province)s sets its data-quality rules.") % {"province": province}]})
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _("Only the Department of %(province)s sets its data-quality rules.") % {"province": province}
+                ]
+            }
+        )
 
 
 @transaction.atomic

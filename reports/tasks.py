@@ -41,7 +41,9 @@ def email_notifications(self, notification_ids: list[int], language: str = setti
     if refused and self.request.retries < self.max_retries:
         # Queued without raising (throw=False), and returned so that an in-process run (tests, `make run` without
         # Redis) tries again too: a refusal never reaches the request whose change was committed.
-        return self.retry(args=[refused, language], countdown=EMAIL_RETRY_SECONDS * 2**self.request.retries, throw=False)
+        return self.retry(
+            args=[refused, language], countdown=EMAIL_RETRY_SECONDS * 2**self.request.retries, throw=False
+        )
     return None
 
 

@@ -82,7 +82,9 @@ def _wants_json(request):
 @login_required
 def report_list(request):
     reports = reports_visible_to(request.user).order_by("-deadline", "team__name", "pk")  # pk: stable pages
-    periods = Period.objects.filter(pk__in=reports.order_by().values("period_id")).order_by("-start")  # a semi-join, no DISTINCT
+    periods = Period.objects.filter(pk__in=reports.order_by().values("period_id")).order_by(
+        "-start"
+    )  # a semi-join, no DISTINCT
     report_filter = ReportFilter(request.GET, queryset=reports, user=request.user, periods=periods)
     context = {"filter": report_filter, "page": paginate(request, report_filter.qs)}
     return render(request, "reports/report_list.html", context)
@@ -110,7 +112,10 @@ def report_new(request, team_pk, period_pk=None, request_pk=None):
 @login_required
 def report_edit(request, pk):
     report = get_object_or_404(
-        Report.objects.filter(team__in=teams_fillable_by(request.user)).select_related("team__unit", "period", "request"), pk=pk
+        Report.objects.filter(team__in=teams_fillable_by(request.user)).select_related(
+            "team__unit", "period", "request"
+        ),
+        pk=pk,
     )
     if not report.is_editable and not (request.method == "POST"):
         messages.info(request, _("This report has been sent: it can no longer be changed."))
@@ -142,8 +147,15 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
         if form.is_valid():
             try:
                 report = services.report_save(
-                    user=request.user, team=team, period=period, request=ad_hoc, version=form.cleaned_data["version"],
-                    values=form.values(), submit=submit, slot=slot, indicators=indicators,
+                    user=request.user,
+                    team=team,
+                    period=period,
+                    request=ad_hoc,
+                    version=form.cleaned_data["version"],
+                    values=form.values(),
+                    submit=submit,
+                    slot=slot,
+                    indicators=indicators,
                     **form.texts(),
                 )
             except services.StaleReportError as error:
@@ -153,7 +165,9 @@ def _report_form(request, *, team: Team, slot, report: Report | None):
             except ValidationError as error:  # a services.QualityWarning brings the problems shown under the values
                 add_service_errors(form, error)
                 current = Report.objects.filter(team=team, period=period, request=ad_hoc).first()
-                return _form_errors(request, form, team, period, ad_hoc, current, status=400, warnings=getattr(error, "problems", ()))
+                return _form_errors(
+                    request, form, team, period, ad_hoc, current, status=400, warnings=getattr(error, "problems", ())
+                )
             return _saved(request, report, submit)
         return _form_errors(request, form, team, period, ad_hoc, report, status=400)
     form = ReportForm(initial=_initial(report), **form_kwargs)
@@ -175,8 +189,12 @@ def _saved(request, report: Report, submit: bool):
     if _wants_json(request):
         return JsonResponse(
             {
-                "ok": True, "message": message, "version": report.version, "status": report.status,
-                "edit_url": reverse("reports:edit", args=[report.pk]), "detail_url": reverse("reports:detail", args=[report.pk]),
+                "ok": True,
+                "message": message,
+                "version": report.version,
+                "status": report.status,
+                "edit_url": reverse("reports:edit", args=[report.pk]),
+                "detail_url": reverse("reports:detail", args=[report.pk]),
                 "submitted": submit,
             }
         )
@@ -191,20 +209,28 @@ def _form_errors(request, form, team, period, ad_hoc, report, status, warnings=(
         by_field.setdefault(services.value_field(problem.indicator), []).append(problem.message)
     if _wants_json(request):
         errors = {field: [str(message) for message in field_errors] for field, field_errors in form.errors.items()}
-        return JsonResponse({"ok": False, "errors": errors, "warnings": by_field, "version": form.data.get("version")}, status=status)
+        return JsonResponse(
+            {"ok": False, "errors": errors, "warnings": by_field, "version": form.data.get("version")}, status=status
+        )
     return _render_form(request, form, team, period, ad_hoc, report, status=200, warnings=by_field)
 
 
 def _render_form(request, form, team, period, ad_hoc, report, status=200, warnings=None):
     warnings = warnings or {}
     context = {
-        "form": form, "team": team, "period": period, "ad_hoc": ad_hoc, "report": report,
+        "form": form,
+        "team": team,
+        "period": period,
+        "ad_hoc": ad_hoc,
+        "report": report,
         "on_behalf": fills_on_behalf(request.user, team),
         "storage_key": f"totech-report-{team.pk}-{f'r{ad_hoc.pk}' if ad_hoc else f'p{period.pk}'}",
         "action_url": reverse("reports:edit", args=[report.pk]) if report else request.path,
         "photo_form": PhotoForm() if report else None,
         "max_photos": services.MAX_PHOTOS,
-        "value_fields": [(form[f"value_{indicator.pk}"], warnings.get(f"value_{indicator.pk}", [])) for indicator in form.indicators],
+        "value_fields": [
+            (form[f"value_{indicator.pk}"], warnings.get(f"value_{indicator.pk}", [])) for indicator in form.indicators
+        ],
         "show_quality_note": bool(warnings or form["quality_note"].value()),
     }
     return render(request, "reports/report_form.html", context, status=status)
@@ -281,7 +307,9 @@ def photo_add(request, pk):
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.photo_add(user=request.user, report=report, image=form.cleaned_data["image"], caption=form.cleaned_data["caption"])
+            services.photo_add(
+                user=request.user, report=report, image=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
+            )
         except ValidationError as error:
             for messages_ in error.message_dict.values():
                 for message in messages_:
@@ -308,7 +336,9 @@ def photo_view(request, pk, photo_pk):
     if image_format is None:  # not a picture (stored before photos were re-encoded): nothing safe to show
         file.close()
         raise Http404
-    response = FileResponse(file, content_type=CONTENT_TYPES[image_format], filename=f"anh-{photo.pk}.{EXTENSIONS[image_format]}")
+    response = FileResponse(
+        file, content_type=CONTENT_TYPES[image_format], filename=f"anh-{photo.pk}.{EXTENSIONS[image_format]}"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     # Opened on its own, the photo is a document: it may show itself and nothing else, and run nothing (the
     # browser's image viewer styles the page inline, hence style-src).
@@ -352,7 +382,11 @@ def progress_view(request):
         unit = user.scope_unit or units_visible_to(user).filter(level=Level.PROVINCE).order_by("name").first()
     rows = progress(period=period, unit=unit, team=team) if period and (unit or team) else []
     context = {
-        "periods": periods.exclude(kind=PeriodKind.MONTH)[:40], "period": period, "unit": unit, "team": team, "rows": rows,
+        "periods": periods.exclude(kind=PeriodKind.MONTH)[:40],
+        "period": period,
+        "unit": unit,
+        "team": team,
+        "rows": rows,
         "children": unit.children.order_by("name") if unit else [],
         "teams": Team.objects.filter(unit=unit).order_by("name") if unit else [],
     }
@@ -367,11 +401,18 @@ def dashboard(request, unit_pk=None):
     if unit_pk is not None:
         unit = get_object_or_404(units, pk=unit_pk)
     else:
-        unit = units.filter(pk=request.user.scope_unit_id).first() or units.filter(level=Level.PROVINCE).order_by("name").first()
+        unit = (
+            units.filter(pk=request.user.scope_unit_id).first()
+            or units.filter(level=Level.PROVINCE).order_by("name").first()
+        )
     periods, period = _summary_period(request, unit) if unit else (Period.objects.none(), None)
     pillar = _pillar(request)
     context = {
-        "unit": unit, "periods": periods[:40], "period": period, "pillar": pillar, "pillars": Pillar.choices,
+        "unit": unit,
+        "periods": periods[:40],
+        "period": period,
+        "pillar": pillar,
+        "pillars": Pillar.choices,
         "breadcrumbs": units.filter(pk__in=ancestor_ids(unit)).exclude(pk=unit.pk).order_by("path") if unit else [],
         "query": _query(period, pillar) if period else "",
     }
@@ -406,8 +447,11 @@ def _dashboard_context(unit, period, indicators) -> dict:
     if board.rows:
         charts.append(children_chart(board.rows))
     context = {
-        "dashboard": board, "charts": charts, "table": dashboard_table(board),
-        "top_communes": top_communes, "weak_communes": weak_communes,
+        "dashboard": board,
+        "charts": charts,
+        "table": dashboard_table(board),
+        "top_communes": top_communes,
+        "weak_communes": weak_communes,
     }
     if period.is_campaign:  # the campaign plan's own dated steps
         context["steps"] = list(period.deadlines.all())
@@ -440,7 +484,10 @@ def dashboard_teams(request, unit_pk):
     teams = unit_team_scores(unit, period, dashboard_indicators(pillar), timezone.localdate())
     top_teams, weak_teams = leaders_and_support(teams, shown=len(teams) if unit.level == Level.COMMUNE else RANK_SHOWN)
     context = {
-        "unit": unit, "period": period, "top_teams": top_teams, "weak_teams": weak_teams,
+        "unit": unit,
+        "period": period,
+        "top_teams": top_teams,
+        "weak_teams": weak_teams,
         "query": _query(period, pillar),
     }
     return render(request, "reports/_team_ranking.html" if request.htmx else "reports/dashboard_teams.html", context)
@@ -475,7 +522,9 @@ def dashboard_data(request, unit_pk):
     """The summaries of the unit and the units under it, flat, for analysts."""
     unit, period = _summary_export(request, unit_pk)
     indicator_summaries, unit_summaries = summaries_under(request.user, unit, period)
-    export = SummaryData(unit=unit, period=period, indicator_summaries=indicator_summaries, unit_summaries=unit_summaries)
+    export = SummaryData(
+        unit=unit, period=period, indicator_summaries=indicator_summaries, unit_summaries=unit_summaries
+    )
     content, _count = export.export(user=request.user)
     return xlsx_response(content, export_file_name("so-lieu-to-cnscd", unit, period))
 
@@ -486,7 +535,10 @@ def dashboard_data(request, unit_pk):
 @login_required
 def schedule_list(request):
     provinces = schedules_visible_to(request.user).order_by("name")
-    rows = [(province, getattr(province, "reporting_schedule", None), can_set_schedule(request.user, province)) for province in provinces]
+    rows = [
+        (province, getattr(province, "reporting_schedule", None), can_set_schedule(request.user, province))
+        for province in provinces
+    ]
     return render(request, "reports/schedule_list.html", {"rows": rows})
 
 
@@ -499,19 +551,35 @@ def schedule_edit(request, province_pk):
     form = ScheduleForm(request.POST or None, instance=schedule)
     if request.method == "POST" and form.is_valid():
         try:
-            services.schedule_set(user=request.user, province=province, **{name: form.cleaned_data[name] for name in ScheduleForm.Meta.fields})
+            services.schedule_set(
+                user=request.user,
+                province=province,
+                **{name: form.cleaned_data[name] for name in ScheduleForm.Meta.fields},
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The reporting schedule was saved."))
             return redirect("reports:schedules")
-    return render(request, "reports/form.html", {"form": form, "title": _("Reporting schedule of %(province)s") % {"province": province}, "cancel_url": reverse("reports:schedules")})
+    return render(
+        request,
+        "reports/form.html",
+        {
+            "form": form,
+            "title": _("Reporting schedule of %(province)s") % {"province": province},
+            "cancel_url": reverse("reports:schedules"),
+        },
+    )
 
 
 @login_required
 def request_list(request):
     requests = requests_visible_to(request.user).order_by("-deadline")
-    return render(request, "reports/request_list.html", {"page": paginate(request, requests), "can_create": can_request_reports(request.user)})
+    return render(
+        request,
+        "reports/request_list.html",
+        {"page": paginate(request, requests), "can_create": can_request_reports(request.user)},
+    )
 
 
 @login_required
@@ -527,7 +595,11 @@ def request_create(request):
         else:
             messages.success(request, _("The ad-hoc report was requested from the teams."))
             return redirect("reports:requests")
-    return render(request, "reports/form.html", {"form": form, "title": _("Ask the teams for an ad-hoc report"), "cancel_url": reverse("reports:requests")})
+    return render(
+        request,
+        "reports/form.html",
+        {"form": form, "title": _("Ask the teams for an ad-hoc report"), "cancel_url": reverse("reports:requests")},
+    )
 
 
 # --- notifications ---------------------------------------------------------------------------------------
@@ -563,7 +635,11 @@ def quality_index(request):
     if not can_view_quality(request.user):
         raise Http404
     units = quality_units_visible_to(request.user)
-    units = units.filter(pk=request.user.scope_unit_id) if request.user.scope_unit_id else units.filter(level=Level.PROVINCE)
+    units = (
+        units.filter(pk=request.user.scope_unit_id)
+        if request.user.scope_unit_id
+        else units.filter(level=Level.PROVINCE)
+    )
     return render(request, "reports/quality_index.html", {"units": units.order_by("edition", "code")})
 
 
@@ -583,9 +659,14 @@ def _quality_problems(request, unit_pk):
 def quality_unit(request, unit_pk):
     unit, form, period, problems = _quality_problems(request, unit_pk)
     context = {
-        "unit": unit, "form": form, "period": period, "page": paginate(request, problems, 50),
+        "unit": unit,
+        "form": form,
+        "period": period,
+        "page": paginate(request, problems, 50),
         "children": quality_units_visible_to(request.user).filter(parent=unit).order_by("code", "name"),
-        "rules_province": unit if unit.level == Level.PROVINCE and can_manage_quality_rules(request.user, unit) else None,
+        "rules_province": unit
+        if unit.level == Level.PROVINCE and can_manage_quality_rules(request.user, unit)
+        else None,
     }
     return render(request, "reports/quality.html", context)
 
@@ -616,7 +697,11 @@ def quality_rules(request, province_pk):
 @login_required
 def quality_rule_edit(request, province_pk, pk=None):
     province = _rules_province(request, province_pk)
-    rule = get_object_or_404(quality_rules_visible_to(request.user).filter(province=province), pk=pk) if pk else QualityRule(province=province)
+    rule = (
+        get_object_or_404(quality_rules_visible_to(request.user).filter(province=province), pk=pk)
+        if pk
+        else QualityRule(province=province)
+    )
     form = QualityRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         try:
@@ -627,7 +712,13 @@ def quality_rule_edit(request, province_pk, pk=None):
             messages.success(request, _("The rule “%(name)s” was saved.") % {"name": form.instance.name})
             return redirect("reports:quality_rules", province_pk=province.pk)
     title = _("Data-quality rule of %(province)s") % {"province": province.name}
-    context = {"form": form, "title": title, "province": province, "rule": rule, "cancel_url": reverse("reports:quality_rules", args=[province.pk])}
+    context = {
+        "form": form,
+        "title": title,
+        "province": province,
+        "rule": rule,
+        "cancel_url": reverse("reports:quality_rules", args=[province.pk]),
+    }
     return render(request, "reports/quality_rule_form.html", context)
 
 

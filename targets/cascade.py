@@ -36,14 +36,18 @@ def split_largest_remainder(total: int, weights: dict) -> dict:
     return shares
 
 
-def cascade_split(*, indicator: Indicator, parent: Unit, children: list[Unit], total: int, date: datetime.date) -> dict[int, int]:
+def cascade_split(
+    *, indicator: Indicator, parent: Unit, children: list[Unit], total: int, date: datetime.date
+) -> dict[int, int]:
     """The absolute `total` of `parent` split among `children` (unit id → share) by the indicator's share figure
     as of `date`. Raises CascadeError, naming the units, when any child has no figure to split by."""
     values = subtree_population_values(root=parent, field=indicator.share_field, date=date)
     missing = [child.name for child in children if not values.get(child.pk)]
     if missing:
         raise CascadeError(
-            _("Cannot split %(indicator)s: no %(figure)s figures as of %(date)s for %(units)s. Enter their population figures first.")
+            _(
+                "Cannot split %(indicator)s: no %(figure)s figures as of %(date)s for %(units)s. Enter their population figures first."
+            )
             % {
                 "indicator": indicator.name,
                 "figure": indicator.get_share_field_label().lower(),

@@ -40,8 +40,12 @@ def _communes_have_figures(parent, rng):
         households = rng.randint(1800, 5200)
         population = households * rng.randint(3, 4) + rng.randint(0, 900)
         population_figure_set(
-            unit=commune, as_of=POPULATION_AS_OF, households=households, population=population,
-            working_age_population=population * 6 // 10, eid_eligible=population * 8 // 10,
+            unit=commune,
+            as_of=POPULATION_AS_OF,
+            households=households,
+            population=population,
+            working_age_population=population * 6 // 10,
+            eid_eligible=population * 8 // 10,
         )
 
 
@@ -62,10 +66,15 @@ def seed(units, users):
     _communes_have_figures(mo_duc, rng)
     campaign = Period.objects.filter(kind=PeriodKind.CAMPAIGN, unit=mo_duc, start=datetime.date(2024, 10, 1)).first()
     campaign = campaign_save(
-        campaign=campaign or Period(name=CAMPAIGN_NAME, unit=mo_duc, start=datetime.date(2024, 10, 1), end=datetime.date(2024, 10, 10)),
+        campaign=campaign
+        or Period(name=CAMPAIGN_NAME, unit=mo_duc, start=datetime.date(2024, 10, 1), end=datetime.date(2024, 10, 10)),
         deadlines=CAMPAIGN_DEADLINES,
     )
-    cells = {("unit", mo_duc.pk, indicator.pk): indicator.default_target for indicator in indicators.values() if indicator.is_percent}
+    cells = {
+        ("unit", mo_duc.pk, indicator.pk): indicator.default_target
+        for indicator in indicators.values()
+        if indicator.is_percent
+    }
     for code, total in CAMPAIGN_COUNTS.items():
         cells[("unit", mo_duc.pk, indicators[code].pk)] = Decimal(total)
         cells.update(_split_cells(parent=mo_duc, period=campaign, indicator=indicators[code], total=total))
@@ -82,12 +91,16 @@ def seed(units, users):
             province_cells[("unit", thai_nguyen.pk, indicators[code].pk)] = Decimal(levels[quarter.number - 1])
         for code, yearly in QUARTERLY_COUNTS.items():
             province_cells[("unit", thai_nguyen.pk, indicators[code].pk)] = Decimal(yearly // 4)
-            province_cells.update(_split_cells(parent=thai_nguyen, period=quarter, indicator=indicators[code], total=yearly // 4))
+            province_cells.update(
+                _split_cells(parent=thai_nguyen, period=quarter, indicator=indicators[code], total=yearly // 4)
+            )
         decision = {"decision_number": "45/QĐ-SKHCN", "decision_date": datetime.date(TARGET_YEAR, 1, 15)}
         target_grid_save(user=department, parent=thai_nguyen, period=quarter, cells=province_cells, **decision)
         for code in QUARTERLY_COUNTS:
             commune_total = int(province_cells[("unit", thanh_thinh.pk, indicators[code].pk)])
-            commune_cells.update(_split_cells(parent=thanh_thinh, period=quarter, indicator=indicators[code], total=commune_total))
+            commune_cells.update(
+                _split_cells(parent=thanh_thinh, period=quarter, indicator=indicators[code], total=commune_total)
+            )
         target_grid_save(user=department, parent=thanh_thinh, period=quarter, cells=commune_cells, **decision)
     thresholds_set(province=thai_nguyen, amber_from=Decimal(60), green_from=Decimal(85))
     return campaign

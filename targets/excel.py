@@ -31,7 +31,9 @@ from .forms import NEGATIVE, PERCENT_RANGE
 CODE_HEADER, NAME_HEADER, KIND_HEADER = "Mã đơn vị", "Tên đơn vị / Tổ", "Loại"
 FIXED_COLUMNS = 3
 HEADER_SEARCH_ROWS = 20
-OWN_NOTE = "Ô để trống: không có chỉ tiêu riêng, áp dụng chỉ tiêu của cấp trên. Tỷ lệ ghi theo %, số lượng ghi số nguyên."
+OWN_NOTE = (
+    "Ô để trống: không có chỉ tiêu riêng, áp dụng chỉ tiêu của cấp trên. Tỷ lệ ghi theo %, số lượng ghi số nguyên."
+)
 EFFECTIVE_NOTE = "Bản để xem: gồm cả chỉ tiêu kế thừa từ cấp trên (chữ nghiêng màu xám)."
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 PARENT_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -52,19 +54,28 @@ def grid_workbook(*, unit, period, indicators, holders, values, inherited=None) 
     `inherited` (the values inherited from above, written in grey italics): such a file is for reading, and the
     import refuses it (its inherited values would become own targets)."""
     with translation.override("vi"):
-        return _grid_workbook(unit=unit, period=period, indicators=indicators, holders=holders, values=values, inherited=inherited)
+        return _grid_workbook(
+            unit=unit, period=period, indicators=indicators, holders=holders, values=values, inherited=inherited
+        )
 
 
 def _grid_workbook(*, unit, period, indicators, holders, values, inherited) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Chỉ tiêu")
-    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width, sheet.column_dimensions["C"].width = 12, 40, 22
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width, sheet.column_dimensions["C"].width = (
+        12,
+        40,
+        22,
+    )
     for position in range(len(indicators)):
         sheet.column_dimensions[get_column_letter(FIXED_COLUMNS + position + 1)].width = 22
     title_lines = [
         ("CHỈ TIÊU CHUYỂN ĐỔI SỐ", True),
-        (f"Đơn vị: {unit.name} ({unit.get_level_display()}) · Kỳ: {period} "
-         f"({period.start:%d/%m/%Y} - {period.end:%d/%m/%Y}) · xuất ngày {timezone.localdate():%d/%m/%Y}", False),
+        (
+            f"Đơn vị: {unit.name} ({unit.get_level_display()}) · Kỳ: {period} "
+            f"({period.start:%d/%m/%Y} - {period.end:%d/%m/%Y}) · xuất ngày {timezone.localdate():%d/%m/%Y}",
+            False,
+        ),
         (OWN_NOTE if inherited is None else EFFECTIVE_NOTE, False),
     ]
     for line, bold in title_lines:
@@ -142,7 +153,9 @@ class GridImporter:
     def __init__(self, *, user, unit, holders, indicators):
         self.user, self.unit, self.holders = user, unit, holders
         self.indicators_by_code = {indicator.code.lower(): indicator for indicator in indicators}
-        self.by_code = {_code_key(holder.code): key for key, holder in holders.items() if key[0] == "unit" and holder.code}
+        self.by_code = {
+            _code_key(holder.code): key for key, holder in holders.items() if key[0] == "unit" and holder.code
+        }
         self.title = ""  # the lines above the header row
         self.by_name = {}
         for key, holder in holders.items():
@@ -154,14 +167,24 @@ class GridImporter:
         errors, cells, seen = [], {}, {}
         columns = self._find_header(rows, errors)
         if EFFECTIVE_NOTE in self.title:
-            raise GridImportRejected([_(
-                "This file is the read-only view of the targets (it includes inherited ones): export the file from the "
-                "assignment grid to import it."
-            )])
+            raise GridImportRejected(
+                [
+                    _(
+                        "This file is the read-only view of the targets (it includes inherited ones): export the file from the "
+                        "assignment grid to import it."
+                    )
+                ]
+            )
         if columns is None:
-            raise GridImportRejected(errors or [_(
-                "No header row found: the first column of the header row must be “%(header)s”, as in the exported file."
-            ) % {"header": CODE_HEADER}])
+            raise GridImportRejected(
+                errors
+                or [
+                    _(
+                        "No header row found: the first column of the header row must be “%(header)s”, as in the exported file."
+                    )
+                    % {"header": CODE_HEADER}
+                ]
+            )
         for number, values in rows:
             texts = [clean_text(value) for value in values]
             code, holder_name = (texts + ["", ""])[:2]
@@ -171,8 +194,14 @@ class GridImporter:
             if key is None:
                 continue
             if key in seen:
-                errors.append(RowError(number, NAME_HEADER, _("%(name)s already appears on row %(row)s.") % {
-                    "name": self.holders[key].name, "row": seen[key]}))
+                errors.append(
+                    RowError(
+                        number,
+                        NAME_HEADER,
+                        _("%(name)s already appears on row %(row)s.")
+                        % {"name": self.holders[key].name, "row": seen[key]},
+                    )
+                )
                 continue
             seen[key] = number
             for position, (indicator, header) in columns.items():
@@ -200,7 +229,13 @@ class GridImporter:
                     continue
                 indicator = self.indicators_by_code.get(text.split()[0].lower())
                 if indicator is None:
-                    errors.append(RowError(number, text, _("Unknown indicator: the column's first line must be an indicator code of the catalogue.")))
+                    errors.append(
+                        RowError(
+                            number,
+                            text,
+                            _("Unknown indicator: the column's first line must be an indicator code of the catalogue."),
+                        )
+                    )
                 else:
                     columns[position] = (indicator, text)
             return None if errors else columns
@@ -218,17 +253,32 @@ class GridImporter:
             if len(keys) == 1:
                 return keys[0]
             if len(keys) > 1:
-                errors.append(RowError(number, NAME_HEADER, _("Several units or teams of this grid are called %(name)s: write the unit code.") % {"name": holder_name}))
+                errors.append(
+                    RowError(
+                        number,
+                        NAME_HEADER,
+                        _("Several units or teams of this grid are called %(name)s: write the unit code.")
+                        % {"name": holder_name},
+                    )
+                )
                 return None
             known = Unit.objects.filter(name__iexact=holder_name)
             header, shown = NAME_HEADER, holder_name
             if not known.exists() and Team.objects.filter(name__iexact=holder_name).exists():
-                errors.append(RowError(number, header, _("%(name)s is not a team of the grid of %(unit)s.") % {"name": shown, "unit": self.unit.name}))
+                errors.append(
+                    RowError(
+                        number,
+                        header,
+                        _("%(name)s is not a team of the grid of %(unit)s.") % {"name": shown, "unit": self.unit.name},
+                    )
+                )
                 return None
         if known.exists() and not known.filter(pk__in=units_visible_to(self.user)).exists():
             message = _("%(name)s is outside your scope: you cannot set its targets.") % {"name": shown}
         elif known.exists():
-            message = _("%(name)s is not in the grid of %(unit)s (only this unit, its teams and the units right below it).") % {"name": shown, "unit": self.unit.name}
+            message = _(
+                "%(name)s is not in the grid of %(unit)s (only this unit, its teams and the units right below it)."
+            ) % {"name": shown, "unit": self.unit.name}
         else:
             message = _("Unknown unit or team: %(name)s.") % {"name": shown}
         errors.append(RowError(number, header, message))
@@ -241,7 +291,9 @@ class GridImporter:
         with translation.override("vi"):
             period_label = str(period)
         if named and (named[1] != self.unit.name or named[2] != period_label):
-            return _("This file was exported for another unit or period (%(title)s): check the values before saving.") % {"title": line}
+            return _(
+                "This file was exported for another unit or period (%(title)s): check the values before saving."
+            ) % {"title": line}
         return ""
 
     @staticmethod

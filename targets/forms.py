@@ -20,8 +20,19 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "code", "name_vi", "name_en", "pillar", "kind", "denominator_field", "denominator_indicator",
-            "aggregation", "default_target", "default_target_high", "source", "order", "is_active",
+            "code",
+            "name_vi",
+            "name_en",
+            "pillar",
+            "kind",
+            "denominator_field",
+            "denominator_indicator",
+            "aggregation",
+            "default_target",
+            "default_target_high",
+            "source",
+            "order",
+            "is_active",
         ]
         localized_fields = ["default_target", "default_target_high"]
         field_classes = {"order": CountField}
@@ -36,7 +47,9 @@ class IndicatorForm(forms.ModelForm):
 
 
 class PeriodGenerateForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_DATE.year, initial=lambda: datetime.date.today().year)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_DATE.year, initial=lambda: datetime.date.today().year
+    )
 
 
 class CampaignForm(forms.ModelForm):
@@ -50,7 +63,9 @@ class CampaignForm(forms.ModelForm):
         model_field = self.fields["unit"]
         self.fields["unit"] = UnitChoiceField(
             queryset=units_to_pick(user, "area"),
-            levels="area", label=model_field.label, help_text=model_field.help_text,
+            levels="area",
+            label=model_field.label,
+            help_text=model_field.help_text,
         )
 
 
@@ -76,7 +91,9 @@ def cell_name(kind: str, holder_id: int, indicator_id: int) -> str:
 class TargetGridForm(forms.Form):
     """One field per holder × indicator (blank: no own target, it inherits), plus the deciding document."""
 
-    decision_number = CleanCharField(label=_("Decision number"), max_length=50, required=False, help_text=_("For example 174/KH-UBND"))
+    decision_number = CleanCharField(
+        label=_("Decision number"), max_length=50, required=False, help_text=_("For example 174/KH-UBND")
+    )
     decision_date = PlausibleDateField(label=_("Decision date"), required=False)
 
     def __init__(self, *args, holders, indicators, **kwargs):
@@ -89,8 +106,17 @@ class TargetGridForm(forms.Form):
                 attrs = {"class": "form-control-sm", "aria-label": f"{holder} · {indicator.name}"}
                 if indicator.is_percent:
                     self.fields[name] = forms.DecimalField(
-                        required=False, localize=True, min_value=0, max_value=100, max_digits=5, decimal_places=2,
-                        error_messages={"min_value": NEGATIVE, "max_value": PERCENT_RANGE, "max_decimal_places": PERCENT_DECIMALS},
+                        required=False,
+                        localize=True,
+                        min_value=0,
+                        max_value=100,
+                        max_digits=5,
+                        decimal_places=2,
+                        error_messages={
+                            "min_value": NEGATIVE,
+                            "max_value": PERCENT_RANGE,
+                            "max_decimal_places": PERCENT_DECIMALS,
+                        },
                         widget=forms.TextInput(attrs={"inputmode": "decimal", **attrs}),
                     )
                 else:

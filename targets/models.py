@@ -52,16 +52,26 @@ class Indicator(CleanTextModel, models.Model):
     )
     aggregation = models.CharField(_("over time"), max_length=10, choices=Aggregation.choices, default=Aggregation.FLOW)
     default_target = models.DecimalField(
-        _("default target level"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("default target level"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
         help_text=_("The usual level in percent (or count), offered when targets are assigned."),
     )
     default_target_high = models.DecimalField(
-        _("top of the default range"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("top of the default range"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
         help_text=_("When the plan gives a range (40-50%): its top; the default level above is its bottom."),
     )
-    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The plan the indicator comes from."))
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("The plan the indicator comes from.")
+    )
     is_active = models.BooleanField(_("in use"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
@@ -104,7 +114,11 @@ class Indicator(CleanTextModel, models.Model):
         has_denominator = bool(self.denominator_field) + (self.denominator_indicator_id is not None)
         if self.kind == IndicatorKind.PERCENT and has_denominator != 1:
             raise ValidationError(
-                {"denominator_field": _("A percentage needs one denominator: a population figure or another indicator.")}
+                {
+                    "denominator_field": _(
+                        "A percentage needs one denominator: a population figure or another indicator."
+                    )
+                }
             )
         if self.kind == IndicatorKind.COUNT and self.denominator_indicator_id:
             raise ValidationError({"denominator_indicator": _("A count has no denominator indicator.")})
@@ -114,7 +128,13 @@ class Indicator(CleanTextModel, models.Model):
             raise ValidationError({"default_target": _("A percentage must be between 0 and 100.")})
         if self.default_target_high is not None:
             if self.default_target is None or self.default_target_high < self.default_target:
-                raise ValidationError({"default_target_high": _("The top of the range must be at least the default level, which is its bottom.")})
+                raise ValidationError(
+                    {
+                        "default_target_high": _(
+                            "The top of the range must be at least the default level, which is its bottom."
+                        )
+                    }
+                )
             if self.kind == IndicatorKind.PERCENT and self.default_target_high > 100:
                 raise ValidationError({"default_target_high": _("A percentage must be between 0 and 100.")})
 
@@ -124,12 +144,21 @@ class Period(CleanTextModel, models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True, help_text="Month 1-12 or quarter 1-4.")
-    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("For a campaign, e.g. Ra quân tháng 10."))
+    number = models.PositiveSmallIntegerField(
+        _("number"), null=True, blank=True, help_text="Month 1-12 or quarter 1-4."
+    )
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("For a campaign, e.g. Ra quân tháng 10.")
+    )
     start = models.DateField(_("starts on"))
     end = models.DateField(_("ends on"))
     unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("run by"), null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns",
+        "units.Unit",
+        verbose_name=_("run by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
         help_text=_("The unit whose plan set the campaign; its targets apply there and below."),
     )
     plan_number = models.CharField(_("plan number"), max_length=50, blank=True, help_text=_("For example 174/KH-UBND"))
@@ -141,7 +170,9 @@ class Period(CleanTextModel, models.Model):
         ordering = ["-start", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year", "number"], condition=Q(kind__in=["month", "quarter"]), name="one_period_per_number"
+                fields=["kind", "year", "number"],
+                condition=Q(kind__in=["month", "quarter"]),
+                name="one_period_per_number",
             ),
             models.UniqueConstraint(fields=["kind", "year"], condition=Q(kind="year"), name="one_period_per_year"),
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="period_ends_after_it_starts"),
@@ -201,7 +232,9 @@ class PeriodDeadline(CleanTextModel, models.Model):
 class Target(CleanTextModel, models.Model):
     """The target of one unit or one team for one indicator and period, and the decision that set it."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets"
+    )
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="targets")
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="targets"
@@ -211,10 +244,17 @@ class Target(CleanTextModel, models.Model):
     )
     mode = models.CharField(_("expressed as"), max_length=10, choices=TargetMode.choices)
     value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
-    decision_number = models.CharField(_("decision number"), max_length=50, blank=True, help_text=_("For example 174/KH-UBND"))
+    decision_number = models.CharField(
+        _("decision number"), max_length=50, blank=True, help_text=_("For example 174/KH-UBND")
+    )
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -261,16 +301,25 @@ class AchievementThreshold(models.Model):
     """Where a province's Department draws red, amber and green on achievement (actual as % of the target)."""
 
     province = models.OneToOneField(
-        "units.Unit", verbose_name=_("province"), on_delete=models.CASCADE, related_name="achievement_threshold",
+        "units.Unit",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        related_name="achievement_threshold",
         limit_choices_to={"level": Level.PROVINCE},
     )
     amber_from = models.DecimalField(
-        _("amber from (%)"), max_digits=5, decimal_places=1, default=DEFAULT_AMBER_FROM,
+        _("amber from (%)"),
+        max_digits=5,
+        decimal_places=1,
+        default=DEFAULT_AMBER_FROM,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Below this share of the target a unit is red."),
     )
     green_from = models.DecimalField(
-        _("green from (%)"), max_digits=5, decimal_places=1, default=DEFAULT_GREEN_FROM,
+        _("green from (%)"),
+        max_digits=5,
+        decimal_places=1,
+        default=DEFAULT_GREEN_FROM,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("From this share of the target a unit is green."),
     )

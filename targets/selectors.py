@@ -80,7 +80,11 @@ def periods_visible_to(user) -> QuerySet[Period]:
 
 
 def campaigns_editable_by(user) -> QuerySet[Period]:
-    return Period.objects.filter(unit_scope_q(user, "unit"), kind=PeriodKind.CAMPAIGN) if can_assign_targets(user) else Period.objects.none()
+    return (
+        Period.objects.filter(unit_scope_q(user, "unit"), kind=PeriodKind.CAMPAIGN)
+        if can_assign_targets(user)
+        else Period.objects.none()
+    )
 
 
 def targets_visible_to(user) -> QuerySet[Target]:
@@ -170,7 +174,11 @@ def effective_targets(
         chains.setdefault(team.unit_id, _unit_chain_ids(team.unit))
     unit_ids = {pk for chain in chains.values() for pk in chain}
     base = Target.objects.filter(period=period, indicator_id__in=indicator_ids)
-    base = base.select_related("unit", "team", "indicator") if with_holders else base.only("unit_id", "team_id", "indicator_id", "mode", "value")
+    base = (
+        base.select_related("unit", "team", "indicator")
+        if with_holders
+        else base.only("unit_id", "team_id", "indicator_id", "mode", "value")
+    )
     by_unit = {(t.unit_id, t.indicator_id): t for t in base.filter(unit_id__in=unit_ids)}
     by_team = {(t.team_id, t.indicator_id): t for t in base.filter(team_id__in=[team.pk for team in teams])}
 
@@ -179,7 +187,9 @@ def effective_targets(
             target = by_unit.get((ancestor_id, indicator_id))
             if target is not None:
                 inherited = depth > 0
-                return EffectiveTarget(target, inherited, awaiting_split=inherited and target.mode == TargetMode.ABSOLUTE)
+                return EffectiveTarget(
+                    target, inherited, awaiting_split=inherited and target.mode == TargetMode.ABSOLUTE
+                )
         return None
 
     result = {}
@@ -193,7 +203,9 @@ def effective_targets(
                 continue
             of_unit = for_unit(team.unit_id, indicator_id)
             result[("team", team.pk, indicator_id)] = (
-                EffectiveTarget(of_unit.target, inherited=True, awaiting_split=of_unit.awaiting_split) if of_unit else None
+                EffectiveTarget(of_unit.target, inherited=True, awaiting_split=of_unit.awaiting_split)
+                if of_unit
+                else None
             )
     return result
 
@@ -227,7 +239,9 @@ def split_mismatches(*, user, period: Period) -> list[SplitMismatch]:
     parents = targets_visible_to(user).filter(period=period, mode=TargetMode.ABSOLUTE, unit__isnull=False)
     children_totals = {
         (row["indicator_id"], row["unit__parent_id"]): row["total"]
-        for row in Target.objects.filter(period=period, mode=TargetMode.ABSOLUTE, unit__parent__in=parents.values("unit_id"))
+        for row in Target.objects.filter(
+            period=period, mode=TargetMode.ABSOLUTE, unit__parent__in=parents.values("unit_id")
+        )
         .values("indicator_id", "unit__parent_id")
         .annotate(total=Sum("value"))
     }

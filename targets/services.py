@@ -19,33 +19,139 @@ SEED_004 = "KH Ra quân Tổ CNSCĐ huyện Mộ Đức, 01-10/10/2024"
 # accounts issued that activation is a share of, and the counts teams report.
 # (code, Vietnamese name, English name, pillar, kind, population denominator, denominator indicator, over time, default, source)
 CATALOGUE = [
-    ("eid_level2", "Công dân đã đăng ký định danh điện tử mức độ 2 (VNeID)", "Citizens registered for level-2 e-ID (VNeID)",
-     Pillar.DIGITAL_GOVERNMENT, IndicatorKind.PERCENT, PopulationField.EID_ELIGIBLE, None, Aggregation.STOCK, 85, SEED_004),
+    (
+        "eid_level2",
+        "Công dân đã đăng ký định danh điện tử mức độ 2 (VNeID)",
+        "Citizens registered for level-2 e-ID (VNeID)",
+        Pillar.DIGITAL_GOVERNMENT,
+        IndicatorKind.PERCENT,
+        PopulationField.EID_ELIGIBLE,
+        None,
+        Aggregation.STOCK,
+        85,
+        SEED_004,
+    ),
     # Seed 004: activation for "90% công dân được cấp tài khoản ĐDDT mức độ 2": over accounts issued, not registrations.
-    ("eid_issued", "Công dân được cấp tài khoản định danh điện tử mức độ 2", "Citizens issued a level-2 e-ID account",
-     Pillar.DIGITAL_GOVERNMENT, IndicatorKind.COUNT, PopulationField.EID_ELIGIBLE, None, Aggregation.STOCK, None, SEED_004),
-    ("eid_activation", "Tài khoản định danh điện tử mức độ 2 được kích hoạt", "Level-2 e-ID accounts activated",
-     Pillar.DIGITAL_GOVERNMENT, IndicatorKind.PERCENT, "", "eid_issued", Aggregation.STOCK, 90, SEED_004),
-    ("households_online_services", "Hộ gia đình được hướng dẫn dịch vụ công trực tuyến, thanh toán không dùng tiền mặt",
-     "Households guided to online public services and cashless payment",
-     Pillar.DIGITAL_GOVERNMENT, IndicatorKind.PERCENT, PopulationField.HOUSEHOLDS, None, Aggregation.STOCK, 80, SEED_004),
-    ("citizen_app", "Người trong độ tuổi lao động cài đặt ứng dụng công dân của tỉnh (C-Quảng Ngãi)",
-     "Working-age people with the province's citizen app installed",
-     Pillar.DIGITAL_SOCIETY, IndicatorKind.PERCENT, PopulationField.WORKING_AGE, None, Aggregation.STOCK, (40, 50), SEED_004),
-    ("households_digital_skills", "Hộ gia đình có ít nhất 01 người thành thạo 05 kỹ năng số cơ bản",
-     "Households with at least one person proficient in the 5 basic digital skills",
-     Pillar.DIGITAL_SOCIETY, IndicatorKind.PERCENT, PopulationField.HOUSEHOLDS, None, Aggregation.STOCK, 80, SEED_004),
-    ("ecommerce_registrations", "Lượt đăng ký bán hàng trên sàn thương mại điện tử (voso.vn, postmart.vn...)",
-     "E-commerce registrations (voso.vn, postmart.vn...)",
-     Pillar.DIGITAL_ECONOMY, IndicatorKind.COUNT, PopulationField.HOUSEHOLDS, None, Aggregation.FLOW, None, ""),
-    ("epayment_accounts", "Tài khoản thanh toán điện tử được mở", "E-payment accounts opened",
-     Pillar.DIGITAL_ECONOMY, IndicatorKind.COUNT, PopulationField.WORKING_AGE, None, Aggregation.FLOW, None, ""),
-    ("propaganda_sessions", "Buổi tuyên truyền về chuyển đổi số", "Awareness sessions on digital transformation",
-     Pillar.TEAM_ACTIVITY, IndicatorKind.COUNT, PopulationField.POPULATION, None, Aggregation.FLOW, None, ""),
-    ("door_to_door_visits", "Lượt hộ gia đình được đến tận nhà hướng dẫn", "Door-to-door visits to households",
-     Pillar.TEAM_ACTIVITY, IndicatorKind.COUNT, PopulationField.HOUSEHOLDS, None, Aggregation.FLOW, None, ""),
-    ("people_guided", "Lượt người dân được hướng dẫn kỹ năng số", "People guided in digital skills",
-     Pillar.TEAM_ACTIVITY, IndicatorKind.COUNT, PopulationField.POPULATION, None, Aggregation.FLOW, None, ""),
+    (
+        "eid_issued",
+        "Công dân được cấp tài khoản định danh điện tử mức độ 2",
+        "Citizens issued a level-2 e-ID account",
+        Pillar.DIGITAL_GOVERNMENT,
+        IndicatorKind.COUNT,
+        PopulationField.EID_ELIGIBLE,
+        None,
+        Aggregation.STOCK,
+        None,
+        SEED_004,
+    ),
+    (
+        "eid_activation",
+        "Tài khoản định danh điện tử mức độ 2 được kích hoạt",
+        "Level-2 e-ID accounts activated",
+        Pillar.DIGITAL_GOVERNMENT,
+        IndicatorKind.PERCENT,
+        "",
+        "eid_issued",
+        Aggregation.STOCK,
+        90,
+        SEED_004,
+    ),
+    (
+        "households_online_services",
+        "Hộ gia đình được hướng dẫn dịch vụ công trực tuyến, thanh toán không dùng tiền mặt",
+        "Households guided to online public services and cashless payment",
+        Pillar.DIGITAL_GOVERNMENT,
+        IndicatorKind.PERCENT,
+        PopulationField.HOUSEHOLDS,
+        None,
+        Aggregation.STOCK,
+        80,
+        SEED_004,
+    ),
+    (
+        "citizen_app",
+        "Người trong độ tuổi lao động cài đặt ứng dụng công dân của tỉnh (C-Quảng Ngãi)",
+        "Working-age people with the province's citizen app installed",
+        Pillar.DIGITAL_SOCIETY,
+        IndicatorKind.PERCENT,
+        PopulationField.WORKING_AGE,
+        None,
+        Aggregation.STOCK,
+        (40, 50),
+        SEED_004,
+    ),
+    (
+        "households_digital_skills",
+        "Hộ gia đình có ít nhất 01 người thành thạo 05 kỹ năng số cơ bản",
+        "Households with at least one person proficient in the 5 basic digital skills",
+        Pillar.DIGITAL_SOCIETY,
+        IndicatorKind.PERCENT,
+        PopulationField.HOUSEHOLDS,
+        None,
+        Aggregation.STOCK,
+        80,
+        SEED_004,
+    ),
+    (
+        "ecommerce_registrations",
+        "Lượt đăng ký bán hàng trên sàn thương mại điện tử (voso.vn, postmart.vn...)",
+        "E-commerce registrations (voso.vn, postmart.vn...)",
+        Pillar.DIGITAL_ECONOMY,
+        IndicatorKind.COUNT,
+        PopulationField.HOUSEHOLDS,
+        None,
+        Aggregation.FLOW,
+        None,
+        "",
+    ),
+    (
+        "epayment_accounts",
+        "Tài khoản thanh toán điện tử được mở",
+        "E-payment accounts opened",
+        Pillar.DIGITAL_ECONOMY,
+        IndicatorKind.COUNT,
+        PopulationField.WORKING_AGE,
+        None,
+        Aggregation.FLOW,
+        None,
+        "",
+    ),
+    (
+        "propaganda_sessions",
+        "Buổi tuyên truyền về chuyển đổi số",
+        "Awareness sessions on digital transformation",
+        Pillar.TEAM_ACTIVITY,
+        IndicatorKind.COUNT,
+        PopulationField.POPULATION,
+        None,
+        Aggregation.FLOW,
+        None,
+        "",
+    ),
+    (
+        "door_to_door_visits",
+        "Lượt hộ gia đình được đến tận nhà hướng dẫn",
+        "Door-to-door visits to households",
+        Pillar.TEAM_ACTIVITY,
+        IndicatorKind.COUNT,
+        PopulationField.HOUSEHOLDS,
+        None,
+        Aggregation.FLOW,
+        None,
+        "",
+    ),
+    (
+        "people_guided",
+        "Lượt người dân được hướng dẫn kỹ năng số",
+        "People guided in digital skills",
+        Pillar.TEAM_ACTIVITY,
+        IndicatorKind.COUNT,
+        PopulationField.POPULATION,
+        None,
+        Aggregation.FLOW,
+        None,
+        "",
+    ),
 ]
 
 
@@ -76,9 +182,18 @@ def catalogue_seed() -> list[Indicator]:
         created.append(
             _indicator_store(
                 Indicator(
-                    code=code, name_vi=name_vi, name_en=name_en, pillar=pillar, kind=kind, denominator_field=field,
+                    code=code,
+                    name_vi=name_vi,
+                    name_en=name_en,
+                    pillar=pillar,
+                    kind=kind,
+                    denominator_field=field,
                     denominator_indicator=Indicator.objects.get(code=denominator_code) if denominator_code else None,
-                    aggregation=aggregation, default_target=low, default_target_high=high, source=source, order=order * 10,
+                    aggregation=aggregation,
+                    default_target=low,
+                    default_target_high=high,
+                    source=source,
+                    order=order * 10,
                 )
             )
         )
@@ -93,7 +208,10 @@ def period_get_or_create(*, kind: str, year: int, number: int | None = None) -> 
     if kind == PeriodKind.YEAR:
         number = None
     elif not number or not 1 <= number <= limits[kind]:
-        raise ValidationError(_("A %(kind)s is numbered 1 to %(limit)s.") % {"kind": PeriodKind(kind).label.lower(), "limit": limits[kind]})
+        raise ValidationError(
+            _("A %(kind)s is numbered 1 to %(limit)s.")
+            % {"kind": PeriodKind(kind).label.lower(), "limit": limits[kind]}
+        )
     existing = Period.objects.filter(kind=kind, year=year, number=number).first()
     if existing:
         return existing
@@ -108,9 +226,18 @@ def period_get_or_create(*, kind: str, year: int, number: int | None = None) -> 
 def periods_generate(*, year: int) -> list[Period]:
     """Every month and quarter of a year, and the year itself (existing ones are kept): one query once they exist
     (the daily reminders ask for them in every province)."""
-    wanted = [(PeriodKind.YEAR, None), *((PeriodKind.QUARTER, n) for n in range(1, 5)), *((PeriodKind.MONTH, n) for n in range(1, 13))]
-    existing = {(p.kind, p.number): p for p in Period.objects.filter(year=year, kind__in={kind for kind, _number in wanted})}
-    return [existing.get((kind, number)) or period_get_or_create(kind=kind, year=year, number=number) for kind, number in wanted]
+    wanted = [
+        (PeriodKind.YEAR, None),
+        *((PeriodKind.QUARTER, n) for n in range(1, 5)),
+        *((PeriodKind.MONTH, n) for n in range(1, 13)),
+    ]
+    existing = {
+        (p.kind, p.number): p for p in Period.objects.filter(year=year, kind__in={kind for kind, _number in wanted})
+    }
+    return [
+        existing.get((kind, number)) or period_get_or_create(kind=kind, year=year, number=number)
+        for kind, number in wanted
+    ]
 
 
 @transaction.atomic
@@ -194,7 +321,10 @@ def target_grid_save(
         holder = holders.get((kind, holder_id))
         indicator = indicators.get(indicator_id)
         if holder is None:
-            errors[key] = [_("This unit or team is outside the grid of %(unit)s: its target was not saved.") % {"unit": parent.name}]
+            errors[key] = [
+                _("This unit or team is outside the grid of %(unit)s: its target was not saved.")
+                % {"unit": parent.name}
+            ]
             continue
         if indicator is None:
             errors[key] = [_("Unknown indicator.")]

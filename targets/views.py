@@ -132,9 +132,7 @@ def campaign_edit(request, pk=None):
     initial = [{"due_on": d.due_on, "task": d.task} for d in campaign.deadlines.all()] if pk else []
     formset = DeadlineFormSet(request.POST or None, initial=initial, prefix="deadlines")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        deadlines = [
-            (row["due_on"], row["task"]) for row in formset.cleaned_data if row and not row.get("DELETE")
-        ]
+        deadlines = [(row["due_on"], row["task"]) for row in formset.cleaned_data if row and not row.get("DELETE")]
         try:
             campaign_save(campaign=form.instance, deadlines=deadlines)
         except ValidationError as error:
@@ -155,7 +153,11 @@ def threshold_edit(request, province_pk):
     form = ThresholdForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
         try:
-            thresholds_set(province=province, amber_from=form.cleaned_data["amber_from"], green_from=form.cleaned_data["green_from"])
+            thresholds_set(
+                province=province,
+                amber_from=form.cleaned_data["amber_from"],
+                green_from=form.cleaned_data["green_from"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -332,11 +334,17 @@ def target_assign(request):
         if request.POST.get("action") == "save":
             try:
                 result = target_grid_save(
-                    user=request.user, parent=unit, period=period, cells=form.cells(),
-                    decision_number=form.cleaned_data["decision_number"], decision_date=form.cleaned_data["decision_date"],
+                    user=request.user,
+                    parent=unit,
+                    period=period,
+                    cells=form.cells(),
+                    decision_number=form.cleaned_data["decision_number"],
+                    decision_date=form.cleaned_data["decision_date"],
                 )
             except ValidationError as error:
-                add_service_errors(form, ValidationError({f"c-{key}": messages_ for key, messages_ in error.message_dict.items()}))
+                add_service_errors(
+                    form, ValidationError({f"c-{key}": messages_ for key, messages_ in error.message_dict.items()})
+                )
             else:
                 messages.success(
                     request,
@@ -345,17 +353,44 @@ def target_assign(request):
                 )
                 return redirect(_grid_url("targets:assign", unit, period))
         else:
-            form, previewed, preview_values = _preview(form, unit=unit, period=period, indicators=indicators, holders=holders)
+            form, previewed, preview_values = _preview(
+                form, unit=unit, period=period, indicators=indicators, holders=holders
+            )
     return _render_grid(
-        request, unit=unit, period=period, periods=periods, indicators=indicators, holders=holders, form=form,
-        previewed=previewed, preview_values=preview_values,
+        request,
+        unit=unit,
+        period=period,
+        periods=periods,
+        indicators=indicators,
+        holders=holders,
+        form=form,
+        previewed=previewed,
+        preview_values=preview_values,
     )
 
 
-def _render_grid(request, *, unit, period, periods, indicators, holders, form, previewed=(), preview_values=None, import_form=None, **extra):
+def _render_grid(
+    request,
+    *,
+    unit,
+    period,
+    periods,
+    indicators,
+    holders,
+    form,
+    previewed=(),
+    preview_values=None,
+    import_form=None,
+    **extra,
+):
     rows = _build_rows(
-        unit=unit, period=period, indicators=indicators, holders=holders, form=form,
-        preview_values=preview_values, previewed=previewed,
+        unit=unit,
+        period=period,
+        indicators=indicators,
+        holders=holders,
+        form=form,
+        preview_values=preview_values,
+        previewed=previewed,
     )
     context = _grid_context(request, unit, period, periods, indicators, holders, rows)
     context.update(
@@ -386,7 +421,11 @@ def target_export(request):
     holders = grid_holders(unit)
     own, inherited = _grid_values(period=period, indicators=indicators, holders=holders)
     content = grid_workbook(
-        unit=unit, period=period, indicators=indicators, holders=holders, values=own,
+        unit=unit,
+        period=period,
+        indicators=indicators,
+        holders=holders,
+        values=own,
         inherited=inherited if request.GET.get("view") == "effective" else None,
     )
     return xlsx_response(content, "chi-tieu-" + fold(f"{unit.name} {period}").replace(" ", "-") + ".xlsx")
@@ -403,7 +442,9 @@ def target_import(request):
     holders = grid_holders(unit)
     own, _inherited = _grid_values(period=period, indicators=indicators, holders=holders)
     grid = {"unit": unit, "period": period, "periods": periods, "indicators": indicators, "holders": holders}
-    unchanged_form = TargetGridForm(initial={cell_name(*key): value for key, value in own.items()}, holders=holders, indicators=indicators)
+    unchanged_form = TargetGridForm(
+        initial={cell_name(*key): value for key, value in own.items()}, holders=holders, indicators=indicators
+    )
     import_form = TargetImportForm(request.POST, request.FILES)
     if not import_form.is_valid():
         return _render_grid(request, form=unchanged_form, import_form=import_form, **grid)
@@ -417,15 +458,25 @@ def target_import(request):
         errors = [str(error) for error in rejected.errors]
         return _render_grid(request, form=unchanged_form, import_errors=errors, import_name=upload.name, **grid)
     data = {cell_name(*key): formats.localize(value) for key, value in own.items()}
-    data.update({cell_name(*key): "" if value is None else formats.localize(tidy(value)) for key, value in cells.items()})
+    data.update(
+        {cell_name(*key): "" if value is None else formats.localize(tidy(value)) for key, value in cells.items()}
+    )
     form = TargetGridForm(data, holders=holders, indicators=indicators)
     form.is_valid()
     changed = {key for key, value in cells.items() if value != own.get(key)}
-    parent_values = {indicator.pk: cells.get(("unit", unit.pk, indicator.pk), own.get(("unit", unit.pk, indicator.pk))) for indicator in indicators}
+    parent_values = {
+        indicator.pk: cells.get(("unit", unit.pk, indicator.pk), own.get(("unit", unit.pk, indicator.pk)))
+        for indicator in indicators
+    }
     return _render_grid(
-        request, form=form, previewed=changed, imported=upload.name, imported_changes=len(changed),
+        request,
+        form=form,
+        previewed=changed,
+        imported=upload.name,
+        imported_changes=len(changed),
         import_warning=importer.other_grid_warning(period),
-        preview_values={pk: value for pk, value in parent_values.items() if value is not None}, **grid,
+        preview_values={pk: value for pk, value in parent_values.items() if value is not None},
+        **grid,
     )
 
 
@@ -444,7 +495,9 @@ def _preview(form, *, unit, period, indicators, holders):
         if indicator.is_percent or not children:
             continue
         try:
-            shares = cascade_split(indicator=indicator, parent=unit, children=children, total=int(value), date=period.start)
+            shares = cascade_split(
+                indicator=indicator, parent=unit, children=children, total=int(value), date=period.start
+            )
         except CascadeError as error:
             form.add_error(None, str(error))
             return form, set(), None

@@ -24,11 +24,17 @@ class TeamFilter(django_filters.FilterSet):
     """Filters of the team list; the queryset must come annotated by `with_composition` (for the size)."""
 
     q = django_filters.CharFilter(label=capfirst(_("search")), method="search")
-    unit = UnitFilter(label=capfirst(_("unit (and everything under it)")), queryset=Unit.objects.none(), method="within", levels="area")
+    unit = UnitFilter(
+        label=capfirst(_("unit (and everything under it)")),
+        queryset=Unit.objects.none(),
+        method="within",
+        levels="area",
+    )
     level = django_filters.ChoiceFilter(label=capfirst(_("level")), choices=TEAM_LEVELS)
     status = django_filters.ChoiceFilter(label=capfirst(_("status")), choices=TeamStatus.choices)
     violations = django_filters.ChoiceFilter(
-        label=capfirst(_("composition rules")), method="breaking_rules",
+        label=capfirst(_("composition rules")),
+        method="breaking_rules",
         choices=[("yes", _("breaks a rule")), ("no", _("meets the rules"))],
     )
     size_min = CountFilter(label=capfirst(_("members from")), field_name="member_count", lookup_expr="gte")
@@ -39,7 +45,9 @@ class TeamFilter(django_filters.FilterSet):
         self.filters["unit"].queryset = units_to_pick(user, "area")
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(unit__name__icontains=value) | Q(decision_number__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(unit__name__icontains=value) | Q(decision_number__icontains=value)
+        )
 
     def within(self, queryset, name, unit):
         return queryset.filter(within_unit_q(unit))
@@ -50,7 +58,9 @@ class TeamFilter(django_filters.FilterSet):
 
 
 class RequestFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=capfirst(_("status")), choices=RequestStatus.choices, empty_label=capfirst(_("all")))
+    status = django_filters.ChoiceFilter(
+        label=capfirst(_("status")), choices=RequestStatus.choices, empty_label=capfirst(_("all"))
+    )
     kind = django_filters.ChoiceFilter(label=capfirst(_("request")), choices=RequestKind.choices)
 
 

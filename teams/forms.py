@@ -24,7 +24,9 @@ class DateInput(forms.DateInput):
     """Dates typed as dd/mm/yyyy (the format module parses them), with a numeric keypad on phones."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
+        )
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -47,7 +49,9 @@ class TeamForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.select_related("parent")
         self.fields["name"].required = False
-        self.fields["name"].help_text = _("Leave it empty to use the usual name, “Tổ Công nghệ số cộng đồng” and the unit's name.")
+        self.fields["name"].help_text = _(
+            "Leave it empty to use the usual name, “Tổ Công nghệ số cộng đồng” and the unit's name."
+        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -67,7 +71,9 @@ class DissolveForm(forms.Form):
 
 
 class PersonForm(ServiceModelForm):
-    phone = CleanCharField(label=capfirst(_("phone")), max_length=20, required=False, help_text=_("10 digits starting with 0."))
+    phone = CleanCharField(
+        label=capfirst(_("phone")), max_length=20, required=False, help_text=_("10 digits starting with 0.")
+    )
 
     class Meta:
         model = Person
@@ -98,7 +104,9 @@ class MembershipForm(ServiceModelForm):
 
 class MembershipAddForm(MembershipForm):
     existing_person = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, label=capfirst(_("an existing person")),
+        queryset=Person.objects.none(),
+        required=False,
+        label=capfirst(_("an existing person")),
         help_text=_("Choose someone already on record, or leave empty and fill in a new person below."),
     )
 
@@ -112,21 +120,41 @@ class MembershipAddForm(MembershipForm):
 
 
 class MembershipEndForm(forms.Form):
-    end_date = PlausibleDateField(label=capfirst(_("last day in the team")), widget=DateInput, initial=timezone.localdate)
+    end_date = PlausibleDateField(
+        label=capfirst(_("last day in the team")), widget=DateInput, initial=timezone.localdate
+    )
     reason = CleanCharField(label=capfirst(_("reason for leaving")), required=False, max_length=200)
 
 
 class RequestForm(ServiceModelForm):
-    existing_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=capfirst(_("person")))
+    existing_person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, label=capfirst(_("person"))
+    )
     new_full_name = CleanCharField(
-        label=capfirst(_("or a new person's full name")), required=False, max_length=150,
+        label=capfirst(_("or a new person's full name")),
+        required=False,
+        max_length=150,
         help_text=_("For someone not yet on record who asks to join."),
     )
-    new_phone = CleanCharField(label=capfirst(_("new person's phone")), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    new_phone = CleanCharField(
+        label=capfirst(_("new person's phone")),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
 
     class Meta:
         model = MembershipRequest
-        fields = ["kind", "existing_person", "new_full_name", "new_phone", "role", "affiliation", "effective_date", "reason"]
+        fields = [
+            "kind",
+            "existing_person",
+            "new_full_name",
+            "new_phone",
+            "role",
+            "affiliation",
+            "effective_date",
+            "reason",
+        ]
         formfield_callback = text_formfield
         widgets = {"effective_date": DateInput, "kind": forms.RadioSelect}
 
@@ -147,7 +175,9 @@ class RequestForm(ServiceModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.TypedChoiceField(
-        label=capfirst(_("decision")), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect,
+        label=capfirst(_("decision")),
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
         coerce=lambda value: value == "approve",
     )
     decider_name = CleanCharField(label=capfirst(_("decided by (name)")), max_length=150)
@@ -163,13 +193,27 @@ class PresetForm(forms.Form):
 class RuleForm(ServiceModelForm):
     class Meta:
         model = CompositionRule
-        fields = ["source", "min_size", "max_size", "requires_leader", "requires_deputy", "min_youth_union", "min_it_teachers", "preferred_max_age"]
+        fields = [
+            "source",
+            "min_size",
+            "max_size",
+            "requires_leader",
+            "requires_deputy",
+            "min_youth_union",
+            "min_it_teachers",
+            "preferred_max_age",
+        ]
         formfield_callback = text_formfield
-        field_classes = {name: CountField for name in ["min_size", "max_size", "min_youth_union", "min_it_teachers", "preferred_max_age"]}
+        field_classes = {
+            name: CountField
+            for name in ["min_size", "max_size", "min_youth_union", "min_it_teachers", "preferred_max_age"]
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["preferred_max_age"].help_text = _("Members older than this are flagged (Mộ Đức 2024 prefers under 40: 39).")
+        self.fields["preferred_max_age"].help_text = _(
+            "Members older than this are flagged (Mộ Đức 2024 prefers under 40: 39)."
+        )
 
 
 class AttendeeField(forms.ModelMultipleChoiceField):
@@ -179,7 +223,12 @@ class AttendeeField(forms.ModelMultipleChoiceField):
 
 class TrainingForm(ServiceModelForm):
     unit = UnitChoiceField(queryset=Unit.objects.none(), levels="any", label=capfirst(_("organised for")))
-    attendees = AttendeeField(queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=capfirst(_("attendees")))
+    attendees = AttendeeField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=capfirst(_("attendees")),
+    )
 
     class Meta:
         model = Training
@@ -209,7 +258,9 @@ class RosterPeriodForm(forms.Form):
     """Who was in the team on a date, or at some time in a quarter."""
 
     on = PlausibleDateField(label=capfirst(_("on")), required=False, widget=DateInput)
-    quarter = forms.ChoiceField(label=capfirst(_("or during")), required=False, widget=forms.Select(attrs={"class": "form-select-sm w-auto"}))
+    quarter = forms.ChoiceField(
+        label=capfirst(_("or during")), required=False, widget=forms.Select(attrs={"class": "form-select-sm w-auto"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,7 +26,11 @@ from .choices import (
 )
 from .validators import normalize_phone, validate_birth, validate_national_id
 
-TEAM_LEVELS = [(Level.DISTRICT, Level.DISTRICT.label), (Level.COMMUNE, Level.COMMUNE.label), (Level.VILLAGE, Level.VILLAGE.label)]
+TEAM_LEVELS = [
+    (Level.DISTRICT, Level.DISTRICT.label),
+    (Level.COMMUNE, Level.COMMUNE.label),
+    (Level.VILLAGE, Level.VILLAGE.label),
+]
 # A team's usual official name, in Vietnamese whatever the page's language: given to a team set up without one.
 DEFAULT_TEAM_NAME = "Tổ Công nghệ số cộng đồng %s"
 
@@ -34,17 +38,23 @@ DEFAULT_TEAM_NAME = "Tổ Công nghệ số cộng đồng %s"
 class Team(CleanTextModel, models.Model):
     """A community digital technology team (Tổ Công nghệ số cộng đồng) serving one district, commune or village."""
 
-    unit = models.ForeignKey("units.Unit", verbose_name=_("unit served"), on_delete=models.PROTECT, related_name="teams")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit served"), on_delete=models.PROTECT, related_name="teams"
+    )
     level = models.CharField(_("level"), max_length=10, choices=TEAM_LEVELS, editable=False)
     name = models.CharField(_("name"), max_length=200)
-    decision_number = models.CharField(_("establishment decision number"), max_length=50, blank=True, help_text=_("For example 125/QĐ-UBND"))
+    decision_number = models.CharField(
+        _("establishment decision number"), max_length=50, blank=True, help_text=_("For example 125/QĐ-UBND")
+    )
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     decision_signer = models.CharField(_("signed by"), max_length=150, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=TeamStatus.choices, default=TeamStatus.ACTIVE)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     zalo_link = models.URLField(_("Zalo group link"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped on every save: stale edits are refused.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save: stale edits are refused."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -80,16 +90,28 @@ class Person(CleanTextModel, models.Model):
     full_name = models.CharField(_("full name"), max_length=150)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True, help_text=_("When only the year is known."))
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, help_text=_("When only the year is known.")
+    )
     phone = models.CharField(_("phone"), max_length=10, blank=True, help_text=_("10 digits starting with 0."))
     email = models.EmailField(_("email"), blank=True)
-    national_id = models.CharField(_("national ID (CCCD)"), max_length=12, blank=True, validators=[validate_national_id])
+    national_id = models.CharField(
+        _("national ID (CCCD)"), max_length=12, blank=True, validators=[validate_national_id]
+    )
     commune = models.ForeignKey(
-        "units.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="people",
+        "units.Unit",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="people",
         help_text=_("The commune whose officers keep this person's record."),
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("portal account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -135,13 +157,16 @@ class Membership(CleanTextModel, models.Model):
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role in the team"), max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER)
-    affiliation = models.CharField(_("affiliation"), max_length=20, choices=Affiliation.choices, default=Affiliation.CITIZEN)
+    affiliation = models.CharField(
+        _("affiliation"), max_length=20, choices=Affiliation.choices, default=Affiliation.CITIZEN
+    )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
     end_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
     fills_reports = models.BooleanField(
-        _("fills in the team's reports"), default=False,
+        _("fills in the team's reports"),
+        default=False,
         help_text=_("A deputy the leader names to fill in and send the team's reports."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -153,9 +178,20 @@ class Membership(CleanTextModel, models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["team", "end_date", "role", "person__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["team", "person"], condition=Q(end_date__isnull=True), name="one_open_membership_per_person_and_team"),
-            models.UniqueConstraint(fields=["team"], condition=Q(end_date__isnull=True, role=TeamRole.LEADER), name="one_current_leader_per_team"),
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name="membership_ends_after_it_starts"),
+            models.UniqueConstraint(
+                fields=["team", "person"],
+                condition=Q(end_date__isnull=True),
+                name="one_open_membership_per_person_and_team",
+            ),
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(end_date__isnull=True, role=TeamRole.LEADER),
+                name="one_current_leader_per_team",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_it_starts",
+            ),
         ]
         indexes = [models.Index(fields=["team", "start_date", "end_date"])]
 
@@ -174,13 +210,20 @@ class Membership(CleanTextModel, models.Model):
         overlapping = self.overlapping_memberships()
         errors = {}
         if self.person_id and overlapping.filter(person_id=self.person_id).exists():
-            errors["person"] = _("%(person)s is already a member of this team during this period.") % {"person": self.person}
+            errors["person"] = _("%(person)s is already a member of this team during this period.") % {
+                "person": self.person
+            }
         if self.role == TeamRole.LEADER:
-            leader = overlapping.filter(role=TeamRole.LEADER).exclude(person_id=self.person_id).select_related("person").first()
+            leader = (
+                overlapping.filter(role=TeamRole.LEADER)
+                .exclude(person_id=self.person_id)
+                .select_related("person")
+                .first()
+            )
             if leader:
-                errors["role"] = _("The team already has a leader during this period: %(person)s. End their membership or change their role first.") % {
-                    "person": leader.person
-                }
+                errors["role"] = _(
+                    "The team already has a leader during this period: %(person)s. End their membership or change their role first."
+                ) % {"person": leader.person}
         if self.fills_reports and self.role not in DEPUTY_ROLES:
             errors["fills_reports"] = _("Only a deputy now in the team can be named to fill in the team's reports.")
         if errors:
@@ -209,15 +252,28 @@ class MembershipRequest(CleanTextModel, models.Model):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="requests")
     kind = models.CharField(_("request"), max_length=10, choices=RequestKind.choices)
     role = models.CharField(_("role in the team"), max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER)
-    affiliation = models.CharField(_("affiliation"), max_length=20, choices=Affiliation.choices, default=Affiliation.CITIZEN)
+    affiliation = models.CharField(
+        _("affiliation"), max_length=20, choices=Affiliation.choices, default=Affiliation.CITIZEN
+    )
     effective_date = models.DateField(_("effective date"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decider_name = models.CharField(_("decided by (name)"), max_length=150, blank=True)
-    decider_title = models.CharField(_("decider's title"), max_length=150, blank=True, help_text=_("Commune chair or team leader."))
+    decider_title = models.CharField(
+        _("decider's title"), max_length=150, blank=True, help_text=_("Commune chair or team leader.")
+    )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
     history = HistoricalRecords()
@@ -234,7 +290,9 @@ class MembershipRequest(CleanTextModel, models.Model):
 class CompositionRule(CleanTextModel, models.Model):
     """A province's rules for a team's make-up at one level; breaking them warns, it does not block saving."""
 
-    province = models.ForeignKey("units.Unit", verbose_name=_("province"), on_delete=models.CASCADE, related_name="composition_rules")
+    province = models.ForeignKey(
+        "units.Unit", verbose_name=_("province"), on_delete=models.CASCADE, related_name="composition_rules"
+    )
     team_level = models.CharField(_("team level"), max_length=10, choices=TEAM_LEVELS)
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The plan the rule comes from."))
     min_size = models.PositiveSmallIntegerField(_("minimum members"), null=True, blank=True)
@@ -249,7 +307,9 @@ class CompositionRule(CleanTextModel, models.Model):
     class Meta:
         verbose_name = _("composition rule")
         verbose_name_plural = _("composition rules")
-        constraints = [models.UniqueConstraint(fields=["province", "team_level"], name="one_rule_per_province_and_level")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "team_level"], name="one_rule_per_province_and_level")
+        ]
 
     def __str__(self):
         return f"{self.province} · {self.get_team_level_display()}"
@@ -262,11 +322,15 @@ class CompositionRule(CleanTextModel, models.Model):
 class Training(CleanTextModel, models.Model):
     """A training session for teams (often run with VNPT, Viettel, MobiFone, VNPost or FPT)."""
 
-    unit = models.ForeignKey("units.Unit", verbose_name=_("organised for"), on_delete=models.PROTECT, related_name="trainings")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("organised for"), on_delete=models.PROTECT, related_name="trainings"
+    )
     date = models.DateField(_("date"))
     topic = models.CharField(_("topic"), max_length=200)
     organiser = models.CharField(_("organiser"), max_length=150, blank=True)
-    format = models.CharField(_("format"), max_length=10, choices=TrainingFormat.choices, default=TrainingFormat.ON_SITE)
+    format = models.CharField(
+        _("format"), max_length=10, choices=TrainingFormat.choices, default=TrainingFormat.ON_SITE
+    )
     attendees = models.ManyToManyField(Person, verbose_name=_("attendees"), blank=True, related_name="trainings")
     history = HistoricalRecords(m2m_fields=[attendees])
 
@@ -293,10 +357,17 @@ def import_file_path(job, filename):
 
 class ImportJob(models.Model):
     kind = models.CharField(_("what"), max_length=10, choices=ImportKind.choices)
-    commune = models.ForeignKey("units.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="import_jobs")
+    commune = models.ForeignKey(
+        "units.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="import_jobs", help_text=_("Empty when run from the command line."),
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+        help_text=_("Empty when run from the command line."),
     )
     # Emptied once the job is over or after settings.IMPORT_FILE_RETENTION_DAYS (release_file).
     file = models.FileField(_("file"), upload_to=import_file_path, blank=True)
@@ -309,7 +380,10 @@ class ImportJob(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     warnings = models.JSONField(
-        _("warnings"), default=list, blank=True, help_text=_("Rows imported as they are but worth a look (a phone shared by a family)."),
+        _("warnings"),
+        default=list,
+        blank=True,
+        help_text=_("Rows imported as they are but worth a look (a phone shared by a family)."),
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -43,7 +43,11 @@ def _set(instance, fields: dict, allowed: set) -> None:
 
 def _team_validate(team: Team) -> None:
     errors = {}
-    if team.unit_id and team.name and Team.objects.filter(unit_id=team.unit_id, name=team.name).exclude(pk=team.pk).exists():
+    if (
+        team.unit_id
+        and team.name
+        and Team.objects.filter(unit_id=team.unit_id, name=team.name).exclude(pk=team.pk).exists()
+    ):
         errors["name"] = [_("This unit already has a team with this name.")]
     try:
         team.full_clean(exclude=["name"] if errors else None)
@@ -146,12 +150,16 @@ def _person_validate(person: Person) -> None:
         errors.update(error.message_dict)
     # A national ID is one person (teams.validators.same_person): entering it again makes a second record.
     if person.national_id and "national_id" not in errors and person.commune_id:
-        holders = Person.objects.filter(commune_id=person.commune_id, national_id=person.national_id).exclude(pk=person.pk)
+        holders = Person.objects.filter(commune_id=person.commune_id, national_id=person.national_id).exclude(
+            pk=person.pk
+        )
         if holders.exists():
-            errors["national_id"] = [_(
-                "This national ID (CCCD) is already recorded for another person of the commune: choose that person "
-                "instead of entering them again, or check the number."
-            )]
+            errors["national_id"] = [
+                _(
+                    "This national ID (CCCD) is already recorded for another person of the commune: choose that person "
+                    "instead of entering them again, or check the number."
+                )
+            ]
     if errors:
         raise ValidationError(errors)
 
@@ -230,7 +238,9 @@ def membership_end(*, membership: Membership, end_date: datetime.date, reason: s
 def membership_fills_reports_set(*, membership: Membership, fills_reports: bool) -> Membership:
     """The leader names a deputy to fill in and send the team's reports (or stops it)."""
     if fills_reports and (membership.role not in DEPUTY_ROLES or membership.end_date is not None):
-        raise ValidationError({"fills_reports": [_("Only a deputy now in the team can be named to fill in the team's reports.")]})
+        raise ValidationError(
+            {"fills_reports": [_("Only a deputy now in the team can be named to fill in the team's reports.")]}
+        )
     return membership_update(membership=membership, fills_reports=fills_reports)
 
 
@@ -263,11 +273,19 @@ def membership_request_create(
         raise ValidationError({NON_FIELD_ERRORS: [_("This team is dissolved: it takes no requests.")]})
     current = person_open_membership(team, person, effective_date)
     if kind == RequestKind.JOIN and current:
-        raise ValidationError({"person": [_("%(person)s is already an active member of this team.") % {"person": person}]})
+        raise ValidationError(
+            {"person": [_("%(person)s is already an active member of this team.") % {"person": person}]}
+        )
     if kind == RequestKind.LEAVE and not current:
         raise ValidationError({"person": [_("%(person)s is not an active member of this team.") % {"person": person}]})
     if team.requests.filter(person=person, kind=kind, status=RequestStatus.PENDING).exists():
-        raise ValidationError({"person": [_("A request of this kind for %(person)s is already waiting for a decision.") % {"person": person}]})
+        raise ValidationError(
+            {
+                "person": [
+                    _("A request of this kind for %(person)s is already waiting for a decision.") % {"person": person}
+                ]
+            }
+        )
     request = MembershipRequest(
         team=team,
         person=person,
@@ -317,8 +335,18 @@ def membership_request_decide(
     elif approve:
         current = person_open_membership(request.team, request.person, request.effective_date)
         if current is None:
-            raise ValidationError({NON_FIELD_ERRORS: [_("%(person)s is no longer an active member of this team.") % {"person": request.person}]})
-        membership_end(membership=current, end_date=request.effective_date, reason=request.reason or _("Left at their own request."))
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _("%(person)s is no longer an active member of this team.") % {"person": request.person}
+                    ]
+                }
+            )
+        membership_end(
+            membership=current,
+            end_date=request.effective_date,
+            reason=request.reason or _("Left at their own request."),
+        )
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     request.decided_by, request.decided_on = decided_by, decided_on
     request.decider_name, request.decider_title = decider_name.strip(), decider_title.strip()
@@ -352,7 +380,9 @@ def composition_preset_apply(*, province: Unit, preset: str) -> list[Composition
         raise ValidationError({"preset": [_("Unknown preset.")]})
     chosen = PRESETS[preset]
     return [
-        composition_rule_set(province=province, team_level=level, source=chosen["source"], **{**RULE_DEFAULTS, **values})
+        composition_rule_set(
+            province=province, team_level=level, source=chosen["source"], **{**RULE_DEFAULTS, **values}
+        )
         for level, values in chosen["rules"].items()
     ]
 
@@ -362,10 +392,19 @@ def composition_preset_apply(*, province: Unit, preset: str) -> list[Composition
 
 def _training_validate(training: Training, attendees) -> None:
     training.full_clean()
-    outside = [person for person in attendees if not person.memberships.filter(team__unit__path__startswith=training.unit.path).exists()]
+    outside = [
+        person
+        for person in attendees
+        if not person.memberships.filter(team__unit__path__startswith=training.unit.path).exists()
+    ]
     if outside:
         raise ValidationError(
-            {"attendees": [_("Not a member of a team of %(unit)s: %(people)s.") % {"unit": training.unit, "people": ", ".join(map(str, outside))}]}
+            {
+                "attendees": [
+                    _("Not a member of a team of %(unit)s: %(people)s.")
+                    % {"unit": training.unit, "people": ", ".join(map(str, outside))}
+                ]
+            }
         )
 
 
@@ -399,11 +438,22 @@ def member_login_create(*, actor: User, membership: Membership) -> tuple[User, s
     person = Person.objects.select_for_update().get(pk=membership.person_id)
     membership.person = person
     if not can_give_login(actor, membership, timezone.localdate()):
-        raise ValidationError(_("%(name)s cannot be given a login here: only a current leader or deputy of an active village or commune team in your scope, without an account yet.") % {"name": person.full_name})
+        raise ValidationError(
+            _(
+                "%(name)s cannot be given a login here: only a current leader or deputy of an active village or commune team in your scope, without an account yet."
+            )
+            % {"name": person.full_name}
+        )
     last_name, first_name = split_full_name(person.full_name)
     user, password = user_create(
-        actor=actor, username=username_for(person.full_name), first_name=first_name, last_name=last_name,
-        role=Role.TEAM_LEADER, scope_unit=membership.team.unit, email=person.email, phone=person.phone,
+        actor=actor,
+        username=username_for(person.full_name),
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.TEAM_LEADER,
+        scope_unit=membership.team.unit,
+        email=person.email,
+        phone=person.phone,
     )
     person.user = user
     person.save(update_fields=["user", "updated_at"])

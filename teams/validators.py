@@ -32,7 +32,8 @@ def normalize_phone(value) -> str:
         digits = "0" + digits
     if not MOBILE_PHONE.match(digits):
         raise ValidationError(
-            _("“%(value)s” is not a valid phone number: it needs 10 digits starting with 0."), params={"value": value},
+            _("“%(value)s” is not a valid phone number: it needs 10 digits starting with 0."),
+            params={"value": value},
             code="invalid_phone",
         )
     return digits
@@ -52,7 +53,9 @@ def validate_birth(birth_date: datetime.date | None, birth_year: int | None, tod
     first, last = today.year - 100, today.year - 10
     for field, year in (("birth_date", birth_date and birth_date.year), ("birth_year", birth_year)):
         if year and not first <= year <= last:
-            raise ValidationError({field: _("The birth year must be between %(first)s and %(last)s.") % {"first": first, "last": last}})
+            raise ValidationError(
+                {field: _("The birth year must be between %(first)s and %(last)s.") % {"first": first, "last": last}}
+            )
 
 
 # --- who is who ---------------------------------------------------------------------------------------------

@@ -135,7 +135,6 @@ def team_list(request):
     return render(request, "teams/team_list.html", context)
 
 
-
 @login_required
 def team_detail(request, pk):
     team = get_object_or_404(teams_visible_to(request.user), pk=pk)
@@ -146,9 +145,13 @@ def team_detail(request, pk):
         roster = members_during(team, *period)
     else:
         roster = members_on(team, period[0] if period else today)
-    trainings = trainings_visible_to(request.user).filter(attendees__memberships__team=team).annotate(
-        team_attendees=Count("attendees", filter=Q(attendees__memberships__team=team), distinct=True)
-    ).distinct().order_by("-date")[:10]
+    trainings = (
+        trainings_visible_to(request.user)
+        .filter(attendees__memberships__team=team)
+        .annotate(team_attendees=Count("attendees", filter=Q(attendees__memberships__team=team), distinct=True))
+        .distinct()
+        .order_by("-date")[:10]
+    )
     progress_period, progress_rows = team_progress_this_quarter(team)
     context = {
         "team": team,
@@ -193,9 +196,15 @@ def team_create(request):
     form = TeamForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
-        if team := _run(request, form, lambda: services.team_create(**data), _("The team was created. Now add its members.")):
+        if team := _run(
+            request, form, lambda: services.team_create(**data), _("The team was created. Now add its members.")
+        ):
             return redirect("teams:detail", pk=team.pk)
-    return render(request, "teams/form.html", {"form": form, "title": _("New team"), "cancel_url": "teams:list", "submit": _("Create the team")})
+    return render(
+        request,
+        "teams/form.html",
+        {"form": form, "title": _("New team"), "cancel_url": "teams:list", "submit": _("Create the team")},
+    )
 
 
 @login_required
@@ -205,9 +214,13 @@ def team_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
-        if _run(request, form, lambda: services.team_update(team=team, version=version, **data), _("The team was saved.")):
+        if _run(
+            request, form, lambda: services.team_update(team=team, version=version, **data), _("The team was saved.")
+        ):
             return redirect("teams:detail", pk=team.pk)
-    return render(request, "teams/form.html", {"form": form, "team": team, "title": _("Edit the team"), "submit": _("Save")})
+    return render(
+        request, "teams/form.html", {"form": form, "team": team, "title": _("Edit the team"), "submit": _("Save")}
+    )
 
 
 @login_required
@@ -217,11 +230,22 @@ def team_dissolve(request, pk):
         raise Http404
     form = DissolveForm(request.POST or None, initial={"version": team.version})
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.team_dissolve(team=team, **form.cleaned_data), _("The team was dissolved; its open memberships ended that day.")):
+        if _run(
+            request,
+            form,
+            lambda: services.team_dissolve(team=team, **form.cleaned_data),
+            _("The team was dissolved; its open memberships ended that day."),
+        ):
             return redirect("teams:detail", pk=team.pk)
     context = {
-        "form": form, "team": team, "title": _("Dissolve the team"), "submit": _("Dissolve"), "danger": True,
-        "intro": _("All open memberships will end on the date of dissolution and pending requests will be refused. The roster's history is kept."),
+        "form": form,
+        "team": team,
+        "title": _("Dissolve the team"),
+        "submit": _("Dissolve"),
+        "danger": True,
+        "intro": _(
+            "All open memberships will end on the date of dissolution and pending requests will be refused. The roster's history is kept."
+        ),
     }
     return render(request, "teams/form.html", context)
 
@@ -235,7 +259,11 @@ def membership_add(request, pk):
     if team.status != TeamStatus.ACTIVE:
         raise Http404
     home = services.person_home_unit(team)
-    people = people_visible_to(request.user).filter(commune=home).exclude(memberships__in=team.memberships.filter(end_date__isnull=True))
+    people = (
+        people_visible_to(request.user)
+        .filter(commune=home)
+        .exclude(memberships__in=team.memberships.filter(end_date__isnull=True))
+    )
     membership_form = MembershipAddForm(request.POST or None, people=people, prefix="membership")
     person_form = NewPersonForm(request.POST or None, prefix="person")
     if request.method == "POST" and membership_form.is_valid() and person_form.is_valid():
@@ -245,7 +273,9 @@ def membership_add(request, pk):
             with transaction.atomic():
                 if person is None:
                     if not person_form.cleaned_data["full_name"]:
-                        raise ValidationError({"full_name": _("Type the new member's full name, or choose an existing person.")})
+                        raise ValidationError(
+                            {"full_name": _("Type the new member's full name, or choose an existing person.")}
+                        )
                     person = services.person_create(commune=home, **person_form.cleaned_data)
                 services.membership_create(team=team, person=person, **data)
         except ValidationError as error:
@@ -256,8 +286,12 @@ def membership_add(request, pk):
                 return redirect("teams:membership_add", pk=team.pk)
             return redirect("teams:detail", pk=team.pk)
     context = {
-        "team": team, "membership_form": membership_form, "person_form": person_form, "title": _("Add a member"),
-        "violations": composition_violations(team), "rule": rule_for(team),
+        "team": team,
+        "membership_form": membership_form,
+        "person_form": person_form,
+        "title": _("Add a member"),
+        "violations": composition_violations(team),
+        "rule": rule_for(team),
     }
     return render(request, "teams/membership_form.html", context)
 
@@ -291,8 +325,13 @@ def membership_edit(request, pk):
             messages.success(request, _("The membership of %(person)s was saved.") % {"person": membership.person})
             return redirect("teams:detail", pk=team.pk)
     context = {
-        "team": team, "membership": membership, "membership_form": membership_form, "person_form": person_form,
-        "title": _("Edit a membership"), "violations": composition_violations(team), "rule": rule_for(team),
+        "team": team,
+        "membership": membership,
+        "membership_form": membership_form,
+        "person_form": person_form,
+        "title": _("Edit a membership"),
+        "violations": composition_violations(team),
+        "rule": rule_for(team),
     }
     return render(request, "teams/membership_form.html", context)
 
@@ -304,12 +343,28 @@ def membership_end(request, pk):
         raise Http404
     form = MembershipEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.membership_end(membership=membership, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"]), _("The membership of %(person)s ended.") % {"person": membership.person}):
+        if _run(
+            request,
+            form,
+            lambda: services.membership_end(
+                membership=membership, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"]
+            ),
+            _("The membership of %(person)s ended.") % {"person": membership.person},
+        ):
             return redirect("teams:detail", pk=membership.team_id)
     context = {
-        "form": form, "team": membership.team, "title": _("End a membership"), "submit": _("End the membership"), "danger": True,
-        "intro": _("%(person)s (%(role)s, since %(start)s) leaves the team. The membership stays in the roster's history.") % {
-            "person": membership.person, "role": membership.get_role_display(), "start": date_format(membership.start_date, "SHORT_DATE_FORMAT"),
+        "form": form,
+        "team": membership.team,
+        "title": _("End a membership"),
+        "submit": _("End the membership"),
+        "danger": True,
+        "intro": _(
+            "%(person)s (%(role)s, since %(start)s) leaves the team. The membership stays in the roster's history."
+        )
+        % {
+            "person": membership.person,
+            "role": membership.get_role_display(),
+            "start": date_format(membership.start_date, "SHORT_DATE_FORMAT"),
         },
     }
     return render(request, "teams/form.html", context)
@@ -329,7 +384,11 @@ def membership_fills_reports(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        message = _("%(person)s may now fill in the team's reports.") if fills_reports else _("%(person)s no longer fills in the team's reports.")
+        message = (
+            _("%(person)s may now fill in the team's reports.")
+            if fills_reports
+            else _("%(person)s no longer fills in the team's reports.")
+        )
         messages.success(request, message % {"person": membership.person})
     return redirect("teams:detail", pk=membership.team_id)
 
@@ -353,7 +412,12 @@ def request_create(request, pk):
     if not can_file_request(request.user, team):
         raise Http404
     home = services.person_home_unit(team)
-    people = people_visible_to(request.user).filter(Q(commune=home) | Q(memberships__team=team)).distinct().order_by("full_name")
+    people = (
+        people_visible_to(request.user)
+        .filter(Q(commune=home) | Q(memberships__team=team))
+        .distinct()
+        .order_by("full_name")
+    )
     form = RequestForm(request.POST or None, people=people, initial={"kind": request.GET.get("kind", RequestKind.JOIN)})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -367,11 +431,17 @@ def request_create(request, pk):
         except ValidationError as error:
             # The form names its fields differently from the services.
             renamed = {"person": "existing_person", "full_name": "new_full_name", "phone": "new_phone"}
-            add_service_errors(form, ValidationError({renamed.get(field, field): m for field, m in error.message_dict.items()}))
+            add_service_errors(
+                form, ValidationError({renamed.get(field, field): m for field, m in error.message_dict.items()})
+            )
         else:
             messages.success(request, _("The request was filed and waits for a decision."))
             return redirect("teams:detail", pk=team.pk)
-    return render(request, "teams/form.html", {"form": form, "team": team, "title": _("File a join or leave request"), "submit": _("File the request")})
+    return render(
+        request,
+        "teams/form.html",
+        {"form": form, "team": team, "title": _("File a join or leave request"), "submit": _("File the request")},
+    )
 
 
 @login_required
@@ -387,9 +457,13 @@ def request_decide(request, pk):
 
             def decide():
                 return services.membership_request_decide(
-                    request=membership_request, approve=data["decision"], decided_by=request.user,
-                    decider_name=data["decider_name"], decider_title=data["decider_title"],
-                    decided_on=data["decided_on"], note=data["note"],
+                    request=membership_request,
+                    approve=data["decision"],
+                    decided_by=request.user,
+                    decider_name=data["decider_name"],
+                    decider_title=data["decider_title"],
+                    decided_on=data["decided_on"],
+                    note=data["note"],
                 )
 
             if _run(request, form, decide, _("The decision was recorded.")):
@@ -437,7 +511,11 @@ def rules_index(request):
     """Province staff go to their province's rules; the administrator picks a province."""
     if request.user.role == Role.PROVINCE_STAFF:
         return redirect("teams:rules", province_pk=request.user.scope_unit_id)
-    provinces = Unit.objects.filter(level=Level.PROVINCE).order_by("edition", "code") if request.user.sees_everything else Unit.objects.none()
+    provinces = (
+        Unit.objects.filter(level=Level.PROVINCE).order_by("edition", "code")
+        if request.user.sees_everything
+        else Unit.objects.none()
+    )
     return render(request, "teams/rules_index.html", {"provinces": provinces})
 
 
@@ -457,7 +535,11 @@ def rules(request, province_pk):
         messages.success(request, _("The preset was applied. Adjust the rules below if your province's plan differs."))
         return redirect("teams:rules", province_pk=province.pk)
     existing = {rule.team_level: rule for rule in CompositionRule.objects.filter(province=province)}
-    levels = [(level, label, existing.get(level)) for level, label in TEAM_LEVELS if province.has_districts or level != Level.DISTRICT]
+    levels = [
+        (level, label, existing.get(level))
+        for level, label in TEAM_LEVELS
+        if province.has_districts or level != Level.DISTRICT
+    ]
     return render(request, "teams/rules.html", {"province": province, "form": form, "levels": levels})
 
 
@@ -466,12 +548,22 @@ def rule_edit(request, province_pk, level):
     province = _rule_province(request, province_pk)
     if level not in dict(TEAM_LEVELS):
         raise Http404
-    rule = CompositionRule.objects.filter(province=province, team_level=level).first() or CompositionRule(province=province, team_level=level)
+    rule = CompositionRule.objects.filter(province=province, team_level=level).first() or CompositionRule(
+        province=province, team_level=level
+    )
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.composition_rule_set(province=province, team_level=level, **form.cleaned_data), _("The rule was saved. Teams that break it show a warning; nothing is blocked.")):
+        if _run(
+            request,
+            form,
+            lambda: services.composition_rule_set(province=province, team_level=level, **form.cleaned_data),
+            _("The rule was saved. Teams that break it show a warning; nothing is blocked."),
+        ):
             return redirect("teams:rules", province_pk=province.pk)
-    title = _("Composition rule: %(level)s teams of %(province)s") % {"level": dict(TEAM_LEVELS)[level].lower(), "province": province}
+    title = _("Composition rule: %(level)s teams of %(province)s") % {
+        "level": dict(TEAM_LEVELS)[level].lower(),
+        "province": province,
+    }
     return render(request, "teams/form.html", {"form": form, "title": title, "submit": _("Save")})
 
 
@@ -480,7 +572,9 @@ def rule_edit(request, province_pk, level):
 
 @login_required
 def training_list(request):
-    trainings = trainings_visible_to(request.user).annotate(attendee_count=Count("attendees", distinct=True)).order_by("-date")
+    trainings = (
+        trainings_visible_to(request.user).annotate(attendee_count=Count("attendees", distinct=True)).order_by("-date")
+    )
     can_create = can_create_teams(request.user)
     return render(request, "teams/training_list.html", {"page": paginate(request, trainings), "can_create": can_create})
 
@@ -496,7 +590,11 @@ def _training_form(request, training, units):
     candidates = Q(recent, memberships__team__unit__path__startswith=unit.path) if unit else Q(pk__in=[])
     if training.pk:
         candidates |= Q(pk__in=training.attendees.values("pk"))
-    team_name = Membership.objects.filter(person=OuterRef("pk")).order_by(F("end_date").desc(nulls_first=True)).values("team__unit__name")[:1]
+    team_name = (
+        Membership.objects.filter(person=OuterRef("pk"))
+        .order_by(F("end_date").desc(nulls_first=True))
+        .values("team__unit__name")[:1]
+    )
     people = people_visible_to(request.user).filter(pk__in=Person.objects.filter(candidates).values("pk"))
     people = people.annotate(team_name=Subquery(team_name)).order_by("full_name")
     return TrainingForm(request.POST or None, instance=training, units=units, initial={"unit": unit}, candidates=people)
@@ -506,10 +604,15 @@ def _training_form(request, training, units):
 def training_create(request):
     if not can_create_teams(request.user):
         raise Http404
-    units = Unit.objects.filter(unit_scope_q(request.user, unit_field=None), level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE]).order_by("path")
+    units = Unit.objects.filter(
+        unit_scope_q(request.user, unit_field=None),
+        level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE],
+    ).order_by("path")
     form = _training_form(request, Training(), units)
     if request.method == "POST" and "save" in request.POST and form.is_valid():
-        if training := _run(request, form, lambda: services.training_create(**form.cleaned_data), _("The training was recorded.")):
+        if training := _run(
+            request, form, lambda: services.training_create(**form.cleaned_data), _("The training was recorded.")
+        ):
             return redirect("teams:training_edit", pk=training.pk)
     return render(request, "teams/training_form.html", {"form": form, "title": _("New training")})
 
@@ -522,9 +625,16 @@ def training_edit(request, pk):
     units = Unit.objects.filter(unit_scope_q(request.user, unit_field=None)).order_by("path")
     form = _training_form(request, training, units)
     if request.method == "POST" and "save" in request.POST and form.is_valid():
-        if _run(request, form, lambda: services.training_update(training=training, **form.cleaned_data), _("The training was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.training_update(training=training, **form.cleaned_data),
+            _("The training was saved."),
+        ):
             return redirect("teams:trainings")
-    return render(request, "teams/training_form.html", {"form": form, "title": _("Edit a training"), "training": training})
+    return render(
+        request, "teams/training_form.html", {"form": form, "title": _("Edit a training"), "training": training}
+    )
 
 
 @login_required
@@ -552,8 +662,11 @@ def _import_page(request, kind, form_class, template):
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_start(
-                kind=kind, commune=form.cleaned_data["commune"], user=request.user,
-                upload=form.cleaned_data["file"], as_of=form.cleaned_data.get("as_of"),
+                kind=kind,
+                commune=form.cleaned_data["commune"],
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                as_of=form.cleaned_data.get("as_of"),
             )
         except SpreadsheetError as problem:
             form.add_error("file", str(problem))
@@ -609,13 +722,17 @@ def job_confirm(request, pk):
         return HttpResponseNotAllowed(["POST"])
     job = import_job_confirm(job=job)
     if job.status == ImportStatus.DONE:
-        messages.success(request, _("Imported %(file)s: %(summary)s.") % {"file": job.file_name, "summary": _summary(job)})
+        messages.success(
+            request, _("Imported %(file)s: %(summary)s.") % {"file": job.file_name, "summary": _summary(job)}
+        )
     return redirect("teams:job_detail", pk=job.pk)
 
 
 def _summary(job):
     return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
-        "created": job.created, "updated": job.updated, "unchanged": job.unchanged,
+        "created": job.created,
+        "updated": job.updated,
+        "unchanged": job.unchanged,
     }
 
 
@@ -629,7 +746,9 @@ def members_export(request):
     unit = team_filter.form.cleaned_data.get("unit") or request.user.scope_unit
     scope_label = unit.name if unit else _("All provinces")
     memberships = member_filter.qs.filter(team__in=team_filter.qs.values("pk"))
-    content, _count = export_roster(memberships, user=request.user, scope_label=scope_label, filters=request.GET.urlencode())
+    content, _count = export_roster(
+        memberships, user=request.user, scope_label=scope_label, filters=request.GET.urlencode()
+    )
     return xlsx_response(content, "danh-sach-thanh-vien-to-cnscd.xlsx")
 
 
@@ -656,7 +775,10 @@ def members_sample(request):
 
 
 def _login_rows(created):
-    return [LoginRow(user, password, f"{membership.get_role_display()} · {membership.team.name}") for membership, user, password in created]
+    return [
+        LoginRow(user, password, f"{membership.get_role_display()} · {membership.team.name}")
+        for membership, user, password in created
+    ]
 
 
 @login_required

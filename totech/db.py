@@ -29,7 +29,12 @@ def copy_line(row: tuple) -> str:
     """A row in COPY's text format. Most rows have nothing to escape: they are joined in one pass, and only
     the others value by value."""
     line = "\t".join(["\\N" if value is None else str(value) for value in row])
-    if line.count("\\") == row.count(None) and line.count("\t") == len(row) - 1 and "\n" not in line and "\r" not in line:
+    if (
+        line.count("\\") == row.count(None)
+        and line.count("\t") == len(row) - 1
+        and "\n" not in line
+        and "\r" not in line
+    ):
         return line
     return "\t".join(map(copy_text, row))
 
@@ -44,16 +49,26 @@ def insert_rows(model, names: Sequence[str], rows: list[tuple]) -> list[int]:
     if not rows:
         return []
     if connection.vendor != "postgresql":
-        objects = model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=WRITE_BATCH)
+        objects = model.objects.bulk_create(
+            [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=WRITE_BATCH
+        )
         return [obj.pk for obj in objects]
     now = timezone.now()
     others = [field for field in model._meta.concrete_fields if not field.primary_key and field.attname not in names]
-    tail = "".join("\t" + copy_text(now if is_auto_time(field) else field.get_db_prep_save(field.get_default(), connection)) for field in others)
+    tail = "".join(
+        "\t" + copy_text(now if is_auto_time(field) else field.get_db_prep_save(field.get_default(), connection))
+        for field in others
+    )
     by_name = {field.attname: field for field in model._meta.concrete_fields}
     quote, table = connection.ops.quote_name, model._meta.db_table
-    columns = ", ".join(quote(column) for column in ["id", *(by_name[name].column for name in names), *(field.column for field in others)])
+    columns = ", ".join(
+        quote(column)
+        for column in ["id", *(by_name[name].column for name in names), *(field.column for field in others)]
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+        )
         ids = [pk for (pk,) in cursor.fetchall()]
         text = io.StringIO()
         text.writelines(f"{pk}\t{copy_line(row)}{tail}\n" for pk, row in zip(ids, rows, strict=True))

@@ -74,9 +74,13 @@ def _is_whole(number) -> bool:
 def _not_whole(value, label) -> ValidationError:
     params = {"field": label, "value": value}
     if label:
-        message = _("%(field)s: “%(value)s” is not a whole number. Write it without decimals, with or without dots between thousands: 25000 or 25.000.")
+        message = _(
+            "%(field)s: “%(value)s” is not a whole number. Write it without decimals, with or without dots between thousands: 25000 or 25.000."
+        )
     else:
-        message = _("“%(value)s” is not a whole number. Write it without decimals, with or without dots between thousands: 25000 or 25.000.")
+        message = _(
+            "“%(value)s” is not a whole number. Write it without decimals, with or without dots between thousands: 25000 or 25.000."
+        )
     return ValidationError(message % params, code="invalid")
 
 
@@ -90,7 +94,9 @@ class CountInput(forms.TextInput):
     """A text box with the phone's number pad: type=number would refuse 25.000 in the browser."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"inputmode": "numeric", "pattern": COUNT_PATTERN, "autocomplete": "off", **(attrs or {})})
+        super().__init__(
+            attrs={"inputmode": "numeric", "pattern": COUNT_PATTERN, "autocomplete": "off", **(attrs or {})}
+        )
 
 
 class CountField(forms.IntegerField):
@@ -125,7 +131,9 @@ class CleanCharField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return value
-        return clean_input_text(value, label=self.label or _("This field"), multiline=isinstance(self.widget, forms.Textarea))
+        return clean_input_text(
+            value, label=self.label or _("This field"), multiline=isinstance(self.widget, forms.Textarea)
+        )
 
 
 def text_formfield(db_field, **kwargs):
@@ -155,9 +163,12 @@ class PlausibleDateField(forms.DateField):
         super().validate(value)
         if value and not FIRST_DATE <= value <= LAST_DATE:
             raise ValidationError(
-                _("%(field)s: %(value)s is not a plausible date: write a date between %(first)s and %(last)s.") % {
-                    "field": self.label or _("This field"), "value": f"{value:%d/%m}/{value.year:04d}",
-                    "first": f"{FIRST_DATE:%d/%m/%Y}", "last": f"{LAST_DATE:%d/%m/%Y}",
+                _("%(field)s: %(value)s is not a plausible date: write a date between %(first)s and %(last)s.")
+                % {
+                    "field": self.label or _("This field"),
+                    "value": f"{value:%d/%m}/{value.year:04d}",
+                    "first": f"{FIRST_DATE:%d/%m/%Y}",
+                    "last": f"{LAST_DATE:%d/%m/%Y}",
                 },
                 code="min_value" if value < FIRST_DATE else "max_value",
             )

@@ -33,13 +33,19 @@ def history_change(record, previous, subject: str, skip=frozenset()) -> Change:
         fields = [
             (field.verbose_name, None, display_value(field, getattr(record, field.attname)))
             for field in model._meta.concrete_fields
-            if field.editable and not field.primary_key and field.name not in skip
+            if field.editable
+            and not field.primary_key
+            and field.name not in skip
             and getattr(record, field.attname) not in (None, "")
         ]
     else:
         delta = record.diff_against(previous)
         fields = [
-            (model._meta.get_field(change.field).verbose_name, display_value(model._meta.get_field(change.field), change.old), display_value(model._meta.get_field(change.field), change.new))
+            (
+                model._meta.get_field(change.field).verbose_name,
+                display_value(model._meta.get_field(change.field), change.old),
+                display_value(model._meta.get_field(change.field), change.new),
+            )
             for change in delta.changes
         ]
     return Change(record.history_date, record.history_user, subject, ACTIONS.get(record.history_type, ""), fields)
@@ -58,5 +64,3 @@ def display_value(field, value) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     return str(value)
-
-

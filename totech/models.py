@@ -20,7 +20,9 @@ class CleanTextModel:
             if (exclude and field.name in exclude) or not isinstance(value, str) or not value:
                 continue
             try:
-                cleaned = clean_input_text(value, label=capfirst(field.verbose_name), multiline=isinstance(field, models.TextField))
+                cleaned = clean_input_text(
+                    value, label=capfirst(field.verbose_name), multiline=isinstance(field, models.TextField)
+                )
             except ValidationError as error:
                 errors[field.name] = error.error_list
             else:

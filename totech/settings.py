@@ -114,7 +114,11 @@ if "DATABASE_URL" in env.ENVIRON:
 # (a deferred one that read first cannot wait for it, SQLite refuses it at once), waits up to 20 s for it, and
 # with the WAL journal readers never wait for writers. Options in the URL take precedence.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    for option, value in {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}.items():
+    for option, value in {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL",
+    }.items():
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(option, value)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -250,7 +254,10 @@ if SESSION_IDLE_HOURS <= 0:
     raise ImproperlyConfigured("SESSION_IDLE_HOURS must be a positive number of hours.")
 SESSION_COOKIE_AGE = round(SESSION_IDLE_HOURS * 3600)
 SESSION_REFRESH_SECONDS = min(5 * 60, SESSION_COOKIE_AGE // 10)
-CELERY_BEAT_SCHEDULE["sessions-clear-expired"] = {"task": "totech.tasks.clear_expired_sessions", "schedule": crontab(hour=2, minute=15)}
+CELERY_BEAT_SCHEDULE["sessions-clear-expired"] = {
+    "task": "totech.tasks.clear_expired_sessions",
+    "schedule": crontab(hour=2, minute=15),
+}
 
 X_FRAME_OPTIONS = "DENY"
 

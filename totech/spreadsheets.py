@@ -94,11 +94,17 @@ def _check_xml_part(name: str, part) -> None:
         return  # a picture or another binary part
     declared = XML_DECLARED_ENCODING.match(start)
     if not start.startswith(b"<") or (declared and declared.group(1).lower() not in XML_ENCODINGS):
-        raise SpreadsheetError(_("Part of the workbook is in an unexpected text encoding: open it in Excel and save it again as .xlsx."))
+        raise SpreadsheetError(
+            _("Part of the workbook is in an unexpected text encoding: open it in Excel and save it again as .xlsx.")
+        )
     tail = b""
     while chunk:
         if b"\0" in chunk:  # UTF-16 or UTF-32 text, or not text at all
-            raise SpreadsheetError(_("Part of the workbook is in an unexpected text encoding: open it in Excel and save it again as .xlsx."))
+            raise SpreadsheetError(
+                _(
+                    "Part of the workbook is in an unexpected text encoding: open it in Excel and save it again as .xlsx."
+                )
+            )
         window = tail + chunk.lower()
         if any(token in window for token in XML_FORBIDDEN):
             raise SpreadsheetError(_("The file contains XML declarations that are not allowed."))
@@ -209,6 +215,7 @@ def _above(text: str, letters: bool) -> str:
     """A regular expression for column letters (or row digits, leading zeros dropped) that come after `text`
     in column (or number) order: longer ones, or as long and larger where they first differ."""
     if letters:
+
         def after(char):
             return "".join(other + other.lower() for other in map(chr, range(ord(char.upper()) + 1, ord("Z") + 1)))
 
@@ -217,6 +224,7 @@ def _above(text: str, letters: bool) -> str:
 
         any_char, lead = "[A-Za-z]", "[A-Za-z]"
     else:
+
         def after(char):
             return "".join(map(chr, range(ord(char) + 1, ord("9") + 1)))
 
@@ -227,7 +235,9 @@ def _above(text: str, letters: bool) -> str:
     choices = [f"{lead}{any_char}{{{len(text)},}}"]
     for position, char in enumerate(text):
         if after(char):
-            choices.append("".join(map(same, text[:position])) + f"[{after(char)}]{any_char}{{{len(text) - position - 1}}}")
+            choices.append(
+                "".join(map(same, text[:position])) + f"[{after(char)}]{any_char}{{{len(text) - position - 1}}}"
+            )
     return "(?:" + "|".join(choices) + ")"
 
 
@@ -289,7 +299,9 @@ def _scan_exact(part, max_rows: int) -> tuple[int, int]:
     state = {"row": 0, "column": 0, "cell": None, "filled": False, "rows": 0, "columns": 0}  # 0-based, as calamine
 
     def unreadable(value):
-        raise SpreadsheetError(_("The workbook could not be read: “%(value)s” is not a cell reference.") % {"value": value[:20]})
+        raise SpreadsheetError(
+            _("The workbook could not be read: “%(value)s” is not a cell reference.") % {"value": value[:20]}
+        )
 
     def start(name, attributes):
         if state["cell"] is not None:
@@ -319,15 +331,25 @@ def _scan_exact(part, max_rows: int) -> tuple[int, int]:
             state["column"] += 1
             if state["filled"]:
                 if column > MAX_COLUMNS:
-                    raise SpreadsheetError(_(
-                        "Cell %(cell)s is too far to the right: a list may use columns A to %(last)s. Delete what is "
-                        "in column %(next)s or beyond and upload the file again."
-                    ) % {"cell": _cell_name(row, column), "last": _column_letters(MAX_COLUMNS), "next": _column_letters(MAX_COLUMNS + 1)})
+                    raise SpreadsheetError(
+                        _(
+                            "Cell %(cell)s is too far to the right: a list may use columns A to %(last)s. Delete what is "
+                            "in column %(next)s or beyond and upload the file again."
+                        )
+                        % {
+                            "cell": _cell_name(row, column),
+                            "last": _column_letters(MAX_COLUMNS),
+                            "next": _column_letters(MAX_COLUMNS + 1),
+                        }
+                    )
                 if row > max_rows:
-                    raise SpreadsheetError(_(
-                        "Cell %(cell)s is on row %(row)s: at most %(limit)s rows are accepted in one file. Delete what "
-                        "is below row %(limit)s and upload the file again."
-                    ) % {"cell": _cell_name(row, column), "row": row, "limit": max_rows})
+                    raise SpreadsheetError(
+                        _(
+                            "Cell %(cell)s is on row %(row)s: at most %(limit)s rows are accepted in one file. Delete what "
+                            "is below row %(limit)s and upload the file again."
+                        )
+                        % {"cell": _cell_name(row, column), "row": row, "limit": max_rows}
+                    )
                 state["rows"], state["columns"] = max(state["rows"], row), max(state["columns"], column)
         elif local == "row" and state["cell"] is None:
             state["row"] += 1
@@ -347,10 +369,13 @@ def _scan_exact(part, max_rows: int) -> tuple[int, int]:
         raise SpreadsheetError(_("The workbook could not be read: %(error)s") % {"error": error}) from error
     rows, columns = state["rows"], state["columns"]
     if rows * columns > MAX_CELLS:
-        raise SpreadsheetError(_(
-            "The sheet spans %(rows)s rows and %(columns)s columns, up to cell %(cell)s: too large to read. Delete "
-            "what lies far from the list and upload the file again."
-        ) % {"rows": rows, "columns": columns, "cell": _cell_name(rows, columns)})
+        raise SpreadsheetError(
+            _(
+                "The sheet spans %(rows)s rows and %(columns)s columns, up to cell %(cell)s: too large to read. Delete "
+                "what lies far from the list and upload the file again."
+            )
+            % {"rows": rows, "columns": columns, "cell": _cell_name(rows, columns)}
+        )
     return rows, columns
 
 
@@ -408,7 +433,16 @@ def sheet_extent(file, max_rows: int = MAX_ROWS) -> tuple[int, int]:
             except _Unusual:
                 with archive.open(entry) as part:
                     return _scan_exact(part, max_rows)
-    except (zipfile.BadZipFile, zlib.error, DefusedXmlException, ElementTree.ParseError, EOFError, OSError, RuntimeError, NotImplementedError) as error:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        DefusedXmlException,
+        ElementTree.ParseError,
+        EOFError,
+        OSError,
+        RuntimeError,
+        NotImplementedError,
+    ) as error:
         raise SpreadsheetError(_("The workbook could not be read: %(error)s") % {"error": error}) from error
     finally:
         file.seek(0)
@@ -463,7 +497,11 @@ class RowError:
 
     def __str__(self):
         if self.column:
-            return _("Row %(row)s, %(column)s: %(message)s") % {"row": self.row, "column": self.column, "message": self.message}
+            return _("Row %(row)s, %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
         return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
     def as_dict(self):
@@ -496,7 +534,9 @@ class ImportResult:
 
     def summary(self) -> str:
         return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
-            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
         }
 
 
@@ -574,7 +614,7 @@ def refuse_bad_text(values: list, columns: Columns, error, names: Iterable[str])
 
 
 def is_total(texts: list[str], folded: str) -> bool:
-    """"Tổng cộng …", or a first cell saying just "Cộng" or "Tổng" (not a village called "Cộng Hòa")."""
+    """ "Tổng cộng …", or a first cell saying just "Cộng" or "Tổng" (not a village called "Cộng Hòa")."""
     return folded.startswith(TOTAL_STARTS) or fold(texts[0]) in TOTAL_WORDS
 
 

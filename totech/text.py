@@ -21,11 +21,23 @@ FORBIDDEN = re.compile(f"{CONTROL.pattern}|{BIDI_OVERRIDES.pattern}")
 # Characters that show nothing: zero-width spaces and joiners, direction marks, the byte order mark, the soft
 # hyphen, and the "filler" letters that pass for a blank name.
 INVISIBLE = "".join(
-    chr(code) for first, last in [
-        (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180E, 0x180E),
-        (0x200B, 0x200F), (0x2060, 0x2064), (0x206A, 0x206F), (0x2800, 0x2800), (0x3164, 0x3164), (0xFEFF, 0xFEFF),
+    chr(code)
+    for first, last in [
+        (0x00AD, 0x00AD),
+        (0x034F, 0x034F),
+        (0x061C, 0x061C),
+        (0x115F, 0x1160),
+        (0x17B4, 0x17B5),
+        (0x180E, 0x180E),
+        (0x200B, 0x200F),
+        (0x2060, 0x2064),
+        (0x206A, 0x206F),
+        (0x2800, 0x2800),
+        (0x3164, 0x3164),
+        (0xFEFF, 0xFEFF),
         (0xFFA0, 0xFFA0),
-    ] for code in range(first, last + 1)
+    ]
+    for code in range(first, last + 1)
 )
 WHITESPACE = "".join(char for char in map(chr, range(0x3000 + 1)) if char.isspace())
 EDGES = INVISIBLE + WHITESPACE
@@ -54,13 +66,23 @@ def clean_input_text(value, *, label, multiline: bool = False) -> str:
         return text.strip() if multiline else " ".join(text.split())
     if forbidden := FORBIDDEN.search(text):
         if BIDI_OVERRIDES.match(forbidden.group()):
-            message, code = _("%(field)s contains a character that reverses the direction of the text: type it again."), "bidi_override"
+            message, code = (
+                _("%(field)s contains a character that reverses the direction of the text: type it again."),
+                "bidi_override",
+            )
         else:
-            message, code = _("%(field)s contains a control character (a hidden code pasted with the text): type it again."), "control_character"
+            message, code = (
+                _("%(field)s contains a control character (a hidden code pasted with the text): type it again."),
+                "control_character",
+            )
         raise ValidationError(message % {"field": label}, code=code)
     cleaned = normalize_text(text, multiline=multiline)
-    if (not cleaned and not text.isspace()) or (cleaned and unicodedata.combining(cleaned[0]) and INVISIBLE_ONLY.fullmatch(cleaned)):
-        raise ValidationError(_("%(field)s holds only invisible characters: type the text.") % {"field": label}, code="invisible")
+    if (not cleaned and not text.isspace()) or (
+        cleaned and unicodedata.combining(cleaned[0]) and INVISIBLE_ONLY.fullmatch(cleaned)
+    ):
+        raise ValidationError(
+            _("%(field)s holds only invisible characters: type the text.") % {"field": label}, code="invisible"
+        )
     return cleaned
 
 

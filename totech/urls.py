@@ -14,7 +14,11 @@ urlpatterns = [
     # A forgotten password, reset by e-mail (accounts without one ask their commune officer or the Department).
     path("accounts/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/", account_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("accounts/users/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -12,7 +12,14 @@ QUANG_NGAI, MO_DUC_DISTRICT = "51", "533"
 THAI_NGUYEN, THANH_THINH = "19", "02107"
 POPULATION_AS_OF = datetime.date(2024, 1, 1)
 
-THANH_THINH_VILLAGES = ["Thôn Bản Giang", "Thôn Na Lay", "Thôn Khe Thầu", "Thôn Nà Pài", "Thôn Làng Chủ", "Thôn Đồng Tâm"]
+THANH_THINH_VILLAGES = [
+    "Thôn Bản Giang",
+    "Thôn Na Lay",
+    "Thôn Khe Thầu",
+    "Thôn Nà Pài",
+    "Thôn Làng Chủ",
+    "Thôn Đồng Tâm",
+]
 MO_DUC_VILLAGES = ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4", "Thôn 5"]
 
 

@@ -74,5 +74,9 @@ class PopulationFigureForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and all(cleaned.get(name) is None for name in POPULATION_FIELDS):
-            raise forms.ValidationError(_("Enter at least one figure: households, population, working-age population or citizens eligible for e-ID."))
+            raise forms.ValidationError(
+                _(
+                    "Enter at least one figure: households, population, working-age population or citizens eligible for e-ID."
+                )
+            )
         return cleaned

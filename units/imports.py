@@ -34,9 +34,16 @@ VILLAGE_HEADERS = {
     "households": ["Số hộ", "Số hộ gia đình", "Tổng số hộ", "Hộ"],
     "population": ["Số dân", "Dân số", "Số nhân khẩu", "Nhân khẩu", "Tổng số nhân khẩu"],
     "working_age_population": [
-        "Dân số trong độ tuổi lao động", "Số người trong độ tuổi lao động", "Trong độ tuổi lao động", "Độ tuổi lao động",
+        "Dân số trong độ tuổi lao động",
+        "Số người trong độ tuổi lao động",
+        "Trong độ tuổi lao động",
+        "Độ tuổi lao động",
     ],
-    "eid_eligible": ["Công dân đủ điều kiện cấp định danh điện tử", "Đủ điều kiện cấp ĐDĐT", "Số công dân đủ điều kiện"],
+    "eid_eligible": [
+        "Công dân đủ điều kiện cấp định danh điện tử",
+        "Đủ điều kiện cấp ĐDĐT",
+        "Số công dân đủ điều kiện",
+    ],
     "notes": ["Ghi chú"],
 }
 
@@ -57,7 +64,14 @@ DIVISION_OF_PREFIX = {
     "ap": DivisionType.AP,
     "thon": DivisionType.VILLAGE,
 }
-PREFIX_WORD = {"thon": "Thôn", "ban": "Bản", "lang": "Làng", "ap": "Ấp", "to dan pho": "Tổ dân phố", "khoi pho": "Khối phố"}
+PREFIX_WORD = {
+    "thon": "Thôn",
+    "ban": "Bản",
+    "lang": "Làng",
+    "ap": "Ấp",
+    "to dan pho": "Tổ dân phố",
+    "khoi pho": "Khối phố",
+}
 
 
 def import_villages(file, *, commune: Unit, as_of: datetime.date, dry_run: bool = False, progress=None) -> ImportResult:
@@ -78,11 +92,19 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
     result = ImportResult()
     columns = find_columns(rows, VILLAGE_HEADERS, "name")
     if columns is None:
-        result.add_error(1, "", _("No header row found: the list needs a “Thôn/Tổ dân phố” column and at least two other known columns (Số hộ, Số dân, Dân số trong độ tuổi lao động …)."))
+        result.add_error(
+            1,
+            "",
+            _(
+                "No header row found: the list needs a “Thôn/Tổ dân phố” column and at least two other known columns (Số hộ, Số dân, Dân số trong độ tuổi lao động …)."
+            ),
+        )
         return result
     villages = list(commune.children.filter(level=Level.VILLAGE))
     places = PlaceMatcher(commune, villages)
-    figures = {figure.unit_id: figure for figure in PopulationFigure.objects.filter(unit__in=[commune, *villages], as_of=as_of)}
+    figures = {
+        figure.unit_id: figure for figure in PopulationFigure.objects.filter(unit__in=[commune, *villages], as_of=as_of)
+    }
     seen = {}
     for number, values in rows:
         texts = [clean_text(value) for value in values if value != "" and value is not None]
@@ -120,7 +142,9 @@ def _import_villages(rows, commune: Unit, as_of: datetime.date, dry_run: bool) -
             prefix = next((p for p in DIVISION_OF_PREFIX if folded_name.startswith(p + " ")), None)
             full_name = name if prefix else f"Thôn {name}"
             try:
-                village = village_create(commune=commune, name=full_name, division_type=DIVISION_OF_PREFIX[prefix or "thon"])
+                village = village_create(
+                    commune=commune, name=full_name, division_type=DIVISION_OF_PREFIX[prefix or "thon"]
+                )
             except ValidationError as problem:
                 error("name", " ".join(problem.messages))
                 continue

@@ -33,9 +33,7 @@ class Unit(CleanTextModel, models.Model):
     edition = models.CharField(_("edition"), max_length=4, choices=Edition.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     division_type = models.CharField(_("division type"), max_length=16, choices=DivisionType.choices)
-    code = models.CharField(
-        _("GSO code"), max_length=10, blank=True, help_text=_("Official code; villages have none.")
-    )
+    code = models.CharField(_("GSO code"), max_length=10, blank=True, help_text=_("Official code; villages have none."))
     name = models.CharField(_("name"), max_length=150)
     # fold(name), what the unit picker's search matches ("phuong ben thanh"). Kept by save() and by the loaders
     # that write in bulk (units.services); trigram-indexed on PostgreSQL (migration 0002).

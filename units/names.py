@@ -18,17 +18,20 @@ COMMUNE_PREFIXES = ["thi tran", "phuong", "xa", "dac khu"]
 def strip_prefix(folded: str, prefixes: list[str]) -> str:
     for prefix in prefixes:
         if folded.startswith(prefix + " "):
-            return folded[len(prefix) + 1:]
+            return folded[len(prefix) + 1 :]
     return folded
 
 
 def _place_keys(name: str, prefixes: list[str]) -> tuple[set[str], set[str]]:
     """Keys a place name is known by: with accents and without, each with and without its prefix
     ('Thôn 01' → 'thôn 01', '1', 'thon 1', '1')."""
+
     def numbers_plain(text):
         return " ".join(str(int(word)) if word.isdecimal() else word for word in text.split())  # not "²"
 
-    accented = numbers_plain(" ".join("".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFC", name).casefold()).split()))
+    accented = numbers_plain(
+        " ".join("".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFC", name).casefold()).split())
+    )
     plain = numbers_plain(fold(name))
     accented_keys = {accented, _strip_accented_prefix(accented, prefixes)}
     plain_keys = {plain, strip_prefix(plain, prefixes)}

@@ -58,10 +58,7 @@ def unit_children(unit: Unit) -> QuerySet[Unit]:
 def unit_descendant_counts(unit: Unit) -> dict[str, int]:
     """How many units of each level lie under `unit` (cumulative, not only direct children)."""
     rows = (
-        Unit.objects.filter(path__startswith=unit.path)
-        .exclude(pk=unit.pk)
-        .values("level")
-        .annotate(total=Count("id"))
+        Unit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk).values("level").annotate(total=Count("id"))
     )
     return {row["level"]: row["total"] for row in rows}
 
@@ -86,9 +83,13 @@ def population_values(*, roots=None, fields, dates) -> dict[tuple[str, datetime.
     if roots and all(root.level == Level.VILLAGE for root in roots):  # nothing below a village: no need to read it
         units = [(root.pk, root.parent_id, root.path) for root in roots]
     else:
-        units = sorted(Unit.objects.filter(in_roots).values_list("pk", "parent_id", "path"), key=lambda row: -len(row[2]))
+        units = sorted(
+            Unit.objects.filter(in_roots).values_list("pk", "parent_id", "path"), key=lambda row: -len(row[2])
+        )
     figures = list(
-        PopulationFigure.objects.filter(figures_in_roots, as_of__lte=max(dates, default=datetime.date.min)).order_by("unit_id", "-as_of").values_list("unit_id", "as_of", *fields)
+        PopulationFigure.objects.filter(figures_in_roots, as_of__lte=max(dates, default=datetime.date.min))
+        .order_by("unit_id", "-as_of")
+        .values_list("unit_id", "as_of", *fields)
     )
     children = defaultdict(list)
     for pk, parent_id, _path in units:
@@ -179,10 +180,14 @@ def _matching_groups(visible: QuerySet[Unit], text: str) -> Iterator[QuerySet[Un
     # The parents that match a word are read first, in one query over the 3,400 units above villages (by their
     # level's index), so that "its name or its parent's" is then two index lookups per word (trigrams,
     # parent_id) rather than a subquery run for every row of the map.
-    flags = {f"word{index}": ExpressionWrapper(word_start_q(word), output_field=BooleanField()) for index, word in enumerate(words)}
+    flags = {
+        f"word{index}": ExpressionWrapper(word_start_q(word), output_field=BooleanField())
+        for index, word in enumerate(words)
+    }
     parents = list(
         visible.filter(functools.reduce(operator.or_, (word_start_q(word) for word in words)), level__in=PARENT_LEVELS)
-        .annotate(**flags).values_list("pk", *flags)
+        .annotate(**flags)
+        .values_list("pk", *flags)
     )
     by_parent = visible.exclude(own)
     for index, word in enumerate(words, start=1):
@@ -210,8 +215,13 @@ def unit_labels(units) -> dict[int, str]:
     """Each unit's label in a picker: its name and its ancestors' ("Thôn 5 · Xã Tân Định · Tây Ninh"), so that
     same-named villages are told apart (an official name already says what it is: Phường, Xã, Thôn...). One
     query for all the ancestors' (public) names."""
-    names = dict(Unit.objects.filter(pk__in={pk for unit in units for pk in unit.ancestor_ids()}).values_list("pk", "name"))
-    return {unit.pk: " · ".join([unit.name] + [names[pk] for pk in reversed(unit.ancestor_ids()) if pk in names]) for unit in units}
+    names = dict(
+        Unit.objects.filter(pk__in={pk for unit in units for pk in unit.ancestor_ids()}).values_list("pk", "name")
+    )
+    return {
+        unit.pk: " · ".join([unit.name] + [names[pk] for pk in reversed(unit.ancestor_ids()) if pk in names])
+        for unit in units
+    }
 
 
 # --- population figures ----------------------------------------------------------------------------------
@@ -266,6 +276,8 @@ def population_rows(unit: Unit, date: datetime.date) -> list[PopulationRow]:
             if value is not None:
                 own[row[0]].setdefault(field, (row[1], value))  # the latest figure that has this field
     return [
-        PopulationRow(unit=row, values={field: values[(field, date)][row.pk] for field in POPULATION_FIELDS}, own=own[row.pk])
+        PopulationRow(
+            unit=row, values={field: values[(field, date)][row.pk] for field in POPULATION_FIELDS}, own=own[row.pk]
+        )
         for row in units
     ]

@@ -79,7 +79,9 @@ def admin_units_load(*, edition: str, province_codes: list[str] | None = None) -
                 result.unchanged[level] += 1
             existing[(level, official.code)] = unit
         Unit.objects.bulk_create(to_create, batch_size=2000)
-        Unit.objects.bulk_update(to_update, ["name", "search_name", "division_type", "parent", "valid_from", "valid_to"], 2000)
+        Unit.objects.bulk_update(
+            to_update, ["name", "search_name", "division_type", "parent", "valid_from", "valid_to"], 2000
+        )
 
     upsert_level([(province, None) for province in provinces], {})
     province_level = [(child, (Level.PROVINCE, province.code)) for province in provinces for child in province.children]

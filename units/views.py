@@ -64,9 +64,14 @@ def unit_search(request, levels):
     text = request.GET.get("q", "")
     words = fold(text).split()
     if len(text) > MAX_SEARCH_LENGTH or len(words) > MAX_SEARCH_WORDS:
-        units, empty = [], _("Type at most %(words)s words and %(length)s characters.") % {
-            "words": MAX_SEARCH_WORDS, "length": MAX_SEARCH_LENGTH,
-        }
+        units, empty = (
+            [],
+            _("Type at most %(words)s words and %(length)s characters.")
+            % {
+                "words": MAX_SEARCH_WORDS,
+                "length": MAX_SEARCH_LENGTH,
+            },
+        )
     elif len("".join(words)) < 2:
         units, empty = [], _("Type at least two letters or digits.")
     else:
@@ -122,9 +127,14 @@ def population_edit(request, pk):
             for field, errors in problem.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("The population figures of %(unit)s as of %(date)s were saved.") % {
-                "unit": unit.name, "date": f"{form.cleaned_data['as_of']:%d/%m/%Y}",
-            })
+            messages.success(
+                request,
+                _("The population figures of %(unit)s as of %(date)s were saved.")
+                % {
+                    "unit": unit.name,
+                    "date": f"{form.cleaned_data['as_of']:%d/%m/%Y}",
+                },
+            )
             return redirect("units:population", pk=back)
     context = {
         "unit": unit,

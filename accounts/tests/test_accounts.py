@@ -89,9 +89,14 @@ def test_vietnamese_is_the_default_whatever_the_browser_asks(client):
 def test_a_short_new_password_is_refused_in_vietnamese_on_the_password_change_form(client, personas):
     """Django 5.2 says “at least %d characters”, which its Vietnamese catalogue does not have: ours does."""
     client.force_login(personas["commune"])
-    response = client.post(reverse("password_change"), {
-        "old_password": TEST_PASSWORD, "new_password1": "x7Kq", "new_password2": "x7Kq",
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "x7Kq",
+            "new_password2": "x7Kq",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["new_password2"] == ["Mật khẩu này quá ngắn: cần ít nhất 8 ký tự."]
     personas["commune"].refresh_from_db()
@@ -101,22 +106,30 @@ def test_a_short_new_password_is_refused_in_vietnamese_on_the_password_change_fo
 def test_a_short_password_set_by_the_administrator_is_refused_in_vietnamese(client, personas):
     client.force_login(personas["admin"])
     user = personas["commune"]
-    response = client.post(reverse("admin:auth_user_password_change", args=[user.pk]), {
-        "password1": "12345", "password2": "12345", "usable_password": "true",
-    })
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {
+            "password1": "12345",
+            "password2": "12345",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 200
     assert "Mật khẩu này quá ngắn: cần ít nhất 8 ký tự." in response.context["form"].errors["password2"]
     user.refresh_from_db()
     assert user.check_password(TEST_PASSWORD)
 
 
-@pytest.mark.parametrize("message", [
-    "Null characters are not allowed.",  # any text field given a NUL character
-    "“%(pk)s” is not a valid value.",  # a garbage id among ticked choices (the training's attendees)
-    "Enter a complete value.",
-    "Conflicting form data submitted. Please try again.",
-    "CSRF verification failed. Request aborted.",  # a form sent after the session ended
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Null characters are not allowed.",  # any text field given a NUL character
+        "“%(pk)s” is not a valid value.",  # a garbage id among ticked choices (the training's attendees)
+        "Enter a complete value.",
+        "Conflicting form data submitted. Please try again.",
+        "CSRF verification failed. Request aborted.",  # a form sent after the session ended
+    ],
+)
 def test_the_form_errors_django_leaves_in_english_are_vietnamese(message):
     with translation.override("vi"):
         assert translation.gettext(message) != message
@@ -126,7 +139,9 @@ def test_every_export_is_recorded_with_a_kind_of_the_list_and_a_scope_that_fits(
     from accounts.choices import ExportKind
     from accounts.services import export_log
 
-    log = export_log(user=personas["commune"], kind=ExportKind.TEAM_MEMBERS, scope=" Xã Thanh Thịnh " + "x" * 400, row_count=7)
+    log = export_log(
+        user=personas["commune"], kind=ExportKind.TEAM_MEMBERS, scope=" Xã Thanh Thịnh " + "x" * 400, row_count=7
+    )
     log.refresh_from_db()
     assert (log.kind, log.get_kind_display(), log.row_count) == ("team_members", "Thành viên Tổ", 7)
     assert log.scope.startswith("Xã Thanh Thịnh x") and len(log.scope) == 300

@@ -56,12 +56,19 @@ def village_team(world):
     team = TeamFactory(unit=world["W1"], decision_date=datetime.date(2025, 8, 1))
     person = PersonFactory(full_name="Hoàng Văn Sáu", commune=world["K1"], email="")
     MembershipFactory(team=team, person=person, role=TeamRole.LEADER, start_date=datetime.date(2025, 8, 1))
-    MembershipFactory(team=team, person=PersonFactory(full_name="Lường Thị Mai", commune=world["K1"]), role=TeamRole.DEPUTY, start_date=datetime.date(2025, 8, 1))
+    MembershipFactory(
+        team=team,
+        person=PersonFactory(full_name="Lường Thị Mai", commune=world["K1"]),
+        role=TeamRole.DEPUTY,
+        start_date=datetime.date(2025, 8, 1),
+    )
     return team
 
 
 @pytest.mark.browser
-def test_the_department_onboards_a_commune_which_onboards_a_village_leader_who_reports(page, live_server, world, personas, village_team):
+def test_the_department_onboards_a_commune_which_onboards_a_village_leader_who_reports(
+    page, live_server, world, personas, village_team
+):
     page.set_default_timeout(10000)
     page.set_viewport_size(DESKTOP)
     visits = CountIndicatorFactory(code="visits", order=1)
@@ -127,7 +134,9 @@ def test_the_department_onboards_a_commune_which_onboards_a_village_leader_who_r
     shoot(page, "confirm-reset")
     page.get_by_role("button", name="Cấp mật khẩu dùng một lần mới").click()
     assert read_sheet(page)[0] == "hoangvansau"
-    page.goto(live_server.url + reverse("accounts:deactivate", args=[Person.objects.get(full_name="Hoàng Văn Sáu").user_id]))
+    page.goto(
+        live_server.url + reverse("accounts:deactivate", args=[Person.objects.get(full_name="Hoàng Văn Sáu").user_id])
+    )
     shoot(page, "confirm-deactivate")
 
 

@@ -60,7 +60,9 @@ def test_the_superusers_an_earlier_createsuperuser_made_become_system_administra
     migration.superusers_become_system_administrators(apps, None)
     roles = dict(User.objects.values_list("pk", "role"))
     assert (roles[stranded.pk], roles[officer.pk], roles[plain.pk]) == (
-        Role.SYSTEM_ADMIN, Role.COMMUNE_OFFICER, Role.COMMUNE_OFFICER
+        Role.SYSTEM_ADMIN,
+        Role.COMMUNE_OFFICER,
+        Role.COMMUNE_OFFICER,
     )
 
 
@@ -103,10 +105,17 @@ def test_an_account_without_a_fitting_unit_only_reaches_its_home_and_never_a_ser
 
 def test_forms_and_admin_refuse_an_account_whose_role_needs_a_unit_it_lacks(client, world, personas):
     client.force_login(personas["admin"])
-    response = client.post(reverse("admin:accounts_user_add"), {
-        "username": "khongdonvi", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD, "usable_password": "true",
-        "role": Role.COMMUNE_OFFICER, "scope_unit": "",
-    })
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "khongdonvi",
+            "password1": TEST_PASSWORD,
+            "password2": TEST_PASSWORD,
+            "usable_password": "true",
+            "role": Role.COMMUNE_OFFICER,
+            "scope_unit": "",
+        },
+    )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["scope_unit"] == ["Vai trò này cần có đơn vị phụ trách."]
     assert not User.objects.filter(username="khongdonvi").exists()

@@ -39,22 +39,36 @@ def sheet_rows(response):
 
 def test_province_staff_create_a_commune_officer_with_a_one_time_password(client, world, personas):
     client.force_login(personas["province"])
-    response = create(client, username="canbo.k1", role=Role.COMMUNE_OFFICER, scope_unit=world["K1"].pk, email="k1@example.vn")
+    response = create(
+        client, username="canbo.k1", role=Role.COMMUNE_OFFICER, scope_unit=world["K1"].pk, email="k1@example.vn"
+    )
     assert response.status_code == 200
     [(username, password)] = sheet_rows(response)
     assert username == "canbo.k1"
     assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", password)
     officer = User.objects.get(username="canbo.k1")
-    assert (officer.role, officer.scope_unit, officer.must_change_password, officer.is_staff) == (Role.COMMUNE_OFFICER, world["K1"], True, False)
+    assert (officer.role, officer.scope_unit, officer.must_change_password, officer.is_staff) == (
+        Role.COMMUNE_OFFICER,
+        world["K1"],
+        True,
+        False,
+    )
     assert officer.check_password(password)
     assert ExportLog.objects.get(user=personas["province"], kind="login_sheet").row_count == 1
 
 
 def test_a_username_left_empty_is_made_from_the_name(client, world, personas):
     client.force_login(personas["commune"])
-    create(client, username="", last_name="Hoàng Văn", first_name="Nam", role=Role.TEAM_LEADER, scope_unit=world["W2"].pk)
-    create(client, username="", last_name="Hoàng Văn", first_name="Nam", role=Role.TEAM_LEADER, scope_unit=world["W1"].pk)
-    assert set(User.objects.filter(last_name="Hoàng Văn").values_list("username", flat=True)) == {"hoangvannam", "hoangvannam2"}
+    create(
+        client, username="", last_name="Hoàng Văn", first_name="Nam", role=Role.TEAM_LEADER, scope_unit=world["W2"].pk
+    )
+    create(
+        client, username="", last_name="Hoàng Văn", first_name="Nam", role=Role.TEAM_LEADER, scope_unit=world["W1"].pk
+    )
+    assert set(User.objects.filter(last_name="Hoàng Văn").values_list("username", flat=True)) == {
+        "hoangvannam",
+        "hoangvannam2",
+    }
 
 
 def test_usernames_are_readable_and_unique(db):
@@ -75,7 +89,9 @@ def test_usernames_are_readable_and_unique(db):
         ("commune", Role.TEAM_LEADER, "W3", "scope_unit", "Hãy chọn một lựa chọn hợp lệ"),
     ],
 )
-def test_nobody_gives_a_role_above_theirs_or_a_unit_outside_their_scope(client, world, personas, persona, role, unit, field, message):
+def test_nobody_gives_a_role_above_theirs_or_a_unit_outside_their_scope(
+    client, world, personas, persona, role, unit, field, message
+):
     client.force_login(personas[persona])
     response = create(client, username="leo", role=role, scope_unit=world[unit].pk if unit else "")
     assert response.status_code == 200
@@ -85,11 +101,27 @@ def test_nobody_gives_a_role_above_theirs_or_a_unit_outside_their_scope(client, 
 
 def test_the_service_refuses_an_escalation_on_its_field_in_vietnamese(world, personas):
     with pytest.raises(ValidationError) as refused:
-        services.user_create(actor=personas["commune"], username="x", first_name="", last_name="", role=Role.PROVINCE_STAFF, scope_unit=world["Q"])
+        services.user_create(
+            actor=personas["commune"],
+            username="x",
+            first_name="",
+            last_name="",
+            role=Role.PROVINCE_STAFF,
+            scope_unit=world["Q"],
+        )
     assert refused.value.message_dict == {"role": ["Bạn không thể cấp vai trò này: bạn chỉ có thể cấp tổ trưởng."]}
     with pytest.raises(ValidationError) as refused:
-        services.user_create(actor=personas["province"], username="x", first_name="", last_name="", role=Role.TEAM_LEADER, scope_unit=world["OV"])
-    assert refused.value.message_dict == {"scope_unit": ["Đơn vị này nằm ngoài phạm vi của bạn: hãy chọn một đơn vị của mình."]}
+        services.user_create(
+            actor=personas["province"],
+            username="x",
+            first_name="",
+            last_name="",
+            role=Role.TEAM_LEADER,
+            scope_unit=world["OV"],
+        )
+    assert refused.value.message_dict == {
+        "scope_unit": ["Đơn vị này nằm ngoài phạm vi của bạn: hãy chọn một đơn vị của mình."]
+    }
 
 
 def test_a_role_and_unit_that_do_not_fit_are_refused_on_the_unit(client, world, personas):
@@ -110,7 +142,14 @@ def test_the_list_shows_only_the_accounts_one_manages(client, world, personas):
 
 
 def test_the_list_filters_by_role_unit_status_and_search(client, world, personas):
-    UserFactory(username="truong.w3", last_name="Lò Văn", first_name="Pành", role=Role.TEAM_LEADER, scope_unit=world["W3"], is_active=False)
+    UserFactory(
+        username="truong.w3",
+        last_name="Lò Văn",
+        first_name="Pành",
+        role=Role.TEAM_LEADER,
+        scope_unit=world["W3"],
+        is_active=False,
+    )
     client.force_login(personas["province"])
 
     def listed(**query):
@@ -129,14 +168,22 @@ def test_the_list_filters_by_role_unit_status_and_search(client, world, personas
 
 def test_the_first_login_forces_a_new_password(world, personas):
     user, password = services.user_create(
-        actor=personas["commune"], username="bangiang", first_name="Sáu", last_name="Hoàng Văn", role=Role.TEAM_LEADER, scope_unit=world["W1"],
+        actor=personas["commune"],
+        username="bangiang",
+        first_name="Sáu",
+        last_name="Hoàng Văn",
+        role=Role.TEAM_LEADER,
+        scope_unit=world["W1"],
     )
     client = Client()
     response = client.post(reverse("login"), {"username": "bangiang", "password": password}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("password_change")
     assert "Bạn đã đăng nhập bằng mật khẩu dùng một lần" in response.content.decode()
     assert client.get(reverse("reports:list")).url == reverse("password_change")
-    response = client.post(reverse("password_change"), {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password
@@ -153,11 +200,19 @@ def test_a_deactivated_account_cannot_log_in_and_its_history_stays(client, world
     assert not leader.is_active
     response = Client().post(reverse("login"), {"username": "leader", "password": TEST_PASSWORD})
     assert response.status_code == 200  # the login form again, with its error
-    assert response.context["form"].non_field_errors()[0].startswith("Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác")
+    assert (
+        response.context["form"]
+        .non_field_errors()[0]
+        .startswith("Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác")
+    )
     person.refresh_from_db()
     assert person.user == leader  # the roster still names the account, everything it did keeps its author
     history = client.get(reverse("accounts:detail", args=[leader.pk])).context["history"]
-    assert (history[0].subject, history[0].user, history[0].fields) == ("Đã vô hiệu hóa", personas["commune"], [("Kích hoạt", "có", "không")])
+    assert (history[0].subject, history[0].user, history[0].fields) == (
+        "Đã vô hiệu hóa",
+        personas["commune"],
+        [("Kích hoạt", "có", "không")],
+    )
 
 
 def test_a_session_of_a_deactivated_account_ends(world, personas):
@@ -176,13 +231,19 @@ def test_nobody_deactivates_their_own_account(client, personas):
 
 def test_an_officer_reset_gives_a_new_one_time_password(client, world, personas):
     client.force_login(personas["commune"])
-    assert "Mật khẩu hiện tại ngừng hoạt động ngay" in client.get(reverse("accounts:reset_password", args=[personas["leader"].pk])).content.decode()
+    assert (
+        "Mật khẩu hiện tại ngừng hoạt động ngay"
+        in client.get(reverse("accounts:reset_password", args=[personas["leader"].pk])).content.decode()
+    )
     response = client.post(reverse("accounts:reset_password", args=[personas["leader"].pk]))
     [(username, password)] = sheet_rows(response)
     leader = User.objects.get(pk=personas["leader"].pk)
     assert username == "leader" and leader.check_password(password) and not leader.check_password(TEST_PASSWORD)
     assert leader.must_change_password
-    assert client.get(reverse("accounts:detail", args=[leader.pk])).context["history"][0].subject == "Cán bộ đặt lại mật khẩu"
+    assert (
+        client.get(reverse("accounts:detail", args=[leader.pk])).context["history"][0].subject
+        == "Cán bộ đặt lại mật khẩu"
+    )
 
 
 def test_reset_by_email_sends_a_link_that_sets_the_users_own_password(world, personas):
@@ -231,11 +292,23 @@ def test_lockouts_still_hold_after_a_reset_by_an_officer(world, personas):
 
 def test_every_account_change_is_in_its_history_with_who_made_it(client, world, personas):
     user, _password = services.user_create(
-        actor=personas["province"], username="canbo.k2", first_name="Hà", last_name="Lê Thu", role=Role.COMMUNE_OFFICER, scope_unit=world["K2"],
+        actor=personas["province"],
+        username="canbo.k2",
+        first_name="Hà",
+        last_name="Lê Thu",
+        role=Role.COMMUNE_OFFICER,
+        scope_unit=world["K2"],
     )
     services.user_update(
-        actor=personas["province"], user=user, username="canbo.k2", first_name="Hà", last_name="Lê Thu", role=Role.COMMUNE_OFFICER,
-        scope_unit=world["K1"], email="", phone="0912345678",
+        actor=personas["province"],
+        user=user,
+        username="canbo.k2",
+        first_name="Hà",
+        last_name="Lê Thu",
+        role=Role.COMMUNE_OFFICER,
+        scope_unit=world["K1"],
+        email="",
+        phone="0912345678",
     )
     client.force_login(user)  # a login writes a record that changes nothing shown: it is left out
     client.force_login(personas["province"])
@@ -243,7 +316,8 @@ def test_every_account_change_is_in_its_history_with_who_made_it(client, world, 
     changes = response.context["history"]
     assert [change.action for change in changes] == ["sửa", "tạo mới"]
     assert dict((label, (old, new)) for label, old, new in changes[0].fields) == {
-        "đơn vị phụ trách": ("Xã Chợ Mới", "Xã Thanh Thịnh"), "số điện thoại": ("—", "0912345678"),
+        "đơn vị phụ trách": ("Xã Chợ Mới", "Xã Thanh Thịnh"),
+        "số điện thoại": ("—", "0912345678"),
     }
     assert "password" not in {field.name for field in User.history.model._meta.fields}
     assert "Xã Chợ Mới" in response.content.decode()
@@ -251,16 +325,41 @@ def test_every_account_change_is_in_its_history_with_who_made_it(client, world, 
 
 def test_the_excel_list_masks_personal_data_escapes_formulas_and_is_logged(client, world, personas):
     UserFactory(
-        username="canbo.k2", role=Role.COMMUNE_OFFICER, scope_unit=world["K2"], last_name="=HYPERLINK(\"x\")", first_name="",
-        email="lethuha@example.vn", phone="0912345678",
+        username="canbo.k2",
+        role=Role.COMMUNE_OFFICER,
+        scope_unit=world["K2"],
+        last_name='=HYPERLINK("x")',
+        first_name="",
+        email="lethuha@example.vn",
+        phone="0912345678",
     )
     client.force_login(personas["province"])
     response = client.get(reverse("accounts:export"), {"role": Role.COMMUNE_OFFICER})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
     assert rows == [
-        [1, "commune", f"{personas['commune'].get_full_name()}", "Cán bộ xã", "Xã Thanh Thịnh", None, None, "đang hoạt động", None],
-        [2, "canbo.k2", "'=HYPERLINK(\"x\")", "Cán bộ xã", "Xã Chợ Mới", "l•••@example.vn", "•••••••678", "đang hoạt động", None],
+        [
+            1,
+            "commune",
+            f"{personas['commune'].get_full_name()}",
+            "Cán bộ xã",
+            "Xã Thanh Thịnh",
+            None,
+            None,
+            "đang hoạt động",
+            None,
+        ],
+        [
+            2,
+            "canbo.k2",
+            '\'=HYPERLINK("x")',
+            "Cán bộ xã",
+            "Xã Chợ Mới",
+            "l•••@example.vn",
+            "•••••••678",
+            "đang hoạt động",
+            None,
+        ],
     ]
     log = ExportLog.objects.get(kind="users")
     assert (log.user, log.row_count) == (personas["province"], 2)
@@ -281,7 +380,9 @@ def thanh_thinh_teams(world):
         person = Person.objects.create(full_name=leader, commune=commune, phone="0987654321")
         memberships[key] = Membership.objects.create(team=team, person=person, role=TeamRole.LEADER, start_date=start)
     deputy = Person.objects.create(full_name="Hoàng Thị Mai", commune=world["K1"], email="mai@example.vn")
-    memberships["deputy"] = Membership.objects.create(team=memberships["W1"].team, person=deputy, role=TeamRole.DEPUTY, start_date=start)
+    memberships["deputy"] = Membership.objects.create(
+        team=memberships["W1"].team, person=deputy, role=TeamRole.DEPUTY, start_date=start
+    )
     return memberships
 
 
@@ -294,14 +395,25 @@ def test_giving_a_deputy_a_login_links_the_person_and_the_account(client, world,
     [(username, password)] = sheet_rows(response)
     user = User.objects.get(username=username)
     assert username == "hoangthimai"
-    assert (user.role, user.scope_unit, user.last_name, user.first_name, user.email) == (Role.TEAM_LEADER, world["W1"], "Hoàng Thị", "Mai", "mai@example.vn")
+    assert (user.role, user.scope_unit, user.last_name, user.first_name, user.email) == (
+        Role.TEAM_LEADER,
+        world["W1"],
+        "Hoàng Thị",
+        "Mai",
+        "mai@example.vn",
+    )
     assert Person.objects.get(pk=deputy.person_id).user == user
-    assert reverse("teams:member_login", args=[deputy.pk]) not in client.get(reverse("teams:detail", args=[deputy.team_id])).content.decode()
+    assert (
+        reverse("teams:member_login", args=[deputy.pk])
+        not in client.get(reverse("teams:detail", args=[deputy.team_id])).content.decode()
+    )
     assert client.post(reverse("teams:member_login", args=[deputy.pk])).status_code == 404  # once only
 
 
 def test_a_commune_gives_every_leader_a_login_at_once(client, world, personas, thanh_thinh_teams):
-    Person.objects.filter(pk=thanh_thinh_teams["W2"].person_id).update(user=UserFactory(username="lan", role=Role.TEAM_LEADER, scope_unit=world["W2"]))
+    Person.objects.filter(pk=thanh_thinh_teams["W2"].person_id).update(
+        user=UserFactory(username="lan", role=Role.TEAM_LEADER, scope_unit=world["W2"])
+    )
     client.force_login(personas["commune"])
     page = client.get(reverse("teams:leader_logins"))
     assert [m.person.full_name for m in page.context["memberships"]] == ["Ma Văn Hùng", "Hoàng Văn Sáu"]

@@ -10,7 +10,9 @@ FOUNDED = datetime.date(2025, 8, 1)
 
 
 def lead(team, user, start=FOUNDED):
-    person = PersonFactory(commune=team.unit.parent if team.unit.level == Level.VILLAGE else team.unit, user=user, email="")
+    person = PersonFactory(
+        commune=team.unit.parent if team.unit.level == Level.VILLAGE else team.unit, user=user, email=""
+    )
     MembershipFactory(team=team, person=person, role=TeamRole.LEADER, start_date=start)
     return team
 

@@ -30,8 +30,16 @@ def new_url(setup):
 )
 def test_bad_values_are_refused_on_their_field_and_the_input_is_kept(client, setup, typed, message):
     client.force_login(setup.personas["leader"])
-    response = client.post(new_url(setup), {"version": "0", f"value_{setup.households.pk}": typed, f"value_{setup.visits.pk}": "4",
-                                            "activities": "Đi từng ngõ, gõ từng nhà", "action": "save"})
+    response = client.post(
+        new_url(setup),
+        {
+            "version": "0",
+            f"value_{setup.households.pk}": typed,
+            f"value_{setup.visits.pk}": "4",
+            "activities": "Đi từng ngõ, gõ từng nhà",
+            "action": "save",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert message.format(field=setup.households.name) in page
@@ -41,7 +49,11 @@ def test_bad_values_are_refused_on_their_field_and_the_input_is_kept(client, set
 
 def test_json_errors_name_the_field(client, setup):
     client.force_login(setup.personas["leader"])
-    response = client.post(new_url(setup), {"version": "0", f"value_{setup.households.pk}": "-1", "action": "save"}, HTTP_ACCEPT="application/json")
+    response = client.post(
+        new_url(setup),
+        {"version": "0", f"value_{setup.households.pk}": "-1", "action": "save"},
+        HTTP_ACCEPT="application/json",
+    )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [f"value_{setup.households.pk}"]
 
@@ -60,8 +72,15 @@ def test_submission_after_approval_is_refused_clearly(client, setup):
     report = save(setup.personas["leader"], setup.team, setup.period(1), values, submit=True)
     report_approve(user=setup.personas["commune"], report=report)
     client.force_login(setup.personas["leader"])
-    response = client.post(reverse("reports:edit", args=[report.pk]),
-                           {"version": report.version, f"value_{setup.households.pk}": "9", f"value_{setup.visits.pk}": "1", "action": "submit"})
+    response = client.post(
+        reverse("reports:edit", args=[report.pk]),
+        {
+            "version": report.version,
+            f"value_{setup.households.pk}": "9",
+            f"value_{setup.visits.pk}": "1",
+            "action": "submit",
+        },
+    )
     page = response.content.decode()
     assert "Báo cáo này đã được duyệt" in page
     assert 'value="9"' in page
@@ -100,12 +119,22 @@ def test_photos_are_checked_for_type_size_and_number(client, setup, media):
     assert not ReportPhoto.objects.exists()
 
     for number in range(MAX_PHOTOS):
-        client.post(url, {"image": SimpleUploadedFile(f"{number}.png", png(), content_type="image/png"), "caption": "Buổi hướng dẫn"})
+        client.post(
+            url,
+            {
+                "image": SimpleUploadedFile(f"{number}.png", png(), content_type="image/png"),
+                "caption": "Buổi hướng dẫn",
+            },
+        )
     assert ReportPhoto.objects.filter(report=report).count() == MAX_PHOTOS
-    page = client.post(url, {"image": SimpleUploadedFile("5.png", png(), content_type="image/png")}, follow=True).content.decode()
+    page = client.post(
+        url, {"image": SimpleUploadedFile("5.png", png(), content_type="image/png")}, follow=True
+    ).content.decode()
     assert "tối đa 4 ảnh" in page
     photo = ReportPhoto.objects.first()
     response = client.get(reverse("reports:photo", args=[report.pk, photo.pk]))
-    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\xff\xd8")  # re-encoded as JPEG
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(
+        b"\xff\xd8"
+    )  # re-encoded as JPEG
     client.force_login(setup.personas["outsider"])
     assert client.get(reverse("reports:photo", args=[report.pk, photo.pk])).status_code == 404

@@ -27,7 +27,9 @@ def test_a_photo_is_shown_as_a_picture_and_removed_only_once_confirmed(page, liv
     report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1})
     log_in(page, live_server, "leader")
     page.goto(live_server.url + reverse("reports:edit", args=[report.pk]))
-    page.set_input_files("input[name=image]", files=[{"name": "x.html", "mimeType": "text/html", "buffer": png_with_script()}])
+    page.set_input_files(
+        "input[name=image]", files=[{"name": "x.html", "mimeType": "text/html", "buffer": png_with_script()}]
+    )
     page.get_by_role("button", name="Thêm ảnh").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã thêm ảnh.")
     photo = ReportPhoto.objects.get()
@@ -57,7 +59,9 @@ def test_a_photo_is_shown_as_a_picture_and_removed_only_once_confirmed(page, liv
 @pytest.mark.browser
 def test_reopening_an_approved_report_asks_first(page, live_server, setup):
     page.set_default_timeout(10000)
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 2}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 2}, submit=True
+    )
     report_approve(user=setup.personas["commune"], report=report)
     log_in(page, live_server, "province")
     page.goto(live_server.url + reverse("reports:detail", args=[report.pk]))

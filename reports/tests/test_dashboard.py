@@ -27,8 +27,16 @@ pytestmark = pytest.mark.django_db
 def approved(setup):
     """September 2026: the W1 team reports 8 visits, approved by the commune; the commune's target is 10."""
     quarter = Period.objects.get(kind="quarter", year=2026, number=3)
-    TargetFactory(indicator=setup.visits, period=quarter, unit=setup.world["K1"], mode=TargetMode.ABSOLUTE, value=Decimal("10"))
-    report = save(setup.personas["leader"], setup.team, setup.period(9), {setup.visits.pk: 8, setup.households.pk: 150}, submit=True)
+    TargetFactory(
+        indicator=setup.visits, period=quarter, unit=setup.world["K1"], mode=TargetMode.ABSOLUTE, value=Decimal("10")
+    )
+    report = save(
+        setup.personas["leader"],
+        setup.team,
+        setup.period(9),
+        {setup.visits.pk: 8, setup.households.pk: 150},
+        submit=True,
+    )
     report_approve(user=setup.personas["commune"], report=report)
     return setup
 
@@ -98,18 +106,35 @@ def old_map(setup):
     for unit in (world["V1"], village):
         PopulationFigureFactory(unit=unit, as_of=datetime.date(2025, 1, 1), households=300)
     staff = UserFactory(username="quangngai", role=Role.PROVINCE_STAFF, scope_unit=world["P"])
-    strong = lead(TeamFactory(unit=world["V1"], name="Tổ CNSCĐ Thôn 1", decision_date=FOUNDED), UserFactory(role=Role.TEAM_LEADER, scope_unit=world["V1"]))
-    weak = lead(TeamFactory(unit=village, name="Tổ CNSCĐ Tổ 5", decision_date=FOUNDED), UserFactory(role=Role.TEAM_LEADER, scope_unit=village))
+    strong = lead(
+        TeamFactory(unit=world["V1"], name="Tổ CNSCĐ Thôn 1", decision_date=FOUNDED),
+        UserFactory(role=Role.TEAM_LEADER, scope_unit=world["V1"]),
+    )
+    weak = lead(
+        TeamFactory(unit=village, name="Tổ CNSCĐ Tổ 5", decision_date=FOUNDED),
+        UserFactory(role=Role.TEAM_LEADER, scope_unit=village),
+    )
     quarter = Period.objects.get(kind="quarter", year=2026, number=3)
-    TargetFactory(indicator=setup.households, period=quarter, unit=world["P"], mode=TargetMode.PERCENT, value=Decimal("50"))
+    TargetFactory(
+        indicator=setup.households, period=quarter, unit=world["P"], mode=TargetMode.PERCENT, value=Decimal("50")
+    )
     for commune in ("C1", "C2"):
-        TargetFactory(indicator=setup.visits, period=quarter, unit=world[commune], mode=TargetMode.ABSOLUTE, value=Decimal("10"))
-    for team, month, visits, households in [(strong, month, 4, 150) for month in (7, 8, 9)] + [(strong, 6, 5, 140), (weak, 9, 3, 60)]:
+        TargetFactory(
+            indicator=setup.visits, period=quarter, unit=world[commune], mode=TargetMode.ABSOLUTE, value=Decimal("10")
+        )
+    for team, month, visits, households in [(strong, month, 4, 150) for month in (7, 8, 9)] + [
+        (strong, 6, 5, 140),
+        (weak, 9, 3, 60),
+    ]:
         leader = team.memberships.get().person.user
-        report = save(leader, team, setup.period(month), {setup.visits.pk: visits, setup.households.pk: households}, submit=True)
+        report = save(
+            leader, team, setup.period(month), {setup.visits.pk: visits, setup.households.pk: households}, submit=True
+        )
         report_approve(user=setup.personas["admin"], report=report)
         if team == strong:  # sent the day before its deadline
-            sent = timezone.make_aware(datetime.datetime.combine(report.deadline - datetime.timedelta(days=1), datetime.time(9)))
+            sent = timezone.make_aware(
+                datetime.datetime.combine(report.deadline - datetime.timedelta(days=1), datetime.time(9))
+            )
             Report.objects.filter(pk=report.pk).update(submitted_at=sent)
     for number in (2, 3):
         rollup_province(province=world["P"], year=2026, quarter=number)
@@ -133,20 +158,31 @@ def test_province_dashboard_charts_ranks_and_keeps_the_pillar(old_map, client):
     households = f"{old_map.households.name} (%)"
     assert series(trend, households) == [23.3, 35.0]  # 140 of 600 households, then 150 + 60
     summaries = UnitSummary.objects.filter(unit=world["P"]).order_by("period__start")
-    assert series(trend, "Báo cáo đã nhận (%)") == [float(row.completeness) for row in summaries if row.period.kind == "quarter"]
+    assert series(trend, "Báo cáo đã nhận (%)") == [
+        float(row.completeness) for row in summaries if row.period.kind == "quarter"
+    ]
     assert not any(old_map.visits.name in item.label for item in trend.series)  # the province has no visits target
     assert children.labels == [world["D1"].name, world["D2"].name]
-    assert series(children, "Mức đạt bình quân so với chỉ tiêu (%)") == [100.0, 40.0]  # 50% and 20% of households, target 50%
+    assert series(children, "Mức đạt bình quân so với chỉ tiêu (%)") == [
+        100.0,
+        40.0,
+    ]  # 50% and 20% of households, target 50%
 
     # Every commune (not only the units right below), by average achievement: (120 + 100) / 2 and (30 + 40) / 2;
     # C2 received 1 of its 3 reports due: it needs support, whatever its figures, and says why.
     communes = response.context["top_communes"]
     assert [(rank.unit, rank.achievement, rank.position) for rank in communes] == [(world["C1"], Decimal("110.0"), 1)]
     weak = response.context["weak_communes"]
-    assert [(rank.unit, rank.achievement, rank.reason) for rank in weak] == [(world["C2"], Decimal("35.0"), "Nhận được ít báo cáo (1/3)")]
+    assert [(rank.unit, rank.achievement, rank.reason) for rank in weak] == [
+        (world["C2"], Decimal("35.0"), "Nhận được ít báo cáo (1/3)")
+    ]
     html = response.content.decode()
     teams_url = reverse("reports:dashboard_teams", args=[world["P"].pk])
-    assert f'hx-get="{teams_url}?period={old_map.quarter.pk}"' in html and 'id="trend-chart"' in html and "js/dashboard.js" in html
+    assert (
+        f'hx-get="{teams_url}?period={old_map.quarter.pk}"' in html
+        and 'id="trend-chart"' in html
+        and "js/dashboard.js" in html
+    )
     fragment = client.get(teams_url, {"period": old_map.quarter.pk}, headers={"HX-Request": "true"})
     teams = fragment.context["top_teams"] + fragment.context["weak_teams"]
     # Thôn 1: 3 of 3 due reports on time, households 50% of 50%; Tổ 5: 0 of 3, 20% of 50%. The visits targets
@@ -158,14 +194,22 @@ def test_province_dashboard_charts_ranks_and_keeps_the_pillar(old_map, client):
     ]
     assert [team.team_id for team in fragment.context["top_teams"]] == [old_map.strong.pk]
     html = fragment.content.decode()
-    assert 'id="team-score-help"' in html and old_map.strong.name in html and "<nav" not in html  # a fragment, not a page
+    assert (
+        'id="team-score-help"' in html and old_map.strong.name in html and "<nav" not in html
+    )  # a fragment, not a page
 
     page = client.get(reverse("reports:dashboard"), {"period": old_map.quarter.pk, "pillar": "team_activity"})
     assert page.context["dashboard"].indicators == [old_map.visits]
     html = page.content.decode()
-    assert f'{reverse("reports:dashboard_unit", args=[world["D1"].pk])}?period={old_map.quarter.pk}&amp;pillar=team_activity' in html
+    assert (
+        f"{reverse('reports:dashboard_unit', args=[world['D1'].pk])}?period={old_map.quarter.pk}&amp;pillar=team_activity"
+        in html
+    )
     assert 'value="team_activity" selected' in html
-    assert [rank.achievement for rank in page.context["top_communes"] + page.context["weak_communes"]] == [Decimal("120.0"), Decimal("30.0")]
+    assert [rank.achievement for rank in page.context["top_communes"] + page.context["weak_communes"]] == [
+        Decimal("120.0"),
+        Decimal("30.0"),
+    ]
     empty = client.get(reverse("reports:dashboard"), {"period": old_map.quarter.pk, "pillar": "digital_economy"})
     assert empty.context["dashboard"].indicators == [] and "Không có chỉ tiêu" in empty.content.decode()
 
@@ -196,8 +240,14 @@ def test_commune_dashboard_ranks_its_teams_and_drills_down_to_its_villages(old_m
     assert response.context["dashboard"].rows == [] and len(response.context["charts"]) == 1
     assert series(response.context["charts"][0], f"{old_map.visits.name} (% so với chỉ tiêu)") == [None, 120.0]
     assert response.context["top_communes"] == []
-    teams = client.get(reverse("reports:dashboard_teams", args=[world["C1"].pk]), {"period": old_map.quarter.pk}, headers={"HX-Request": "true"})
-    assert [score.team_id for score in teams.context["top_teams"]] == [old_map.strong.pk] and teams.context["weak_teams"] == []
+    teams = client.get(
+        reverse("reports:dashboard_teams", args=[world["C1"].pk]),
+        {"period": old_map.quarter.pk},
+        headers={"HX-Request": "true"},
+    )
+    assert [score.team_id for score in teams.context["top_teams"]] == [old_map.strong.pk] and teams.context[
+        "weak_teams"
+    ] == []
     html = response.content.decode()
     assert "Không có đơn vị" not in html and 'id="print-button"' in html
     assert [crumb.pk for crumb in response.context["breadcrumbs"]] == [world["P"].pk, world["D1"].pk]
@@ -215,55 +265,90 @@ def test_a_commune_teams_figure_is_the_communes_and_is_never_added_to_its_villag
     from reports.rollups import rollup_province
 
     world = old_map.world
-    commune_team = lead(TeamFactory(unit=world["C1"], name="Tổ CNSCĐ xã", decision_date=FOUNDED), UserFactory(role=Role.TEAM_LEADER, scope_unit=world["C1"]))
-    report = save(commune_team.memberships.get().person.user, commune_team, old_map.period(8), {old_map.visits.pk: 5, old_map.households.pk: 250}, submit=True)
+    commune_team = lead(
+        TeamFactory(unit=world["C1"], name="Tổ CNSCĐ xã", decision_date=FOUNDED),
+        UserFactory(role=Role.TEAM_LEADER, scope_unit=world["C1"]),
+    )
+    report = save(
+        commune_team.memberships.get().person.user,
+        commune_team,
+        old_map.period(8),
+        {old_map.visits.pk: 5, old_map.households.pk: 250},
+        submit=True,
+    )
     report_approve(user=old_map.personas["admin"], report=report)
     rollup_province(province=world["P"], year=2026, quarter=3)
     c1 = {row.indicator_id: row for row in IndicatorSummary.objects.filter(unit=world["C1"], period=old_map.quarter)}
-    assert (c1[old_map.households.pk].actual, c1[old_map.households.pk].rate, c1[old_map.visits.pk].actual) == (250, Decimal("83.3"), 17)
+    assert (c1[old_map.households.pk].actual, c1[old_map.households.pk].rate, c1[old_map.visits.pk].actual) == (
+        250,
+        Decimal("83.3"),
+        17,
+    )
     # D1 and P: C1's 250 (D1 has no other commune); P adds C2's 60: 310 of 600 households.
     d1 = IndicatorSummary.objects.get(unit=world["D1"], period=old_map.quarter, indicator=old_map.households)
     p = IndicatorSummary.objects.get(unit=world["P"], period=old_map.quarter, indicator=old_map.households)
     assert (d1.actual, p.actual, p.denominator, p.rate) == (250, 310, 600, Decimal("51.7"))
 
     client.force_login(old_map.staff)
-    rows, sources = client.get(reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk}).context["areas"]
+    rows, sources = client.get(
+        reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk}
+    ).context["areas"]
     assert [name for name, _cells in rows] == [f"{world['C1'].name}: số liệu riêng của tổ cấp xã", "Thôn 1"]
     assert sources == ["số liệu của tổ cấp xã", "cộng số liệu của mọi tổ"]
 
 
-def test_the_roll_up_task_warms_the_team_scores_of_the_province_and_its_districts(old_map, client, django_assert_max_num_queries):
+def test_the_roll_up_task_warms_the_team_scores_of_the_province_and_its_districts(
+    old_map, client, django_assert_max_num_queries
+):
     from django.core.cache import cache
 
     from reports.tasks import recompute_province_period
 
     world = old_map.world
-    ReportValue.objects.filter(team=old_map.weak, indicator=old_map.households).update(value=150)  # new figures to roll up
+    ReportValue.objects.filter(team=old_map.weak, indicator=old_map.households).update(
+        value=150
+    )  # new figures to roll up
     cache.clear()
     recompute_province_period.delay(world["P"].pk, 2026, 3)
     client.force_login(old_map.staff)
     for unit, listed, first in ((world["P"], "top_teams", old_map.strong), (world["D2"], "weak_teams", old_map.weak)):
         with django_assert_max_num_queries(8) as queries:  # session, user, scope, periods, the summary: no scores
-            response = client.get(reverse("reports:dashboard_teams", args=[unit.pk]), {"period": old_map.quarter.pk}, headers={"HX-Request": "true"})
+            response = client.get(
+                reverse("reports:dashboard_teams", args=[unit.pk]),
+                {"period": old_map.quarter.pk},
+                headers={"HX-Request": "true"},
+            )
         assert not any("reports_reportvalue" in query["sql"] for query in queries.captured_queries)
         assert response.context[listed][0].team_id == first.pk
-    assert response.context["weak_teams"][0].achievement == Decimal("100.0")  # the new figures: warmed after the roll-up
+    assert response.context["weak_teams"][0].achievement == Decimal(
+        "100.0"
+    )  # the new figures: warmed after the roll-up
 
 
 def test_the_team_ranking_is_a_page_of_its_own_without_javascript(old_map, client):
     world = old_map.world
     client.force_login(old_map.staff)
-    response = client.get(reverse("reports:dashboard_teams", args=[world["D1"].pk]), {"period": old_map.quarter.pk, "pillar": "team_activity"})
+    response = client.get(
+        reverse("reports:dashboard_teams", args=[world["D1"].pk]),
+        {"period": old_map.quarter.pk, "pillar": "team_activity"},
+    )
     html = response.content.decode()
-    assert response.status_code == 200 and "<nav" in html and old_map.strong.name in html and old_map.weak.name not in html
-    assert f'{reverse("reports:dashboard_unit", args=[world["D1"].pk])}?period={old_map.quarter.pk}&amp;pillar=team_activity' in html
+    assert (
+        response.status_code == 200 and "<nav" in html and old_map.strong.name in html and old_map.weak.name not in html
+    )
+    assert (
+        f"{reverse('reports:dashboard_unit', args=[world['D1'].pk])}?period={old_map.quarter.pk}&amp;pillar=team_activity"
+        in html
+    )
     assert client.get(reverse("reports:dashboard_teams", args=[world["K1"].pk])).status_code == 404  # out of scope
 
 
 def test_breadcrumbs_stop_at_the_users_scope_and_other_units_are_404(old_map, client):
     world = old_map.world
     client.force_login(UserFactory(username="moduc", role=Role.DISTRICT_STAFF, scope_unit=world["D1"]))
-    response = client.get(reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk, "pillar": "nonsense"})
+    response = client.get(
+        reverse("reports:dashboard_unit", args=[world["C1"].pk]), {"period": old_map.quarter.pk, "pillar": "nonsense"}
+    )
     assert response.status_code == 200 and response.context["pillar"] == ""
     assert [crumb.pk for crumb in response.context["breadcrumbs"]] == [world["D1"].pk]
     assert reverse("reports:dashboard_unit", args=[world["P"].pk]) not in response.content.decode()
@@ -308,8 +393,12 @@ def test_province_staff_drill_down_province_district_commune(page, live_server, 
     visits = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.visits)
     households = IndicatorSummary.objects.get(unit=world["C1"], period=old_map.quarter, indicator=old_map.households)
     summary = UnitSummary.objects.get(unit=world["C1"], period=old_map.quarter)
-    for shown in (str(visits.actual), f"{visits.achievement}% so với chỉ tiêu".replace(".", ","), f"{households.rate}%".replace(".", ","),
-                  f"{summary.reports_received}/{summary.reports_expected}"):
+    for shown in (
+        str(visits.actual),
+        f"{visits.achievement}% so với chỉ tiêu".replace(".", ","),
+        f"{households.rate}%".replace(".", ","),
+        f"{summary.reports_received}/{summary.reports_expected}",
+    ):
         assert shown in total, (shown, total)
     assert page.locator("#top-teams").inner_text().count(old_map.strong.name) == 1
     page.locator(".chart-table summary").first.click()
@@ -326,7 +415,20 @@ def test_the_tables_numbers_read_as_localize_writes_them(language):
 
     from reports.presenters import Numbers
 
-    values = [0, 7, 999, 1000, 1234567, Decimal("80.0"), Decimal("1234.5"), Decimal("1E+2"), 35.0, 12345.6, -5, Decimal("-1234.5")]
+    values = [
+        0,
+        7,
+        999,
+        1000,
+        1234567,
+        Decimal("80.0"),
+        Decimal("1234.5"),
+        Decimal("1E+2"),
+        35.0,
+        12345.6,
+        -5,
+        Decimal("-1234.5"),
+    ]
     with translation.override(language):
         assert [Numbers()(value) for value in values] == [localize(value) for value in values]
 
@@ -362,12 +464,19 @@ def test_a_percentage_without_its_denominator_shows_the_count_and_says_why():
     assert "25,0%" in rate and "mẫu số" not in rate
 
 
-@pytest.mark.parametrize(("values", "top", "clipped"), [
-    ([30, 50, 60, 889], 100, True),  # one outlier (889 %): the axis stays at 100 %, the outlier is marked at the edge
-    ([80, 120, 150, 160], 230, False),  # above 100 % throughout: 1.5 × the upper quartile (150), to the next ten
-    ([70, 2504, 90, 110, 889, 95, 100, 85], 170, True),  # two outliers among eight: upper quartile 110
-    ([None, None], 100, False),
-])
+@pytest.mark.parametrize(
+    ("values", "top", "clipped"),
+    [
+        (
+            [30, 50, 60, 889],
+            100,
+            True,
+        ),  # one outlier (889 %): the axis stays at 100 %, the outlier is marked at the edge
+        ([80, 120, 150, 160], 230, False),  # above 100 % throughout: 1.5 × the upper quartile (150), to the next ten
+        ([70, 2504, 90, 110, 889, 95, 100, 85], 170, True),  # two outliers among eight: upper quartile 110
+        ([None, None], 100, False),
+    ],
+)
 def test_one_outlier_does_not_flatten_a_chart_and_keeps_its_true_value(values, top, clipped):
     from reports.charts import Chart
 
@@ -375,4 +484,6 @@ def test_one_outlier_does_not_flatten_a_chart_and_keeps_its_true_value(values, t
     chart.add("Mức đạt", values)
     assert (chart.top, chart.clipped) == (top, clipped)
     if chart.series:
-        assert chart.data()["series"][0]["values"] == [float(value) for value in values]  # the true values, never capped
+        assert chart.data()["series"][0]["values"] == [
+            float(value) for value in values
+        ]  # the true values, never capped

@@ -63,12 +63,24 @@ def test_campaign_deadline_is_the_plans_review_step_else_ten_days(world):
 )
 def test_timeliness_counts_the_local_date_of_the_first_sending(setup, sent, on_time):
     with time_machine.travel(sent, tick=False):
-        report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 10, setup.visits.pk: 1}, submit=True)
+        report = save(
+            setup.personas["leader"],
+            setup.team,
+            setup.period(1),
+            {setup.households.pk: 10, setup.visits.pk: 1},
+            submit=True,
+        )
     assert report.deadline == datetime.date(2026, 2, 5)
     assert report.on_time is on_time
     report_return(user=setup.personas["commune"], report=report, comment="Sửa lại")
     with time_machine.travel(at(2026, 3, 1, 9, 0), tick=False):
-        report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 10, setup.visits.pk: 1}, submit=True)
+        report = save(
+            setup.personas["leader"],
+            setup.team,
+            setup.period(1),
+            {setup.households.pk: 10, setup.visits.pk: 1},
+            submit=True,
+        )
     assert Report.objects.get(pk=report.pk).on_time is on_time  # resending late does not change it
 
 
@@ -99,16 +111,28 @@ def test_no_slots_before_the_schedule_starts_or_outside_the_teams_life(setup):
 def test_completeness_and_timeliness_per_unit(setup):
     leader, officer = setup.personas["leader"], setup.personas["commune"]
     late_team = TeamFactory(unit=setup.world["W2"], name="Tổ 2", decision_date=datetime.date(2025, 1, 1))
-    TeamFactory(unit=setup.world["W2"], name="Tổ mới", decision_date=datetime.date(2026, 3, 1))  # not yet founded in January
-    TeamFactory(unit=setup.world["W1"], name="Tổ cũ", decision_date=datetime.date(2024, 1, 1), dissolved_on=datetime.date(2025, 12, 31))
+    TeamFactory(
+        unit=setup.world["W2"], name="Tổ mới", decision_date=datetime.date(2026, 3, 1)
+    )  # not yet founded in January
+    TeamFactory(
+        unit=setup.world["W1"],
+        name="Tổ cũ",
+        decision_date=datetime.date(2024, 1, 1),
+        dissolved_on=datetime.date(2025, 12, 31),
+    )
     values = {setup.households.pk: 3, setup.visits.pk: 1}
     with time_machine.travel(at(2026, 2, 4, 9, 0), tick=False):
         save(leader, setup.team, setup.period(1), values, submit=True)
     with time_machine.travel(at(2026, 2, 7, 9, 0), tick=False):
         save(setup.other_leader, setup.other_team, setup.period(1), values, submit=True)
         report = Report.objects.create(
-            team=late_team, kind="periodic", period=setup.period(1), deadline=datetime.date(2026, 2, 5), status="draft",
-            province=setup.world["Q"], created_by=officer,
+            team=late_team,
+            kind="periodic",
+            period=setup.period(1),
+            deadline=datetime.date(2026, 2, 5),
+            status="draft",
+            province=setup.world["Q"],
+            created_by=officer,
         )
         period, deadline = latest_closed_period(setup.world["K1"], datetime.date(2026, 2, 7))
     assert (period, deadline) == (setup.period(1), datetime.date(2026, 2, 5))
@@ -117,11 +141,25 @@ def test_completeness_and_timeliness_per_unit(setup):
     assert total.completeness == pytest.approx(66.7)
     assert total.timeliness == 50.0
     by_unit = {row.unit.name: row for row in rows}
-    assert (by_unit["Thôn Bản Giang"].expected, by_unit["Thôn Bản Giang"].received, by_unit["Thôn Bản Giang"].on_time) == (1, 1, 1)
-    assert (by_unit["Thôn Na Lay"].expected, by_unit["Thôn Na Lay"].received, by_unit["Thôn Na Lay"].on_time) == (2, 1, 0)
+    assert (
+        by_unit["Thôn Bản Giang"].expected,
+        by_unit["Thôn Bản Giang"].received,
+        by_unit["Thôn Bản Giang"].on_time,
+    ) == (1, 1, 1)
+    assert (by_unit["Thôn Na Lay"].expected, by_unit["Thôn Na Lay"].received, by_unit["Thôn Na Lay"].on_time) == (
+        2,
+        1,
+        0,
+    )
     assert by_unit["Thôn Na Lay"].missing == [report.team]
 
 
 def test_latest_closed_period_waits_for_the_deadline(setup):
-    assert latest_closed_period(setup.world["K1"], datetime.date(2026, 2, 5)) == (setup.period(1), datetime.date(2026, 2, 5))
-    assert latest_closed_period(setup.world["K1"], datetime.date(2026, 2, 4)) == (None, None)  # the schedule starts in 2026
+    assert latest_closed_period(setup.world["K1"], datetime.date(2026, 2, 5)) == (
+        setup.period(1),
+        datetime.date(2026, 2, 5),
+    )
+    assert latest_closed_period(setup.world["K1"], datetime.date(2026, 2, 4)) == (
+        None,
+        None,
+    )  # the schedule starts in 2026

@@ -19,7 +19,9 @@ def test_the_demo_shows_one_data_quality_warning_with_its_explanation(demo):
     found = problems_of(sent)
     flagged = {report: found[report.pk] for report in sent if found[report.pk]}
     assert len(flagged) == 1
-    (report, problems), = flagged.items()
+    ((report, problems),) = flagged.items()
     assert report.status == ReportStatus.SUBMITTED
-    assert [(problem.indicator.code, problem.kind, problem.value) for problem in problems] == [("door_to_door_visits", "flow_spike", 160)]
+    assert [(problem.indicator.code, problem.kind, problem.value) for problem in problems] == [
+        ("door_to_door_visits", "flow_spike", 160)
+    ]
     assert report.quality_note.startswith("Tháng này tổ phối hợp với Đoàn Thanh niên ra quân 10 ngày")

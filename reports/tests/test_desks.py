@@ -30,7 +30,9 @@ PRE_REFORM_START = datetime.date(2023, 1, 1)
 
 def member(team, user, role):
     commune = team.unit.parent if team.unit.level == "village" else team.unit
-    return MembershipFactory(team=team, person=PersonFactory(commune=commune, user=user), role=role, start_date=team.decision_date)
+    return MembershipFactory(
+        team=team, person=PersonFactory(commune=commune, user=user), role=role, start_date=team.decision_date
+    )
 
 
 def refused(action):
@@ -62,7 +64,9 @@ def test_only_a_serving_deputy_can_be_named_and_a_role_change_ends_it(setup):
     plain = member(setup.team, user, TeamRole.MEMBER)
     with pytest.raises(ValidationError) as error:
         membership_fills_reports_set(membership=plain, fills_reports=True)
-    assert error.value.message_dict == {"fills_reports": ["Chỉ Tổ phó đang trong Tổ mới có thể được giao điền báo cáo của Tổ."]}
+    assert error.value.message_dict == {
+        "fills_reports": ["Chỉ Tổ phó đang trong Tổ mới có thể được giao điền báo cáo của Tổ."]
+    }
     refused(lambda: save(user, setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 3}))
     deputy = member(setup.team, UserFactory(username="deputy"), TeamRole.DEPUTY)
     membership_fills_reports_set(membership=deputy, fills_reports=True)
@@ -73,15 +77,28 @@ def test_only_a_serving_deputy_can_be_named_and_a_role_change_ends_it(setup):
 
 def test_a_commune_officer_types_in_a_village_teams_paper_report_marked_as_entered_on_its_behalf(setup):
     officer = setup.personas["commune"]
-    report = save(officer, setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 4}, activities="Theo báo cáo giấy của thôn")
+    report = save(
+        officer,
+        setup.team,
+        setup.period(1),
+        {setup.households.pk: 0, setup.visits.pk: 4},
+        activities="Theo báo cáo giấy của thôn",
+    )
     assert report.entered_by == officer and report.entered_at is not None and report.created_by == officer
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 4}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 4}, submit=True
+    )
     assert report.entered_by == officer  # the mark stays when the leader sends what the commune typed in
 
 
 def test_nobody_else_fills_in_a_teams_report(setup, world):
-    for user in [setup.personas["province"], setup.personas["admin"], setup.personas["outsider"], setup.other_leader,
-                 UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=world["K2"])]:
+    for user in [
+        setup.personas["province"],
+        setup.personas["admin"],
+        setup.personas["outsider"],
+        setup.other_leader,
+        UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=world["K2"]),
+    ]:
         refused(lambda user=user: save(user, setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 1}))
 
 
@@ -89,10 +106,14 @@ def test_nobody_else_fills_in_a_teams_report(setup, world):
 
 
 def test_reformed_map_a_village_teams_report_is_approved_by_its_commune_only(setup):
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 2}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 2}, submit=True
+    )
     assert reviewers_of(report) == [setup.personas["commune"]]
     refused(lambda: report_approve(user=setup.personas["province"], report=report))
-    refused(lambda: report_approve(user=UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=setup.world["K2"]), report=report))
+    refused(
+        lambda: report_approve(user=UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=setup.world["K2"]), report=report)
+    )
     assert report_approve(user=setup.personas["commune"], report=report).status == ReportStatus.APPROVED
 
 
@@ -122,14 +143,21 @@ def test_reformed_map_the_officer_who_entered_a_paper_report_never_approves_it(s
 def test_reformed_map_an_officer_who_typed_a_draft_the_leader_sent_does_not_approve_it(setup, second_officer):
     officer = setup.personas["commune"]
     save(officer, setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 4})
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 5}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 5}, submit=True
+    )
     refused(lambda: report_approve(user=officer, report=report))
     assert report_approve(user=second_officer, report=report).status == ReportStatus.APPROVED
 
 
 def test_reformed_map_a_commune_teams_paper_report_is_approved_by_another_officer(setup, second_officer):
-    team = lead(TeamFactory(unit=setup.world["K1"], decision_date=datetime.date(2025, 8, 1)), UserFactory(role=Role.TEAM_LEADER, scope_unit=setup.world["K1"]))
-    report = save(setup.personas["commune"], team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 3}, submit=True)
+    team = lead(
+        TeamFactory(unit=setup.world["K1"], decision_date=datetime.date(2025, 8, 1)),
+        UserFactory(role=Role.TEAM_LEADER, scope_unit=setup.world["K1"]),
+    )
+    report = save(
+        setup.personas["commune"], team, setup.period(1), {setup.households.pk: 0, setup.visits.pk: 3}, submit=True
+    )
     assert report.entered_by == setup.personas["commune"]
     refused(lambda: report_approve(user=setup.personas["commune"], report=report))
     assert report_approve(user=second_officer, report=report).status == ReportStatus.APPROVED
@@ -155,9 +183,15 @@ def test_pre_reform_map_a_village_teams_report_is_approved_by_its_commune(world,
     assert report_approve(user=officer, report=report).status == ReportStatus.APPROVED
 
 
-def test_pre_reform_map_a_commune_teams_report_goes_to_the_district_even_when_the_commune_typed_it_in(world, personas, pre_reform):
+def test_pre_reform_map_a_commune_teams_report_goes_to_the_district_even_when_the_commune_typed_it_in(
+    world, personas, pre_reform
+):
     officer = UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=world["C1"])
-    team = lead(TeamFactory(unit=world["C1"], decision_date=PRE_REFORM_START), UserFactory(role=Role.TEAM_LEADER, scope_unit=world["C1"]), start=PRE_REFORM_START)
+    team = lead(
+        TeamFactory(unit=world["C1"], decision_date=PRE_REFORM_START),
+        UserFactory(role=Role.TEAM_LEADER, scope_unit=world["C1"]),
+        start=PRE_REFORM_START,
+    )
     report = save(officer, team, pre_reform, {}, submit=True)
     assert report.entered_by == officer and report.district == world["D1"]
     assert reviewers_of(report) == [personas["district"]]
@@ -173,7 +207,9 @@ def test_pre_reform_map_a_district_teams_report_goes_to_the_department(world, pe
     report = save(leader, team, pre_reform, {}, submit=True)
     assert reviewers_of(report) == [department]
     refused(lambda: report_approve(user=personas["district"], report=report))
-    refused(lambda: save(UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=world["C1"]), team, pre_reform, {}))  # not a commune's team
+    refused(
+        lambda: save(UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=world["C1"]), team, pre_reform, {})
+    )  # not a commune's team
     assert report_approve(user=department, report=report).status == ReportStatus.APPROVED
 
 

@@ -75,10 +75,15 @@ def send(setup, team, number, visits, day):
 def thanh_thinh(setup):
     world = setup.world
     founded = datetime.date(2025, 8, 1)
-    gone = lead(TeamFactory(unit=world["W1"], name="Tổ cũ", decision_date=founded), UserFactory(role=Role.TEAM_LEADER, scope_unit=world["W1"]))
+    gone = lead(
+        TeamFactory(unit=world["W1"], name="Tổ cũ", decision_date=founded),
+        UserFactory(role=Role.TEAM_LEADER, scope_unit=world["W1"]),
+    )
     silent = TeamFactory(unit=world["W2"], name="Tổ im lặng", decision_date=founded)
     new = TeamFactory(unit=world["W2"], name="Tổ mới", decision_date=datetime.date(2026, 12, 3))
-    TargetFactory(indicator=setup.visits, period=quarter(4), unit=world["K1"], mode=TargetMode.ABSOLUTE, value=Decimal("10"))
+    TargetFactory(
+        indicator=setup.visits, period=quarter(4), unit=world["K1"], mode=TargetMode.ABSOLUTE, value=Decimal("10")
+    )
     send(setup, setup.team, 10, 4, 4)
     send(setup, setup.team, 11, 3, 7)
     send(setup, setup.other_team, 10, 2, 5)
@@ -91,7 +96,14 @@ def thanh_thinh(setup):
 
 def counts(unit, period):
     row = UnitSummary.objects.get(unit=unit, period=period)
-    return (row.reports_expected, row.reports_received, row.reports_on_time, row.reports_pending, row.completeness, row.timeliness)
+    return (
+        row.reports_expected,
+        row.reports_received,
+        row.reports_on_time,
+        row.reports_pending,
+        row.completeness,
+        row.timeliness,
+    )
 
 
 def test_teams_owe_only_the_slots_they_were_active_for_and_undue_slots_are_not_yet_due(thanh_thinh):
@@ -116,7 +128,7 @@ def test_teams_owe_only_the_slots_they_were_active_for_and_undue_slots_are_not_y
 def test_the_dashboard_says_not_yet_due_instead_of_zero(thanh_thinh, client):
     client.force_login(thanh_thinh.personas["commune"])
     html = client.get(reverse("reports:dashboard"), {"period": month(12).pk}).content.decode()
-    total = html[html.index("<tfoot"):html.index("</tfoot>")]
+    total = html[html.index("<tfoot") : html.index("</tfoot>")]
     assert '<td class="text-end text-nowrap text-muted">chưa đến hạn</td>' in total and ">0,0%" not in total
 
 
@@ -130,7 +142,9 @@ def test_the_home_page_counts_by_the_same_rule(thanh_thinh):
     rows = {row.unit.name: row for row in block["rows"]}
     assert (rows["Thôn Bản Giang"].expected, rows["Thôn Bản Giang"].received) == (1, 1)
     assert (rows["Thôn Na Lay"].expected, rows["Thôn Na Lay"].received) == (2, 0)
-    assert sorted(team.name for team in rows["Thôn Na Lay"].missing) == sorted([thanh_thinh.other_team.name, "Tổ im lặng"])
+    assert sorted(team.name for team in rows["Thôn Na Lay"].missing) == sorted(
+        [thanh_thinh.other_team.name, "Tổ im lặng"]
+    )
 
 
 def test_moving_the_deadline_day_does_not_re_judge_past_reports(thanh_thinh):
@@ -138,8 +152,12 @@ def test_moving_the_deadline_day_does_not_re_judge_past_reports(thanh_thinh):
     with at(12, 20):
         draft = save(thanh_thinh.personas["leader"], thanh_thinh.team, month(12), {thanh_thinh.visits.pk: 1})
         schedule_set(
-            user=thanh_thinh.personas["province"], province=world["Q"], frequency="month", deadline_day=3,
-            remind_days_before=3, starts_on=datetime.date(2026, 1, 1),
+            user=thanh_thinh.personas["province"],
+            province=world["Q"],
+            frequency="month",
+            deadline_day=3,
+            remind_days_before=3,
+            starts_on=datetime.date(2026, 1, 1),
         )
     rollup_province(province=world["Q"], year=2026, quarter=4, today=TODAY)
     # B's October report, sent on 05/11, stays on time on its page and in the roll-up.
@@ -196,8 +214,11 @@ def mo_duc(setup):
         world[key].refresh_from_db()
     ScheduleFactory(province=world["P"], starts_on=datetime.date(2025, 1, 1))
     periods_generate(year=2025)
-    team = lead(TeamFactory(unit=world["V1"], name="Tổ Thôn 1", decision_date=datetime.date(2024, 1, 1)),
-                UserFactory(role=Role.TEAM_LEADER, scope_unit=world["V1"]), start=datetime.date(2024, 1, 1))
+    team = lead(
+        TeamFactory(unit=world["V1"], name="Tổ Thôn 1", decision_date=datetime.date(2024, 1, 1)),
+        UserFactory(role=Role.TEAM_LEADER, scope_unit=world["V1"]),
+        start=datetime.date(2024, 1, 1),
+    )
     rollup_province(province=world["P"], year=2025, quarter=2, today=TODAY)
     rollup_province(province=world["P"], year=2026, quarter=3, today=TODAY)
     setup.old_team = team
@@ -224,7 +245,9 @@ def test_a_dissolved_district_is_asked_only_for_its_own_periods(mo_duc):
 def test_the_dashboard_says_when_it_was_computed_and_what_waits(thanh_thinh, client):
     world = thanh_thinh.world
     assert freshness(world["Q"], quarter(4)).waiting == 0  # the fixture's roll-up took its approvals' marks
-    StaleRollup.objects.create(unit=world["K1"], year=2026, quarter=4, marked_at=datetime.datetime(2026, 12, 20, 9, tzinfo=VIETNAM))
+    StaleRollup.objects.create(
+        unit=world["K1"], year=2026, quarter=4, marked_at=datetime.datetime(2026, 12, 20, 9, tzinfo=VIETNAM)
+    )
     state = freshness(world["Q"], quarter(4))
     assert (state.waiting, state.queued_at) == (1, None) and state.computed_at is not None
     assert freshness(world["K2"], quarter(4)).waiting == 0
@@ -240,10 +263,17 @@ def test_the_official_excel_carries_the_computation_time_and_what_waits(thanh_th
     from reports.exports import OfficialReport
 
     world = thanh_thinh.world
-    StaleRollup.objects.create(unit=world["K1"], year=2026, quarter=4, marked_at=datetime.datetime(2026, 12, 20, 9, tzinfo=VIETNAM))
+    StaleRollup.objects.create(
+        unit=world["K1"], year=2026, quarter=4, marked_at=datetime.datetime(2026, 12, 20, 9, tzinfo=VIETNAM)
+    )
     computed_at = timezone.localtime(UnitSummary.objects.get(unit=world["Q"], period=quarter(4)).computed_at)
     sheet = OfficialReport(unit=world["Q"], period=quarter(4)).workbook().active
-    notes = [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and cell.value.startswith("Số liệu tổng hợp lúc")]
+    notes = [
+        cell.value
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("Số liệu tổng hợp lúc")
+    ]
     assert notes == [
         f"Số liệu tổng hợp lúc {computed_at:%H:%M ngày %d/%m/%Y} từ các báo cáo đã được phê duyệt."
         " Còn 1 đơn vị có báo cáo đã duyệt hoặc mở lại chưa được tổng hợp."
@@ -252,7 +282,9 @@ def test_the_official_excel_carries_the_computation_time_and_what_waits(thanh_th
 
 def test_an_approval_is_rolled_up_right_after_its_commit_in_process(setup, django_capture_on_commit_callbacks):
     with at(11, 4):
-        report = save(setup.personas["leader"], setup.team, month(10), {setup.visits.pk: 4, setup.households.pk: 0}, submit=True)
+        report = save(
+            setup.personas["leader"], setup.team, month(10), {setup.visits.pk: 4, setup.households.pk: 0}, submit=True
+        )
     with at(11, 6), django_capture_on_commit_callbacks(execute=True):
         report_approve(user=setup.personas["commune"], report=report)
     assert not StaleRollup.objects.exists()
@@ -302,7 +334,9 @@ def test_the_dashboard_shows_what_waits_and_recomputes_on_request(page, live_ser
     from totech.tests.browser import log_in
 
     world = thanh_thinh.world
-    StaleRollup.objects.create(unit=world["K1"], year=2026, quarter=4, marked_at=datetime.datetime(2026, 12, 20, 9, tzinfo=VIETNAM))
+    StaleRollup.objects.create(
+        unit=world["K1"], year=2026, quarter=4, marked_at=datetime.datetime(2026, 12, 20, 9, tzinfo=VIETNAM)
+    )
     log_in(page, live_server, "province")
     page.goto(f"{live_server.url}{reverse('reports:dashboard')}?period={quarter(4).pk}")
     assert "Báo cáo đã duyệt hoặc mở lại của 1 đơn vị chưa được tính vào số liệu." in page.inner_text("#freshness")

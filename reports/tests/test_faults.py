@@ -44,8 +44,9 @@ REDIS_SERVER = shutil.which("redis-server")
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 needs_redis_server = pytest.mark.skipif(not REDIS_SERVER, reason="needs the redis-server binary (CI has it)")
 needs_postgres = pytest.mark.skipif(
-    not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL): worker processes share the test database, and the "
-    "roll-ups' advisory lock is PostgreSQL's; CI runs these"
+    not ON_POSTGRES,
+    reason="needs PostgreSQL (DATABASE_URL): worker processes share the test database, and the "
+    "roll-ups' advisory lock is PostgreSQL's; CI runs these",
 )
 TODAY = datetime.date(2026, 10, 15)
 WAIT = 30  # seconds before a wait gives up (each wait normally takes well under one)
@@ -143,17 +144,37 @@ class Worker:
 
     def __init__(self, redis_url: str, log_path):
         env = {
-            **os.environ, "REDIS_URL": redis_url, "DATABASE_URL": worker_database_url(), "SECRET_KEY": "test-only-secret",
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "DATABASE_URL": worker_database_url(),
+            "SECRET_KEY": "test-only-secret",
             "DJANGO_SETTINGS_MODULE": "totech.settings",
         }
         self.log_path = log_path
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "celery", "-A", "totech", "worker", "--pool", "prefork", "--concurrency", "1",
-                    "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel", "INFO",
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "totech",
+                    "worker",
+                    "--pool",
+                    "prefork",
+                    "--concurrency",
+                    "1",
+                    "--without-mingle",
+                    "--without-gossip",
+                    "--without-heartbeat",
+                    "--loglevel",
+                    "INFO",
                 ],
-                cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_for(lambda: " ready." in self.log() or self.process.poll() is not None, "the worker to start")
         assert self.process.poll() is None, self.log()
@@ -209,8 +230,16 @@ def visits_actual(setup, unit_key, kind="quarter", number=3):
 def snapshot():
     """Every summary row, with when it was computed."""
     return (
-        sorted(IndicatorSummary.objects.values_list("unit_id", "period_id", "indicator_id", "actual", "rate", "target", "rating", "computed_at")),
-        sorted(UnitSummary.objects.values_list("unit_id", "period_id", "reports_expected", "reports_received", "members", "computed_at")),
+        sorted(
+            IndicatorSummary.objects.values_list(
+                "unit_id", "period_id", "indicator_id", "actual", "rate", "target", "rating", "computed_at"
+            )
+        ),
+        sorted(
+            UnitSummary.objects.values_list(
+                "unit_id", "period_id", "reports_expected", "reports_received", "members", "computed_at"
+            )
+        ),
     )
 
 
@@ -280,22 +309,40 @@ def test_the_cache_misses_while_redis_is_down_and_recovers(private_redis, redis_
 @needs_redis_server
 @pytest.mark.django_db
 def test_with_redis_down_the_portal_answers_and_approvals_are_recorded(
-    client, setup, private_redis, redis_cache, celery_app, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+    client,
+    setup,
+    private_redis,
+    redis_cache,
+    celery_app,
+    settings,
+    tmp_path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
     from django.core.cache import cache
 
     settings.MEDIA_ROOT = tmp_path
     report = sent(setup, 8, 7)
     world = setup.world
-    running = ImportJob.objects.create(kind=ImportKind.MEMBERS, commune=world["K1"], user=setup.personas["commune"], file_name="a.xlsx", total_rows=5000)
+    running = ImportJob.objects.create(
+        kind=ImportKind.MEMBERS,
+        commune=world["K1"],
+        user=setup.personas["commune"],
+        file_name="a.xlsx",
+        total_rows=5000,
+    )
     cache.set(running.progress_cache_key, 40)  # the worker's last word on the import before Redis went away
     assert cache.get(running.progress_cache_key) == 40
     private_redis.stop()
 
     assert client.post(reverse("login"), {"username": "commune", "password": TEST_PASSWORD}).status_code == 302
     pages = [
-        reverse("home"), reverse("reports:dashboard"), reverse("reports:dashboard_unit", args=[world["K1"].pk]),
-        reverse("teams:list"), reverse("reports:list"), reverse("reports:detail", args=[report.pk]),
+        reverse("home"),
+        reverse("reports:dashboard"),
+        reverse("reports:dashboard_unit", args=[world["K1"].pk]),
+        reverse("teams:list"),
+        reverse("reports:list"),
+        reverse("reports:detail", args=[report.pk]),
         reverse("teams:job_detail", args=[running.pk]),
     ]
     for url in pages:
@@ -342,7 +389,11 @@ def test_rollups_catch_up_when_redis_returns(setup, private_redis, celery_app, w
     workers()
     drain_stale_rollups.delay()  # what beat sends every 5 minutes
     wait_for(lambda: not StaleRollup.objects.exists(), "the roll-up to catch up")
-    assert (visits_actual(setup, "K1"), visits_actual(setup, "Q"), visits_actual(setup, "K1", "month", 8)) == (17, 17, 7)
+    assert (visits_actual(setup, "K1"), visits_actual(setup, "Q"), visits_actual(setup, "K1", "month", 8)) == (
+        17,
+        17,
+        7,
+    )
 
 
 # --- 2. a worker killed in the middle of a roll-up ---------------------------------------------------------
@@ -352,7 +403,9 @@ def test_rollups_catch_up_when_redis_returns(setup, private_redis, celery_app, w
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("killed", ["pool process", "whole worker"])
-def test_a_worker_killed_mid_rollup_leaves_the_summaries_and_the_retry_completes_them(setup, celery_app, workers, killed):
+def test_a_worker_killed_mid_rollup_leaves_the_summaries_and_the_retry_completes_them(
+    setup, celery_app, workers, killed
+):
     world = setup.world
     approved(setup, 7, 10)
     rollup_recompute(unit=world["K1"], year=2026, quarter=3)
@@ -387,7 +440,11 @@ def test_a_worker_killed_mid_rollup_leaves_the_summaries_and_the_retry_completes
         drain_stale_rollups.delay()
     # else the worker put the task back on the queue (task_reject_on_worker_lost) and runs it again itself.
     wait_for(lambda: not StaleRollup.objects.exists(), "the retry to complete the roll-up")
-    assert (visits_actual(setup, "K1"), visits_actual(setup, "Q"), visits_actual(setup, "K1", "month", 8)) == (17, 17, 7)
+    assert (visits_actual(setup, "K1"), visits_actual(setup, "Q"), visits_actual(setup, "K1", "month", 8)) == (
+        17,
+        17,
+        7,
+    )
     computed = UnitSummary.objects.filter(unit__in=[world["K1"], world["Q"]]).values_list("computed_at", flat=True)
     assert min(computed) > max(row[-1] for row in before[1])
 

@@ -133,7 +133,9 @@ def test_a_refused_email_is_tried_again(setup, report, mail_server, django_captu
     assert notification_of(setup).emailed is True
 
 
-def test_with_the_task_queue_down_the_approval_stands(setup, report, monkeypatch, caplog, django_capture_on_commit_callbacks):
+def test_with_the_task_queue_down_the_approval_stands(
+    setup, report, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     def unavailable(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
@@ -175,7 +177,10 @@ def test_a_real_worker_sends_after_the_commit_and_tries_again(setup, report, mai
     with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
         report_approve(user=setup.personas["commune"], report=report)
         deadline = time.monotonic() + 30
-        while not Notification.objects.filter(user=setup.personas["leader"], emailed=True).exists() and time.monotonic() < deadline:
+        while (
+            not Notification.objects.filter(user=setup.personas["leader"], emailed=True).exists()
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.2)
     assert (mail_server.attempts, len(mail.outbox)) == (2, 1)
     assert mail.outbox[0].subject == "[Totech] Báo cáo đã duyệt"

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def at(month, day):
-    return time_machine.travel(datetime.datetime(2026, month, day, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+    return time_machine.travel(
+        datetime.datetime(2026, month, day, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False
+    )
 
 
 def test_leader_home_shows_returned_overdue_and_due(client, setup):
@@ -41,7 +43,13 @@ def test_leader_home_shows_returned_overdue_and_due(client, setup):
 
 def test_commune_home_shows_the_queue_and_who_has_not_reported(client, setup):
     with at(2, 4):
-        save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 3, setup.visits.pk: 1}, submit=True)
+        save(
+            setup.personas["leader"],
+            setup.team,
+            setup.period(1),
+            {setup.households.pk: 3, setup.visits.pk: 1},
+            submit=True,
+        )
     with at(2, 10):
         client.force_login(setup.personas["commune"])
         page = client.get(reverse("home")).content.decode()
@@ -53,7 +61,13 @@ def test_commune_home_shows_the_queue_and_who_has_not_reported(client, setup):
 def test_team_page_and_report_show_progress(client, setup):
     quarter = Period.objects.get(kind="quarter", year=2026, number=1)
     TargetFactory(indicator=setup.visits, period=quarter, unit=setup.world["W1"], mode=TargetMode.ABSOLUTE, value=20)
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 150, setup.visits.pk: 12}, submit=True)
+    report = save(
+        setup.personas["leader"],
+        setup.team,
+        setup.period(1),
+        {setup.households.pk: 150, setup.visits.pk: 12},
+        submit=True,
+    )
     report_approve(user=setup.personas["commune"], report=report)
     client.force_login(setup.personas["commune"])
     with at(2, 10):
@@ -63,12 +77,16 @@ def test_team_page_and_report_show_progress(client, setup):
     detail = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert "50,0%" in detail  # 150 of 300 households
     assert "Đã duyệt" in detail and "Quá trình duyệt" in detail
-    progress_page = client.get(reverse("reports:progress"), {"unit": setup.world["W1"].pk, "period": quarter.pk}).content.decode()
+    progress_page = client.get(
+        reverse("reports:progress"), {"unit": setup.world["W1"].pk, "period": quarter.pk}
+    ).content.decode()
     assert "60,0%" in progress_page
 
 
 def test_the_page_does_not_tell_a_leader_an_approved_report_was_approved_again(client, setup):
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 3, setup.visits.pk: 1}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 3, setup.visits.pk: 1}, submit=True
+    )
     report_approve(user=setup.personas["commune"], report=report)
     client.force_login(setup.personas["leader"])
     response = client.post(reverse("reports:review", args=[report.pk]), {"action": "approve"}, follow=True)
@@ -78,20 +96,31 @@ def test_the_page_does_not_tell_a_leader_an_approved_report_was_approved_again(c
 
 
 def test_expired_login_answers_a_redirect_to_the_login_page(client, setup):
-    response = client.post(reverse("reports:new", args=[setup.team.pk, setup.period(1).pk]), {"version": "0"}, HTTP_ACCEPT="application/json")
+    response = client.post(
+        reverse("reports:new", args=[setup.team.pk, setup.period(1).pk]),
+        {"version": "0"},
+        HTTP_ACCEPT="application/json",
+    )
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
 def test_schedule_and_ad_hoc_request_forms(client, setup):
     client.force_login(setup.personas["province"])
-    response = client.post(reverse("reports:schedule_edit", args=[setup.world["Q"].pk]),
-                           {"frequency": "quarter", "deadline_day": "10", "remind_days_before": "5", "starts_on": "01/01/2026"})
+    response = client.post(
+        reverse("reports:schedule_edit", args=[setup.world["Q"].pk]),
+        {"frequency": "quarter", "deadline_day": "10", "remind_days_before": "5", "starts_on": "01/01/2026"},
+    )
     assert response.status_code == 302
     setup.world["Q"].reporting_schedule.refresh_from_db()
-    assert (setup.world["Q"].reporting_schedule.frequency, setup.world["Q"].reporting_schedule.deadline_day) == ("quarter", 10)
+    assert (setup.world["Q"].reporting_schedule.frequency, setup.world["Q"].reporting_schedule.deadline_day) == (
+        "quarter",
+        10,
+    )
     client.force_login(setup.personas["commune"])
-    response = client.post(reverse("reports:request_create"), {"title": "Báo cáo nhanh", "covers_start": "01/11/2026",
-                                                                "covers_end": "20/11/2026", "deadline": "10/11/2026"})
+    response = client.post(
+        reverse("reports:request_create"),
+        {"title": "Báo cáo nhanh", "covers_start": "01/11/2026", "covers_end": "20/11/2026", "deadline": "10/11/2026"},
+    )
     assert "Hạn nộp không được ở quá khứ." in response.content.decode()
 
 
@@ -101,9 +130,14 @@ def test_a_schedule_starting_in_year_one_is_refused_without_making_periods(clien
 
     client.force_login(setup.personas["province"])
     periods = Period.objects.count()
-    for typed, message in [("01/01/0001", "không phải là một ngày hợp lý"), ("31/12/2019", "Chỉ có thể yêu cầu báo cáo từ năm 2020 trở đi.")]:
-        response = client.post(reverse("reports:schedule_edit", args=[setup.world["Q"].pk]),
-                               {"frequency": "month", "deadline_day": "10", "remind_days_before": "5", "starts_on": typed})
+    for typed, message in [
+        ("01/01/0001", "không phải là một ngày hợp lý"),
+        ("31/12/2019", "Chỉ có thể yêu cầu báo cáo từ năm 2020 trở đi."),
+    ]:
+        response = client.post(
+            reverse("reports:schedule_edit", args=[setup.world["Q"].pk]),
+            {"frequency": "month", "deadline_day": "10", "remind_days_before": "5", "starts_on": typed},
+        )
         assert response.status_code == 200 and message in response.content.decode()
     assert Period.objects.count() == periods and not Period.objects.filter(year__lt=2020).exists()
 
@@ -126,11 +160,14 @@ def test_report_form_and_submission_stay_within_their_query_budget(client, setup
     report = Report.objects.get(team=setup.team, period=setup.period(3))
     assert response.status_code == 302 and response.url == reverse("reports:detail", args=[report.pk])
     assert report.status == "submitted" and report.submitted_at is not None
-    assert dict(report.values.values_list("indicator_id", "value")) == {setup.households.pk: 5, setup.visits.pk: 5, people.pk: 5}
+    assert dict(report.values.values_list("indicator_id", "value")) == {
+        setup.households.pk: 5,
+        setup.visits.pk: 5,
+        people.pk: 5,
+    }
     assert [t.action for t in report.transitions.order_by("pk")] == ["create", "submit"]
     assert report.history.count() == 2  # created, then saved and sent at once
     assert Notification.objects.filter(user=setup.personas["commune"], key__startswith="transition:").count() == 1
-
 
 
 def test_the_form_shows_an_indicator_as_soon_as_it_is_saved(client, setup):
@@ -156,8 +193,15 @@ def test_the_reports_list_filters_by_unit_and_names_each_teams_commune(client, s
     third = TeamFactory(unit=world["W3"], name="Tổ CNSCĐ Thôn Khe Thầu", decision_date=datetime.date(2024, 1, 1))
     for team in (setup.team, third):
         Report.objects.create(
-            team=team, kind="periodic", period=setup.period(1), deadline=datetime.date(2026, 2, 5), status="draft",
-            created_by=setup.personas["admin"], village=team.unit, commune=team.unit.parent, province=world["Q"],
+            team=team,
+            kind="periodic",
+            period=setup.period(1),
+            deadline=datetime.date(2026, 2, 5),
+            status="draft",
+            created_by=setup.personas["admin"],
+            village=team.unit,
+            commune=team.unit.parent,
+            province=world["Q"],
         )
     client.force_login(setup.personas["province"])
     everything = client.get(reverse("reports:list")).content.decode()
@@ -172,10 +216,20 @@ def test_the_report_pages_tell_returned_reopened_and_percentage_targets(client, 
     """Their templates compare the status and the last step with the choices (totech.context_processors) and ask
     the target whether it is a percentage."""
     leader, officer, world = setup.personas["leader"], setup.personas["commune"], setup.world
-    TargetFactory(indicator=setup.households, period=setup.period(1), unit=world["W1"], mode=TargetMode.PERCENT, value=Decimal("20"))
-    TargetFactory(indicator=setup.visits, period=setup.period(1), unit=world["W1"], mode=TargetMode.ABSOLUTE, value=Decimal("40"))
+    TargetFactory(
+        indicator=setup.households,
+        period=setup.period(1),
+        unit=world["W1"],
+        mode=TargetMode.PERCENT,
+        value=Decimal("20"),
+    )
+    TargetFactory(
+        indicator=setup.visits, period=setup.period(1), unit=world["W1"], mode=TargetMode.ABSOLUTE, value=Decimal("40")
+    )
     values = {setup.households.pk: 3, setup.visits.pk: 1}
-    report = report_return(user=officer, report=save(leader, setup.team, setup.period(1), values, submit=True), comment="Thiếu số liệu")
+    report = report_return(
+        user=officer, report=save(leader, setup.team, setup.period(1), values, submit=True), comment="Thiếu số liệu"
+    )
     client.force_login(leader)
     detail = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert "Chỉnh sửa và gửi lại" in detail and "Trả lại để chỉnh sửa:" in detail
@@ -189,7 +243,9 @@ def test_the_report_pages_tell_returned_reopened_and_percentage_targets(client, 
 
 
 @pytest.mark.parametrize("who", ["leader", "commune", "province"])
-def test_the_home_pages_read_each_report_panel_once_and_within_a_budget(client, setup, who, django_assert_max_num_queries):
+def test_the_home_pages_read_each_report_panel_once_and_within_a_budget(
+    client, setup, who, django_assert_max_num_queries
+):
     """The reports panels on the home pages and the navbar's bell are read by the context processor
     (reports.context_processors), each once, among the page's own queries (11, as when template tags read them)."""
     client.force_login(setup.personas[who])

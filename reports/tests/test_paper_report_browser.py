@@ -17,7 +17,13 @@ from totech.tests.browser import fits_the_phone, log_in, shoot
 @pytest.mark.browser
 def test_a_commune_officer_enters_a_paper_report_on_the_teams_behalf(page, context, live_server, setup):
     page.set_default_timeout(10000)
-    UserFactory(username="commune2", role=Role.COMMUNE_OFFICER, scope_unit=setup.world["K1"], first_name="Lan", last_name="Hoàng Thị")
+    UserFactory(
+        username="commune2",
+        role=Role.COMMUNE_OFFICER,
+        scope_unit=setup.world["K1"],
+        first_name="Lan",
+        last_name="Hoàng Thị",
+    )
     officer = setup.personas["commune"]
     officer.first_name, officer.last_name = "Minh", "Trần Văn"
     officer.save()
@@ -41,7 +47,9 @@ def test_a_commune_officer_enters_a_paper_report_on_the_teams_behalf(page, conte
     report = Report.objects.get(team=setup.team, period=setup.period(10))
     assert page.url.endswith(reverse("reports:detail", args=[report.pk]))
     assert report.entered_by == officer and report.status == "submitted"
-    expect(page.locator("#entered-on-behalf")).to_contain_text(f"Do Trần Văn Minh nhập thay Tổ lúc {report.entered_at.astimezone().strftime('%d/%m/%Y')}")
+    expect(page.locator("#entered-on-behalf")).to_contain_text(
+        f"Do Trần Văn Minh nhập thay Tổ lúc {report.entered_at.astimezone().strftime('%d/%m/%Y')}"
+    )
     expect(page.get_by_text("Đồng chí đã nhập hoặc gửi báo cáo này: một người duyệt khác sẽ duyệt.")).to_be_visible()
     expect(page.get_by_role("button", name="Duyệt")).to_have_count(0)
     fits_the_phone(page)

@@ -73,7 +73,9 @@ def test_a_png_carrying_a_script_is_kept_as_reencoded_pixels_and_served_as_an_im
     assert client.get(f"/{settings.MEDIA_URL}{photo.image.name}").status_code == 404  # no public path to uploads
 
 
-def test_the_photo_is_turned_upright_stripped_of_its_metadata_and_shrunk_for_weak_connections(client, setup, draft, media):
+def test_the_photo_is_turned_upright_stripped_of_its_metadata_and_shrunk_for_weak_connections(
+    client, setup, draft, media
+):
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: the camera was held upright, the pixels lie on their side
     exif[0x013B] = "Nguyễn Văn A"  # Artist
@@ -87,7 +89,9 @@ def test_the_photo_is_turned_upright_stripped_of_its_metadata_and_shrunk_for_wea
 
 def test_a_phone_jpeg_with_several_pictures_is_kept_as_its_first(client, setup, draft, media):
     buffer = io.BytesIO()
-    Image.new("RGB", (30, 20), "red").save(buffer, format="MPO", save_all=True, append_images=[Image.new("RGB", (30, 20), "blue")])
+    Image.new("RGB", (30, 20), "red").save(
+        buffer, format="MPO", save_all=True, append_images=[Image.new("RGB", (30, 20), "blue")]
+    )
     upload(client, setup, draft, "IMG_0002.jpg", buffer.getvalue(), content_type="image/jpeg")
     [stored] = stored_files(media)
     with Image.open(stored) as kept:
@@ -112,7 +116,9 @@ def test_a_tiny_file_claiming_huge_dimensions_is_refused_before_it_is_decoded(cl
     assert not ReportPhoto.objects.exists() and not stored_files(media)
 
 
-@pytest.mark.parametrize("name, image_format, size", [("anh.png", "PNG", (5000, 4000)), ("anh.webp", "WEBP", (5000, 4000))])
+@pytest.mark.parametrize(
+    "name, image_format, size", [("anh.png", "PNG", (5000, 4000)), ("anh.webp", "WEBP", (5000, 4000))]
+)
 def test_pictures_decoded_whole_have_a_lower_pixel_cap_than_jpeg(client, setup, draft, media, name, image_format, size):
     page = upload(client, setup, draft, name, picture(size, image_format)).content.decode()
     assert "Ảnh quá lớn: 5.000 × 4.000 điểm ảnh" in page
@@ -123,7 +129,9 @@ def test_pictures_decoded_whole_have_a_lower_pixel_cap_than_jpeg(client, setup, 
 
 def test_a_damaged_photo_is_refused(client, setup, draft, media):
     whole = picture((400, 300), "JPEG", colour="blue")
-    page = upload(client, setup, draft, "hong.jpg", whole[: len(whole) // 2], content_type="image/jpeg").content.decode()
+    page = upload(
+        client, setup, draft, "hong.jpg", whole[: len(whole) // 2], content_type="image/jpeg"
+    ).content.decode()
     assert "Tệp này không phải là ảnh" in page
     assert not ReportPhoto.objects.exists() and not stored_files(media)
 

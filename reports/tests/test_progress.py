@@ -34,8 +34,11 @@ def reports(setup):
     teams = [
         (setup.team, setup.personas["leader"], setup.personas["commune"]),
         (setup.other_team, setup.other_leader, setup.personas["commune"]),
-        (lead(TeamFactory(unit=w["W3"], decision_date=datetime.date(2025, 8, 1)), third_leader), third_leader,
-         UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=w["K2"])),
+        (
+            lead(TeamFactory(unit=w["W3"], decision_date=datetime.date(2025, 8, 1)), third_leader),
+            third_leader,
+            UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=w["K2"]),
+        ),
     ]
     facts = []
     for team, leader, officer in teams:
@@ -64,7 +67,9 @@ def expected_actuals(facts, setup, teams, months):
 def test_unit_progress_matches_an_independent_computation(setup, reports):
     quarter = Period.objects.get(kind="quarter", year=2026, number=1)
     commune = setup.world["K1"]
-    TargetFactory(indicator=setup.households, period=quarter, unit=commune, mode=TargetMode.PERCENT, value=Decimal("20"))
+    TargetFactory(
+        indicator=setup.households, period=quarter, unit=commune, mode=TargetMode.PERCENT, value=Decimal("20")
+    )
     TargetFactory(indicator=setup.visits, period=quarter, unit=commune, mode=TargetMode.ABSOLUTE, value=Decimal("40"))
     AchievementThreshold.objects.create(province=setup.world["Q"], amber_from=Decimal("60"), green_from=Decimal("85"))
 
@@ -88,20 +93,30 @@ def test_unit_progress_matches_an_independent_computation(setup, reports):
 def test_team_and_province_progress_and_months(setup, reports):
     quarter = Period.objects.get(kind="quarter", year=2026, number=1)
     team_rows = {row.indicator.code: row for row in progress(period=quarter, team=setup.other_team)}
-    assert (team_rows["households_guided"].actual, team_rows["visits"].actual) == expected_actuals(reports, setup, [setup.other_team], {1, 2, 3})
+    assert (team_rows["households_guided"].actual, team_rows["visits"].actual) == expected_actuals(
+        reports, setup, [setup.other_team], {1, 2, 3}
+    )
     all_teams = list({fact["team"] for fact in reports})
     province_rows = {row.indicator.code: row for row in progress(period=quarter, unit=setup.world["Q"])}
-    assert (province_rows["households_guided"].actual, province_rows["visits"].actual) == expected_actuals(reports, setup, all_teams, {1, 2, 3})
+    assert (province_rows["households_guided"].actual, province_rows["visits"].actual) == expected_actuals(
+        reports, setup, all_teams, {1, 2, 3}
+    )
     april = setup.period(4)
     april_rows = {row.indicator.code: row for row in progress(period=april, unit=setup.world["Q"])}
-    assert (april_rows["households_guided"].actual, april_rows["visits"].actual) == expected_actuals(reports, setup, all_teams, {4})
+    assert (april_rows["households_guided"].actual, april_rows["visits"].actual) == expected_actuals(
+        reports, setup, all_teams, {4}
+    )
     assert team_rows["households_guided"].target is None and team_rows["households_guided"].achievement is None
 
 
 def test_campaign_counts_only_its_own_reports(setup, reports):
-    campaign = CampaignFactory(unit=setup.world["K1"], start=datetime.date(2026, 2, 1), end=datetime.date(2026, 2, 10), year=2026)
+    campaign = CampaignFactory(
+        unit=setup.world["K1"], start=datetime.date(2026, 2, 1), end=datetime.date(2026, 2, 10), year=2026
+    )
     assert all(row.actual is None for row in progress(period=campaign, unit=setup.world["K1"]))
-    report = save(setup.personas["leader"], setup.team, campaign, {setup.households.pk: 7, setup.visits.pk: 9}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, campaign, {setup.households.pk: 7, setup.visits.pk: 9}, submit=True
+    )
     assert report.kind == "campaign" and report.deadline == datetime.date(2026, 2, 20)
     report_approve(user=setup.personas["commune"], report=report)
     rows = {row.indicator.code: row.actual for row in progress(period=campaign, unit=setup.world["K1"])}

@@ -79,15 +79,29 @@ def campaigns(setup):
     """Thanh Thịnh (K1, the commune of W1 and W2) and Chợ Mới (K2) run October campaigns reviewed by 20/10; the
     province asks every team for a report by 19/10; a team in W3 (under K2)."""
     world = setup.world
-    thanh_thinh = CampaignFactory(unit=world["K1"], name="Ra quân Thanh Thịnh", year=2026,
-                                  start=datetime.date(2026, 10, 1), end=datetime.date(2026, 10, 10))
-    cho_moi = CampaignFactory(unit=world["K2"], name="Ra quân Chợ Mới", year=2026,
-                              start=datetime.date(2026, 10, 1), end=datetime.date(2026, 10, 10))
+    thanh_thinh = CampaignFactory(
+        unit=world["K1"],
+        name="Ra quân Thanh Thịnh",
+        year=2026,
+        start=datetime.date(2026, 10, 1),
+        end=datetime.date(2026, 10, 10),
+    )
+    cho_moi = CampaignFactory(
+        unit=world["K2"],
+        name="Ra quân Chợ Mới",
+        year=2026,
+        start=datetime.date(2026, 10, 1),
+        end=datetime.date(2026, 10, 10),
+    )
     for campaign in (thanh_thinh, cho_moi):
         PeriodDeadline.objects.create(period=campaign, due_on=datetime.date(2026, 10, 20), task="Tổng kết")
     request = ReportRequest.objects.create(
-        unit=world["Q"], title="Báo cáo nhanh sau bão", covers_start=datetime.date(2026, 10, 1),
-        covers_end=datetime.date(2026, 10, 15), deadline=datetime.date(2026, 10, 19), requested_by=setup.personas["province"],
+        unit=world["Q"],
+        title="Báo cáo nhanh sau bão",
+        covers_start=datetime.date(2026, 10, 1),
+        covers_end=datetime.date(2026, 10, 15),
+        deadline=datetime.date(2026, 10, 19),
+        requested_by=setup.personas["province"],
     )
     team = TeamFactory(unit=world["W3"], decision_date=datetime.date(2025, 8, 1))
     return thanh_thinh, cho_moi, request, new_leader(team, "leader3")
@@ -100,10 +114,14 @@ def test_campaigns_of_the_unit_or_above_and_ad_hoc_requests(setup, campaigns):
     assert reminders_send(province=setup.world["Q"], today=OCTOBER_18) == 9
 
     # September was due on 05/10; the campaigns on 20/10 and the request on 19/10 are within 3 days.
-    assert kinds(leader) == kinds(setup.other_leader) == sorted(
-        [(OVERDUE, f"p{september.pk}"), (DUE_SOON, f"p{thanh_thinh.pk}"), (DUE_SOON, f"r{request.pk}")]
+    assert (
+        kinds(leader)
+        == kinds(setup.other_leader)
+        == sorted([(OVERDUE, f"p{september.pk}"), (DUE_SOON, f"p{thanh_thinh.pk}"), (DUE_SOON, f"r{request.pk}")])
     )
-    assert kinds(leader3) == sorted([(OVERDUE, f"p{september.pk}"), (DUE_SOON, f"p{cho_moi.pk}"), (DUE_SOON, f"r{request.pk}")])
+    assert kinds(leader3) == sorted(
+        [(OVERDUE, f"p{september.pk}"), (DUE_SOON, f"p{cho_moi.pk}"), (DUE_SOON, f"r{request.pk}")]
+    )
     overdue = Notification.objects.get(user=leader, kind=OVERDUE)
     assert overdue.key == f"{OVERDUE}:{setup.team.pk}:p{september.pk}"
     assert overdue.url == reverse("reports:detail", args=[draft.pk])
@@ -118,7 +136,9 @@ def test_campaigns_of_the_unit_or_above_and_ad_hoc_requests(setup, campaigns):
 def test_the_province_rule_is_the_team_rule(setup, campaigns):
     """reminder_slots picks, for every team, the slots slots_for_team gives that are not received and due
     in the reminder window."""
-    save(setup.personas["leader"], setup.team, setup.period(9), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True)
+    save(
+        setup.personas["leader"], setup.team, setup.period(9), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True
+    )
     window = (OCTOBER_18 - OVERDUE_REMINDER_WINDOW, OCTOBER_18 + datetime.timedelta(days=3))
     schedule = setup.world["Q"].reporting_schedule
     found = {
@@ -139,8 +159,13 @@ def test_only_teams_active_during_the_period(setup):
     world = setup.world
     founded_later = TeamFactory(unit=world["W3"], name="Tổ mới", decision_date=datetime.date(2026, 2, 1))
     newcomer = new_leader(founded_later, "newcomer")
-    dissolved = TeamFactory(unit=world["K2"], name="Tổ giải thể", decision_date=datetime.date(2025, 1, 1),
-                            status=TeamStatus.DISSOLVED, dissolved_on=datetime.date(2025, 12, 31))
+    dissolved = TeamFactory(
+        unit=world["K2"],
+        name="Tổ giải thể",
+        decision_date=datetime.date(2025, 1, 1),
+        status=TeamStatus.DISSOLVED,
+        dissolved_on=datetime.date(2025, 12, 31),
+    )
     former = new_leader(dissolved, "former")
     assert reminders_send(province=world["Q"], today=FEBRUARY_2) == 2
     assert kinds(newcomer) == kinds(former) == []

@@ -30,7 +30,14 @@ from units.tests.factories import PopulationFigureFactory, VillageFactory
 TODAY = datetime.date(2026, 10, 15)  # Q3 2026 closed, its September reports due on 5 October
 Q3_MONTHS = (7, 8, 9)
 RECEIVED = {ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED}
-STATUSES = [None, ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED, ReportStatus.APPROVED]
+STATUSES = [
+    None,
+    ReportStatus.DRAFT,
+    ReportStatus.SUBMITTED,
+    ReportStatus.RETURNED,
+    ReportStatus.APPROVED,
+    ReportStatus.APPROVED,
+]
 
 
 def pct(numerator, denominator):
@@ -38,7 +45,9 @@ def pct(numerator, denominator):
 
 
 def month_end(month):
-    return (datetime.date(2026, month % 12 + 1, 1) if month < 12 else datetime.date(2027, 1, 1)) - datetime.timedelta(days=1)
+    return (datetime.date(2026, month % 12 + 1, 1) if month < 12 else datetime.date(2027, 1, 1)) - datetime.timedelta(
+        days=1
+    )
 
 
 @dataclass
@@ -72,11 +81,18 @@ def generated(world, personas):
     TargetFactory(indicator=flow, period=quarter, unit=world["K1"], mode=TargetMode.ABSOLUTE, value=Decimal("150"))
 
     teams = []
-    spans = [(datetime.date(2024, 1, 1), None), (datetime.date(2026, 8, 15), None), (datetime.date(2024, 1, 1), datetime.date(2026, 7, 20))]
+    spans = [
+        (datetime.date(2024, 1, 1), None),
+        (datetime.date(2026, 8, 15), None),
+        (datetime.date(2024, 1, 1), datetime.date(2026, 7, 20)),
+    ]
     for village in villages:
         for number, (founded, dissolved) in enumerate(rng.sample(spans, rng.randint(1, 3))):
             team = TeamFactory(
-                unit=village, name=f"Tổ {number} {village.name}", decision_date=founded, dissolved_on=dissolved,
+                unit=village,
+                name=f"Tổ {number} {village.name}",
+                decision_date=founded,
+                dissolved_on=dissolved,
                 status=TeamStatus.DISSOLVED if dissolved else TeamStatus.ACTIVE,
             )
             teams.append(team)
@@ -110,13 +126,26 @@ def create_report(team, month, status, submitted, values, user, unit=None):
     units = {level: chain.get(level) for level in (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE)}
     moment = timezone.make_aware(datetime.datetime.combine(submitted, datetime.time(9))) if submitted else None
     report = Report.objects.create(
-        team=team, kind=ReportKind.PERIODIC, period=period, deadline=datetime.date(2026, month % 12 + 1, 5), status=status,
-        created_by=user, submitted_at=moment, **units,
+        team=team,
+        kind=ReportKind.PERIODIC,
+        period=period,
+        deadline=datetime.date(2026, month % 12 + 1, 5),
+        status=status,
+        created_by=user,
+        submitted_at=moment,
+        **units,
     )
     for indicator_id, value in values.items():
         ReportValue.objects.create(
-            report=report, indicator_id=indicator_id, value=value, kind=ReportKind.PERIODIC, period=period,
-            period_end=period.end, team=team, approved=status == ReportStatus.APPROVED, **units,
+            report=report,
+            indicator_id=indicator_id,
+            value=value,
+            kind=ReportKind.PERIODIC,
+            period=period,
+            period_end=period.end,
+            team=team,
+            approved=status == ReportStatus.APPROVED,
+            **units,
         )
 
 
@@ -125,9 +154,12 @@ def expected_summary(data, unit, period):
     stock, flow = data["stock"], data["flow"]
     teams = [team for team in data["teams"] if team.unit.path.startswith(unit.path)]
     approved = [
-        fact for fact in data["facts"]
-        if fact.team in teams and fact.status == ReportStatus.APPROVED
-        and period.start <= datetime.date(2026, fact.month, 1) and month_end(fact.month) <= period.end
+        fact
+        for fact in data["facts"]
+        if fact.team in teams
+        and fact.status == ReportStatus.APPROVED
+        and period.start <= datetime.date(2026, fact.month, 1)
+        and month_end(fact.month) <= period.end
     ]
     flow_actual = sum(fact.values[flow.pk] for fact in approved) if approved else None
     # Stocks: each area's (the team's unit's) latest value, the report written last within a month (facts are
@@ -164,15 +196,22 @@ def expected_summary(data, unit, period):
                 if fact and fact.status in RECEIVED:
                     received += 1
                     on_time += fact.submitted <= datetime.date(2026, month % 12 + 1, 5)
-    active = [team for team in teams if team.decision_date <= as_of and (team.dissolved_on is None or team.dissolved_on >= as_of)]
+    active = [
+        team
+        for team in teams
+        if team.decision_date <= as_of and (team.dissolved_on is None or team.dissolved_on >= as_of)
+    ]
     members = {
         membership.person_id
-        for team in active for membership in team.memberships.all()
+        for team in active
+        for membership in team.memberships.all()
         if membership.start_date <= as_of and (membership.end_date is None or membership.end_date >= as_of)
     }
     covered = {team.unit_id for team in active if team.unit.level == Level.VILLAGE}
     return {
-        "flow_actual": flow_actual, "stock_actual": stock_actual, "denominator": denominator,
+        "flow_actual": flow_actual,
+        "stock_actual": stock_actual,
+        "denominator": denominator,
         "stock_rate": pct(stock_actual, denominator) if stock_actual is not None else None,
         "counts": (expected, received, on_time, pending, len(active), len(members), len(villages), len(covered)),
     }
@@ -187,7 +226,9 @@ def richer(generated, personas):
     units), and a person in teams of two communes (two teams in one of them)."""
     world, rng = generated["world"], random.Random(7)
     eids = CountIndicatorFactory(code="eids", order=3)
-    activations = IndicatorFactory(code="activations", order=4, aggregation=Aggregation.FLOW, denominator_field="", denominator_indicator=eids)
+    activations = IndicatorFactory(
+        code="activations", order=4, aggregation=Aggregation.FLOW, denominator_field="", denominator_indicator=eids
+    )
     trained = IndicatorFactory(code="working_age_trained", order=5, denominator_field=PopulationField.WORKING_AGE)
     PopulationFigure.objects.filter(unit__in=[world["W2"], world["V2"]]).update(working_age_population=None)
     for unit, as_of, figure in (("W1", 2025, 800), ("K2", 2025, 2000), ("V1", 2025, 900), ("P", 2026, 50000)):
@@ -203,23 +244,48 @@ def richer(generated, personas):
     for report in Report.objects.all():
         for indicator in new_indicators:
             ReportValue.objects.create(
-                report=report, indicator=indicator, value=rng.choice([None, *range(0, 50)]), kind=report.kind, period=report.period,
-                period_end=report.period.end, team=report.team, approved=report.status == ReportStatus.APPROVED,
-                village=report.village, commune=report.commune, district=report.district, province=report.province,
+                report=report,
+                indicator=indicator,
+                value=rng.choice([None, *range(0, 50)]),
+                kind=report.kind,
+                period=report.period,
+                period_end=report.period.end,
+                team=report.team,
+                approved=report.status == ReportStatus.APPROVED,
+                village=report.village,
+                commune=report.commune,
+                district=report.district,
+                province=report.province,
             )
     district_team = TeamFactory(unit=world["D1"], name="Tổ huyện", decision_date=datetime.date(2024, 1, 1))
     moved = TeamFactory(unit=world["V2"], name="Tổ chuyển", decision_date=datetime.date(2024, 1, 1))
     everything = [generated["stock"], generated["flow"], *new_indicators]
-    for team, month, unit in ((district_team, 7, None), (district_team, 9, None), (moved, 7, world["V1"]), (moved, 8, None), (moved, 9, None)):
+    for team, month, unit in (
+        (district_team, 7, None),
+        (district_team, 9, None),
+        (moved, 7, world["V1"]),
+        (moved, 8, None),
+        (moved, 9, None),
+    ):
         values = {indicator.pk: rng.randint(1, 90) for indicator in everything}
         submitted = month_end(month) + datetime.timedelta(days=3)
         create_report(team, month, ReportStatus.APPROVED, submitted, values, personas["admin"], unit=unit)
         generated["facts"].append(Fact(team, month, ReportStatus.APPROVED, submitted, values))
     generated["teams"] += [district_team, moved]
-    twice = MembershipFactory(team=next(team for team in generated["teams"] if team.unit == world["W1"]), start_date=datetime.date(2025, 1, 1))
-    MembershipFactory(team=next(team for team in generated["teams"] if team.unit == world["K2"]), person=twice.person, start_date=datetime.date(2025, 1, 1))
+    twice = MembershipFactory(
+        team=next(team for team in generated["teams"] if team.unit == world["W1"]), start_date=datetime.date(2025, 1, 1)
+    )
+    MembershipFactory(
+        team=next(team for team in generated["teams"] if team.unit == world["K2"]),
+        person=twice.person,
+        start_date=datetime.date(2025, 1, 1),
+    )
     # ... and in a second team of the first one's commune: counted once there too
-    MembershipFactory(team=next(team for team in generated["teams"] if team.unit == world["W2"]), person=twice.person, start_date=datetime.date(2025, 1, 1))
+    MembershipFactory(
+        team=next(team for team in generated["teams"] if team.unit == world["W2"]),
+        person=twice.person,
+        start_date=datetime.date(2025, 1, 1),
+    )
     return generated
 
 
@@ -229,7 +295,16 @@ def summary_units():
 
 def engine_rows(unit, period):
     return [
-        (row.indicator_id, row.actual, row.denominator, row.rate, row.target, row.target_mode, row.achievement, row.rating)
+        (
+            row.indicator_id,
+            row.actual,
+            row.denominator,
+            row.rate,
+            row.target,
+            row.target_mode,
+            row.achievement,
+            row.rating,
+        )
         for row in IndicatorSummary.objects.filter(unit=unit, period=period).order_by("indicator__order")
     ]
 
@@ -237,8 +312,14 @@ def engine_rows(unit, period):
 def progress_rows(unit, period):
     return [
         (
-            row.indicator.pk, row.actual, row.denominator, row.rate, row.target.value if row.target else None,
-            row.target.mode if row.target else "", row.achievement, row.rating or "",
+            row.indicator.pk,
+            row.actual,
+            row.denominator,
+            row.rate,
+            row.target.value if row.target else None,
+            row.target.mode if row.target else "",
+            row.achievement,
+            row.rating or "",
         )
         for row in progress(period=period, unit=unit)
     ]
@@ -261,8 +342,14 @@ def test_the_engine_equals_progress_for_every_unit_period_and_indicator(richer):
             if unit.path.startswith((world["P"].path, world["Q"].path)):
                 counts = UnitSummary.objects.get(unit=unit, period=period)
                 assert (
-                    counts.reports_expected, counts.reports_received, counts.reports_on_time, counts.reports_pending, counts.active_teams,
-                    counts.members, counts.villages, counts.villages_covered,
+                    counts.reports_expected,
+                    counts.reports_received,
+                    counts.reports_on_time,
+                    counts.reports_pending,
+                    counts.active_teams,
+                    counts.members,
+                    counts.villages,
+                    counts.villages_covered,
                 ) == expected_summary(richer, unit, period)["counts"], (unit, period)
     assert compared == len(summary_units()) * 5 * 5
     # The data reach every branch the comparison is meant to cover.
@@ -270,7 +357,9 @@ def test_the_engine_equals_progress_for_every_unit_period_and_indicator(richer):
     assert rows.filter(indicator__code="activations", denominator__isnull=False, achievement__isnull=False).exists()
     assert rows.filter(indicator__code="working_age_trained", denominator__isnull=True, unit=world["Q"]).exists()
     assert rows.filter(indicator__code="working_age_trained", unit=world["P"], denominator=50000).exists()
-    july = IndicatorSummary.objects.get(indicator__code="working_age_trained", unit=world["P"], period__kind="month", period__number=7)
+    july = IndicatorSummary.objects.get(
+        indicator__code="working_age_trained", unit=world["P"], period__kind="month", period__number=7
+    )
     assert july.denominator is None  # the province's own figure is dated 15/08, and D2's village has none
     assert rows.filter(unit=world["Q"], rating__in=["red", "amber", "green"]).exists()
     moved_july = ReportValue.objects.filter(team__name="Tổ chuyển", period__number=7).first()
@@ -279,11 +368,24 @@ def test_the_engine_equals_progress_for_every_unit_period_and_indicator(richer):
 
 def full_snapshot(units):
     return {
-        (row.unit_id, row.period_id, row.indicator_id): (row.actual, row.denominator, row.rate, row.target, row.achievement, row.rating)
+        (row.unit_id, row.period_id, row.indicator_id): (
+            row.actual,
+            row.denominator,
+            row.rate,
+            row.target,
+            row.achievement,
+            row.rating,
+        )
         for row in IndicatorSummary.objects.filter(unit__in=units)
     } | {
         (row.unit_id, row.period_id): (
-            row.reports_expected, row.reports_received, row.reports_on_time, row.active_teams, row.members, row.villages, row.villages_covered,
+            row.reports_expected,
+            row.reports_received,
+            row.reports_on_time,
+            row.active_teams,
+            row.members,
+            row.villages,
+            row.villages_covered,
         )
         for row in UnitSummary.objects.filter(unit__in=units)
     }
@@ -301,7 +403,9 @@ def test_one_commune_recompute_equals_the_province_run(richer):
         chain = [unit for unit in summary_units() if world[commune].path.startswith(unit.path)]
         assert len(chain) == (3 if commune.startswith("C") else 2)
         recomputed = full_snapshot(summary_units())
-        assert recomputed == {key: value for key, value in province_run.items() if key[0] in {unit.pk for unit in chain}}
+        assert recomputed == {
+            key: value for key, value in province_run.items() if key[0] in {unit.pk for unit in chain}
+        }
         assert len(recomputed) == len(chain) * 4 * 6  # the quarter and its months
 
 
@@ -339,7 +443,8 @@ def test_summaries_match_an_independent_computation(generated):
 
     summary_units = list(Unit.objects.exclude(level=Level.VILLAGE).exclude(pk=world["O"].pk).exclude(parent=world["O"]))
     periods = [
-        Period.objects.get(kind="year", year=2026), Period.objects.get(kind="quarter", year=2026, number=3),
+        Period.objects.get(kind="year", year=2026),
+        Period.objects.get(kind="quarter", year=2026, number=3),
         *Period.objects.filter(kind="month", year=2026, number__in=Q3_MONTHS),
     ]
     assert UnitSummary.objects.count() == len(summary_units) * len(periods)
@@ -348,17 +453,32 @@ def test_summaries_match_an_independent_computation(generated):
         for period in periods:
             want = expected_summary(generated, unit, period)
             rows = summaries_of(unit, period)
-            assert (rows[flow.pk].actual, rows[stock.pk].actual) == (want["flow_actual"], want["stock_actual"]), (unit, period)
+            assert (rows[flow.pk].actual, rows[stock.pk].actual) == (want["flow_actual"], want["stock_actual"]), (
+                unit,
+                period,
+            )
             assert rows[stock.pk].denominator == want["denominator"]
             assert rows[stock.pk].rate == want["stock_rate"]
             counts = UnitSummary.objects.get(unit=unit, period=period)
             assert (
-                counts.reports_expected, counts.reports_received, counts.reports_on_time, counts.reports_pending, counts.active_teams,
-                counts.members, counts.villages, counts.villages_covered,
+                counts.reports_expected,
+                counts.reports_received,
+                counts.reports_on_time,
+                counts.reports_pending,
+                counts.active_teams,
+                counts.members,
+                counts.villages,
+                counts.villages_covered,
             ) == want["counts"], (unit, period)
 
     quarter = Period.objects.get(kind="quarter", year=2026, number=3)
-    for unit_key, stock_target, flow_target in (("Q", 60, 300), ("K1", 60, 150), ("K2", 60, None), ("P", 40, None), ("D1", 40, None)):
+    for unit_key, stock_target, flow_target in (
+        ("Q", 60, 300),
+        ("K1", 60, 150),
+        ("K2", 60, None),
+        ("P", 40, None),
+        ("D1", 40, None),
+    ):
         unit = world[unit_key]
         want, rows = expected_summary(generated, unit, quarter), summaries_of(unit, quarter)
         if want["stock_rate"] is not None:
@@ -367,7 +487,11 @@ def test_summaries_match_an_independent_computation(generated):
             assert rows[stock.pk].rating == rating(achievement)
         if flow_target and want["flow_actual"] is not None:
             achievement = pct(want["flow_actual"], flow_target)
-            assert (rows[flow.pk].target, rows[flow.pk].achievement, rows[flow.pk].rating) == (flow_target, achievement, rating(achievement))
+            assert (rows[flow.pk].target, rows[flow.pk].achievement, rows[flow.pk].rating) == (
+                flow_target,
+                achievement,
+                rating(achievement),
+            )
         if flow_target is None:  # an absolute target above that nobody split down: no target, no status
             assert (rows[flow.pk].target, rows[flow.pk].achievement, rows[flow.pk].rating) == (None, None, "")
 
@@ -382,8 +506,14 @@ def test_a_district_less_province_rolls_communes_straight_up(generated):
 
 def snapshot():
     return sorted(
-        IndicatorSummary.objects.values_list("unit_id", "period_id", "indicator_id", "actual", "denominator", "target", "achievement", "rating")
-    ), sorted(UnitSummary.objects.values_list("unit_id", "period_id", "reports_expected", "reports_received", "members", "villages_covered"))
+        IndicatorSummary.objects.values_list(
+            "unit_id", "period_id", "indicator_id", "actual", "denominator", "target", "achievement", "rating"
+        )
+    ), sorted(
+        UnitSummary.objects.values_list(
+            "unit_id", "period_id", "reports_expected", "reports_received", "members", "villages_covered"
+        )
+    )
 
 
 def test_running_twice_writes_the_same_rows(generated):
@@ -403,10 +533,21 @@ def test_an_approval_changes_the_summary_on_the_next_run(generated, personas):
     before = summaries_of(world["Q"], quarter)[flow.pk].actual or 0
     team = next(team for team in generated["teams"] if team.unit == world["K2"])
     Report.objects.filter(team=team, period__number=9, period__kind="month").delete()
-    create_report(team, 9, ReportStatus.APPROVED, datetime.date(2026, 10, 2), {flow.pk: 17, generated["stock"].pk: 1}, personas["admin"])
+    create_report(
+        team,
+        9,
+        ReportStatus.APPROVED,
+        datetime.date(2026, 10, 2),
+        {flow.pk: 17, generated["stock"].pk: 1},
+        personas["admin"],
+    )
     rollup_recompute(unit=world["K2"], year=2026, quarter=3, today=TODAY)
     after = summaries_of(world["Q"], quarter)[flow.pk].actual
-    removed = sum(f.values[flow.pk] for f in generated["facts"] if f.team == team and f.month == 9 and f.status == ReportStatus.APPROVED)
+    removed = sum(
+        f.values[flow.pk]
+        for f in generated["facts"]
+        if f.team == team and f.month == 9 and f.status == ReportStatus.APPROVED
+    )
     assert after == before - removed + 17
 
 
@@ -457,7 +598,10 @@ def test_the_beat_task_drains_every_mark(generated):
         StaleRollup.objects.create(unit=world[commune], year=2026, quarter=3, marked_at=timezone.now())
     assert drain_stale_rollups.delay().get() == 2  # one run per province: Q (K1, K2) and P (C2)
     assert not StaleRollup.objects.exists()
-    assert UnitSummary.objects.filter(unit__in=[world["K1"], world["Q"], world["C2"], world["D2"], world["P"]]).count() == 5 * 4
+    assert (
+        UnitSummary.objects.filter(unit__in=[world["K1"], world["Q"], world["C2"], world["D2"], world["P"]]).count()
+        == 5 * 4
+    )
     assert not UnitSummary.objects.filter(unit=world["O"]).exists()
 
 
@@ -469,7 +613,9 @@ def test_the_nightly_task_recomputes_open_quarters_of_every_province(generated, 
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2026, 10, 1))
     assert tasks.recompute_open_quarters.delay().get() == 3 * 3
     assert sorted((call["province"].code, call["year"], call["quarter"] or 0) for call in calls) == sorted(
-        (code, 2026, quarter) for code in ("51", "19", "01") for quarter in (0, 3, 4)  # 0: the year
+        (code, 2026, quarter)
+        for code in ("51", "19", "01")
+        for quarter in (0, 3, 4)  # 0: the year
     )
     calls.clear()
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2027, 1, 5))
@@ -489,7 +635,9 @@ def test_rollup_command(generated, capsys):
     assert not UnitSummary.objects.filter(period__kind="year").exists()
     call_command("rollup", year=2026, province="19")
     assert set(UnitSummary.objects.filter(period__kind="year").values_list("unit_id", flat=True)) == {
-        world["Q"].pk, world["K1"].pk, world["K2"].pk,
+        world["Q"].pk,
+        world["K1"].pk,
+        world["K2"].pk,
     }
 
 

@@ -80,7 +80,9 @@ def test_full_review_cycle_records_every_step_and_locks_approved_values(setup):
 
 
 def test_only_the_right_reviewer_reviews_a_village_teams_report(setup):
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True
+    )
     for key in ("leader", "province", "district", "outsider"):
         with pytest.raises(ValidationError):
             report_approve(user=setup.personas[key], report=report)
@@ -93,7 +95,9 @@ def test_only_the_right_reviewer_reviews_a_village_teams_report(setup):
 def test_approving_an_approved_report_needs_a_reviewer(setup):
     """Issue 12: approving it again answered "approved" to anyone who could see it; only its reviewers' double
     tap is a quiet no-op, everyone else is refused as for any report they do not review."""
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True
+    )
     report = report_approve(user=setup.personas["commune"], report=report)
     for key in ("leader", "province", "district", "outsider"):
         with pytest.raises(ValidationError) as refused:
@@ -106,7 +110,9 @@ def test_approving_an_approved_report_needs_a_reviewer(setup):
 
 def test_returning_or_reopening_checks_the_reviewer_before_the_comment(setup):
     """Someone who may not return or reopen a report is told so, not asked for a better comment."""
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 1, setup.visits.pk: 1}, submit=True
+    )
     with pytest.raises(ValidationError) as refused:
         report_return(user=setup.personas["leader"], report=report, comment="")
     assert list(refused.value.message_dict) == [NON_FIELD_ERRORS]
@@ -138,11 +144,18 @@ def test_commune_team_on_the_pre_reform_map_goes_to_district_staff(world, person
     ScheduleFactory(province=world["P"], starts_on=datetime.date(2024, 1, 1))
     periods_generate(year=2024)
     leader = UserFactory(role=Role.TEAM_LEADER, scope_unit=world["C1"])
-    team = lead(TeamFactory(unit=world["C1"], decision_date=datetime.date(2023, 1, 1)), leader, start=datetime.date(2023, 1, 1))
+    team = lead(
+        TeamFactory(unit=world["C1"], decision_date=datetime.date(2023, 1, 1)), leader, start=datetime.date(2023, 1, 1)
+    )
     from targets.models import Period
 
     report = save(leader, team, Period.objects.get(kind="month", year=2024, number=1), {}, submit=False)
-    assert (report.village, report.commune, report.district, report.province) == (None, world["C1"], world["D1"], world["P"])
+    assert (report.village, report.commune, report.district, report.province) == (
+        None,
+        world["C1"],
+        world["D1"],
+        world["P"],
+    )
     report = save(leader, team, report.period, {}, submit=True)
     with pytest.raises(ValidationError):
         report_approve(user=UserFactory(role=Role.COMMUNE_OFFICER, scope_unit=world["C1"]), report=report)
@@ -154,9 +167,17 @@ def test_units_are_kept_as_they_were_when_the_report_was_made(setup):
     report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 5, setup.visits.pk: 2})
     value = ReportValue.objects.get(report=report, indicator=setup.visits)
     assert (value.village_id, value.commune_id, value.district_id, value.province_id) == (
-        setup.world["W1"].pk, setup.world["K1"].pk, None, setup.world["Q"].pk,
+        setup.world["W1"].pk,
+        setup.world["K1"].pk,
+        None,
+        setup.world["Q"].pk,
     )
-    assert (value.period, value.period_end, value.team_id, value.kind) == (setup.period(1), setup.period(1).end, setup.team.pk, "periodic")
+    assert (value.period, value.period_end, value.team_id, value.kind) == (
+        setup.period(1),
+        setup.period(1).end,
+        setup.team.pk,
+        "periodic",
+    )
     # The village moves to another commune later: the report keeps where it was made.
     village = setup.world["W1"]
     village.parent = setup.world["K2"]

@@ -64,11 +64,29 @@ pytestmark = pytest.mark.django_db
 # Drill-down of C1 in the quarter: C1's commune team 450 and 10 visits; V1 90 (90.0 % of 100) and 5 + 6 + 3 + 4 = 18;
 #   V2 130 (65.0 %) and 9; V3 170 (56.7 %) and 10.
 EXPECTED = {  # unit: {period: (households guided, rate, visits)}
-    "C1": {"10": (450, "75.0", 26), "11": (210, "35.0", 11), "12": (260, "43.3", 10), "Q4": (450, "75.0", 47), "campaign": (400, "66.7", 46)},
+    "C1": {
+        "10": (450, "75.0", 26),
+        "11": (210, "35.0", 11),
+        "12": (260, "43.3", 10),
+        "Q4": (450, "75.0", 47),
+        "campaign": (400, "66.7", 46),
+    },
     "C2": {"10": (200, "50.0", 9), "11": (None, None, None), "12": (None, None, None), "Q4": (200, "50.0", 9)},
-    "D1": {"10": (450, "75.0", 26), "11": (210, "35.0", 11), "12": (900, "150.0", 22), "Q4": (900, "150.0", 59), "campaign": (400, "66.7", 46)},
+    "D1": {
+        "10": (450, "75.0", 26),
+        "11": (210, "35.0", 11),
+        "12": (900, "150.0", 22),
+        "Q4": (900, "150.0", 59),
+        "campaign": (400, "66.7", 46),
+    },
     "D2": {"10": (200, "50.0", 9), "11": (None, None, None), "12": (None, None, None), "Q4": (200, "50.0", 9)},
-    "P": {"10": (650, "65.0", 35), "11": (210, "21.0", 11), "12": (900, "90.0", 22), "Q4": (1100, "110.0", 68), "campaign": (400, "40.0", 46)},
+    "P": {
+        "10": (650, "65.0", 35),
+        "11": (210, "21.0", 11),
+        "12": (900, "90.0", 22),
+        "Q4": (1100, "110.0", 68),
+        "campaign": (400, "40.0", 46),
+    },
 }
 AREAS_Q4 = [("C1", 450, "75.0", 10), ("V1", 90, "90.0", 18), ("V2", 130, "65.0", 9), ("V3", 170, "56.7", 10)]
 
@@ -83,13 +101,25 @@ def _report(team, unit, period, values, status=ReportStatus.APPROVED):
     units = {level: chain.get(level) for level in (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE)}
     kind = ReportKind.CAMPAIGN if period.is_campaign else ReportKind.PERIODIC
     report = Report.objects.create(
-        team=team, kind=kind, period=period, deadline=period.end + datetime.timedelta(days=5), status=status,
-        created_by=maker(), **units,
+        team=team,
+        kind=kind,
+        period=period,
+        deadline=period.end + datetime.timedelta(days=5),
+        status=status,
+        created_by=maker(),
+        **units,
     )
     for indicator, value in values.items():
         ReportValue.objects.create(
-            report=report, indicator=indicator, value=value, kind=kind, period=period, period_end=period.end, team=team,
-            approved=status == ReportStatus.APPROVED, **units,
+            report=report,
+            indicator=indicator,
+            value=value,
+            kind=kind,
+            period=period,
+            period_end=period.end,
+            team=team,
+            approved=status == ReportStatus.APPROVED,
+            **units,
         )
 
 
@@ -111,24 +141,49 @@ def quang_ngai(world):
         "C1": TeamFactory(unit=w["C1"], name="Tổ CNSCĐ thị trấn", decision_date=founded),
         "V1a": TeamFactory(unit=w["V1"], name="Tổ 1 Thôn 1", decision_date=founded),
         "V1b": TeamFactory(unit=w["V1"], name="Tổ 2 Thôn 1", decision_date=datetime.date(2024, 11, 15)),
-        "V2": TeamFactory(unit=w["V2"], name="Tổ Thôn 2", decision_date=founded, dissolved_on=datetime.date(2024, 11, 20), status=TeamStatus.DISSOLVED),
+        "V2": TeamFactory(
+            unit=w["V2"],
+            name="Tổ Thôn 2",
+            decision_date=founded,
+            dissolved_on=datetime.date(2024, 11, 20),
+            status=TeamStatus.DISSOLVED,
+        ),
         "V3": TeamFactory(unit=w["V3"], name="Tổ Thôn 3", decision_date=founded),
         "V4": TeamFactory(unit=w["V4"], name="Tổ Tổ 4", decision_date=founded),
         "D1": TeamFactory(unit=w["D1"], name="Tổ huyện Mộ Đức", decision_date=founded),
     }
-    campaign = CampaignFactory(unit=w["D1"], name="Ra quân tháng 10", year=2024, start=datetime.date(2024, 10, 1), end=datetime.date(2024, 10, 10))
+    campaign = CampaignFactory(
+        unit=w["D1"],
+        name="Ra quân tháng 10",
+        year=2024,
+        start=datetime.date(2024, 10, 1),
+        end=datetime.date(2024, 10, 10),
+    )
     PeriodDeadline.objects.create(period=campaign, due_on=datetime.date(2024, 9, 20), task="Kiện toàn danh sách Tổ")
     PeriodDeadline.objects.create(period=campaign, due_on=datetime.date(2024, 10, 20), task="Sơ kết đợt ra quân")
     month = {number: Period.objects.get(kind="month", year=2024, number=number) for number in (10, 11, 12)}
     rows = [  # (team, month or campaign, S, F, status), in the order the reports were sent
-        ("C1", 10, 450, 10), ("V1a", 10, 60, 5), ("V2", 10, 120, 7), ("V3", 10, 150, 4), ("V4", 10, 200, 9),
-        ("V1a", 11, 70, 6), ("V1b", 11, 80, 3), ("V2", 11, 130, 2), ("V4", 11, 250, 8, ReportStatus.SUBMITTED),
-        ("V1a", 12, 90, 4), ("V3", 12, 170, 6), ("D1", 12, 900, 12),
-        ("V1a", "campaign", 55, 20), ("C1", "campaign", 400, 15), ("V3", "campaign", 140, 11),
+        ("C1", 10, 450, 10),
+        ("V1a", 10, 60, 5),
+        ("V2", 10, 120, 7),
+        ("V3", 10, 150, 4),
+        ("V4", 10, 200, 9),
+        ("V1a", 11, 70, 6),
+        ("V1b", 11, 80, 3),
+        ("V2", 11, 130, 2),
+        ("V4", 11, 250, 8, ReportStatus.SUBMITTED),
+        ("V1a", 12, 90, 4),
+        ("V3", 12, 170, 6),
+        ("D1", 12, 900, 12),
+        ("V1a", "campaign", 55, 20),
+        ("C1", "campaign", 400, 15),
+        ("V3", "campaign", 140, 11),
     ]
     for key, when, stock, flow, *status in rows:
         team = teams[key]
-        _report(team, team.unit, campaign if when == "campaign" else month[when], {households: stock, visits: flow}, *status)
+        _report(
+            team, team.unit, campaign if when == "campaign" else month[when], {households: stock, visits: flow}, *status
+        )
     periods = {str(number): period for number, period in month.items()}
     periods |= {"Q4": Period.objects.get(kind="quarter", year=2024, number=4), "campaign": campaign}
     return {"world": w, "households": households, "visits": visits, "periods": periods, "campaign": campaign}
@@ -142,14 +197,23 @@ def figures(rows, households, visits):
 
 
 def test_every_figure_of_every_level_equals_the_hand_worked_literals(quang_ngai):
-    w, households, visits, periods = quang_ngai["world"], quang_ngai["households"], quang_ngai["visits"], quang_ngai["periods"]
+    w, households, visits, periods = (
+        quang_ngai["world"],
+        quang_ngai["households"],
+        quang_ngai["visits"],
+        quang_ngai["periods"],
+    )
     rollup_province(province=w["P"], year=2024, quarter=4, today=datetime.date(2025, 1, 15))
     for key, by_period in EXPECTED.items():
         for label, expected in by_period.items():
             period = periods[label]
             summaries = IndicatorSummary.objects.filter(unit=w[key], period=period)
             assert figures(summaries, households, visits) == expected, (key, label, "roll-up")
-            assert figures(progress(period=period, unit=w[key]), households, visits) == expected, (key, label, "progress")
+            assert figures(progress(period=period, unit=w[key]), households, visits) == expected, (
+                key,
+                label,
+                "progress",
+            )
     # The campaign covers Mộ Đức and what is above and below it, not Đức Phổ.
     assert not IndicatorSummary.objects.filter(period=quang_ngai["campaign"], unit__in=[w["C2"], w["D2"]]).exists()
 

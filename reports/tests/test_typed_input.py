@@ -17,7 +17,13 @@ pytestmark = pytest.mark.django_db
 
 def post(client, setup, action="save", **fields):
     client.force_login(setup.personas["leader"])
-    data = {"version": "0", "action": action, f"value_{setup.households.pk}": "3", f"value_{setup.visits.pk}": "1", **fields}
+    data = {
+        "version": "0",
+        "action": action,
+        f"value_{setup.households.pk}": "3",
+        f"value_{setup.visits.pk}": "1",
+        **fields,
+    }
     return client.post(reverse("reports:new", args=[setup.team.pk, setup.period(1).pk]), data)
 
 
@@ -29,7 +35,9 @@ def test_a_count_typed_with_dots_or_spaces_between_thousands_is_saved_whole(clie
 
 
 def test_saved_counts_are_shown_back_with_dots_between_thousands(client, setup):
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 3, setup.visits.pk: 1_250_000})
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 3, setup.visits.pk: 1_250_000}
+    )
     client.force_login(setup.personas["leader"])
     page = client.get(reverse("reports:edit", args=[report.pk])).content.decode()
     assert 'value="1.250.000"' in page  # what the leader typed reads back the same, and saves back the same
@@ -73,7 +81,9 @@ def test_hidden_characters_in_a_text_are_refused_naming_the_field(client, setup,
 
 
 def test_the_review_comment_is_cleaned_the_same_way(client, setup):
-    report = save(setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 3, setup.visits.pk: 1}, submit=True)
+    report = save(
+        setup.personas["leader"], setup.team, setup.period(1), {setup.households.pk: 3, setup.visits.pk: 1}, submit=True
+    )
     client.force_login(setup.personas["commune"])
     url = reverse("reports:review", args=[report.pk])
     page = client.post(url, {"action": "return", "comment": "Kiểm tra lại\u2066 số hộ"}, follow=True).content.decode()
@@ -87,10 +97,22 @@ def test_the_service_cleans_what_it_is_given_whatever_the_way_in(setup):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as refused:
-        report_save(user=setup.personas["leader"], team=setup.team, period=setup.period(1), version=0,
-                    values={setup.households.pk: 1}, activities="a\u202eb")
+        report_save(
+            user=setup.personas["leader"],
+            team=setup.team,
+            period=setup.period(1),
+            version=0,
+            values={setup.households.pk: 1},
+            activities="a\u202eb",
+        )
     assert list(refused.value.message_dict) == ["activities"]
-    report = report_save(user=setup.personas["leader"], team=setup.team, period=setup.period(1), version=0,
-                         values={setup.households.pk: 1}, activities=unicodedata.normalize("NFD", "Đi từng nhà"))
+    report = report_save(
+        user=setup.personas["leader"],
+        team=setup.team,
+        period=setup.period(1),
+        version=0,
+        values={setup.households.pk: 1},
+        activities=unicodedata.normalize("NFD", "Đi từng nhà"),
+    )
     report.refresh_from_db()
     assert report.activities == "Đi từng nhà"

@@ -43,9 +43,29 @@ CASES = [
     Case("targets:period_list", allowed=DEPARTMENT),
     Case("targets:period_generate", allowed=DEPARTMENT),
     Case("targets:campaign_create", allowed=DEPARTMENT),
-    Case("targets:campaign_edit", kwargs=campaign_of("K1"), allowed=frozenset({"admin", "province"}), label="campaign of own commune"),
-    Case("targets:campaign_edit", kwargs=campaign_of("D1"), allowed=frozenset({"admin"}), label="campaign of another province"),
+    Case(
+        "targets:campaign_edit",
+        kwargs=campaign_of("K1"),
+        allowed=frozenset({"admin", "province"}),
+        label="campaign of own commune",
+    ),
+    Case(
+        "targets:campaign_edit",
+        kwargs=campaign_of("D1"),
+        allowed=frozenset({"admin"}),
+        label="campaign of another province",
+    ),
     Case("targets:threshold_index", allowed=DEPARTMENT),
-    Case("targets:threshold_edit", kwargs=lambda w: {"province_pk": w["Q"].pk}, allowed=frozenset({"admin", "province"}), label="own province thresholds"),
-    Case("targets:threshold_edit", kwargs=lambda w: {"province_pk": w["O"].pk}, allowed=frozenset({"admin", "outsider"}), label="other province thresholds"),
+    Case(
+        "targets:threshold_edit",
+        kwargs=lambda w: {"province_pk": w["Q"].pk},
+        allowed=frozenset({"admin", "province"}),
+        label="own province thresholds",
+    ),
+    Case(
+        "targets:threshold_edit",
+        kwargs=lambda w: {"province_pk": w["O"].pk},
+        allowed=frozenset({"admin", "outsider"}),
+        label="other province thresholds",
+    ),
 ]

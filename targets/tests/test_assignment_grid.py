@@ -15,12 +15,21 @@ from .helpers import grid_url, post
 
 
 def test_a_province_percentage_applies_below_unless_overridden(world, grid):
-    response = post(grid, world["Q"], "save", {(world["Q"], "percent"): "85", (world["K2"], "percent"): "70,5"},
-                    decision_number="45/QĐ-SKHCN", decision_date="15/01/2026")
+    response = post(
+        grid,
+        world["Q"],
+        "save",
+        {(world["Q"], "percent"): "85", (world["K2"], "percent"): "70,5"},
+        decision_number="45/QĐ-SKHCN",
+        decision_date="15/01/2026",
+    )
     assert response.status_code == 302
     province = Target.objects.get(unit=world["Q"])
     assert (province.value, province.mode, province.decision_number, province.decision_date) == (
-        Decimal(85), TargetMode.PERCENT, "45/QĐ-SKHCN", datetime.date(2026, 1, 15)
+        Decimal(85),
+        TargetMode.PERCENT,
+        "45/QĐ-SKHCN",
+        datetime.date(2026, 1, 15),
     )
     assert Target.objects.get(unit=world["K2"]).value == Decimal("70.5")
     assert not Target.objects.filter(unit=world["K1"]).exists()  # K1 inherits, nothing stored for it
@@ -44,7 +53,12 @@ def test_preview_splits_a_count_among_the_units_below_and_saves_nothing(world, g
 
 
 def test_adjusting_a_child_after_the_preview_saves_it_and_flags_the_split(world, grid):
-    post(grid, world["K1"], "save", {(world["K1"], "count"): "1000", (world["W1"], "count"): "700", (world["W2"], "count"): "250"})
+    post(
+        grid,
+        world["K1"],
+        "save",
+        {(world["K1"], "count"): "1000", (world["W1"], "count"): "700", (world["W2"], "count"): "250"},
+    )
     assert Target.objects.filter(indicator=grid["count"]).count() == 3
     page = grid["client"].get(grid_url(world["K1"], grid["quarter"]))
     assert page.context["flags"] == {grid["count"].pk: {"parent": Decimal(1000), "children": Decimal(950)}}
@@ -52,7 +66,12 @@ def test_adjusting_a_child_after_the_preview_saves_it_and_flags_the_split(world,
     assert (mismatch.parent_target.unit, mismatch.difference) == (world["K1"], Decimal(-50))
     assert "950" in page.content.decode()
 
-    post(grid, world["K1"], "save", {(world["K1"], "count"): "1000", (world["W1"], "count"): "750", (world["W2"], "count"): "250"})
+    post(
+        grid,
+        world["K1"],
+        "save",
+        {(world["K1"], "count"): "1000", (world["W1"], "count"): "750", (world["W2"], "count"): "250"},
+    )
     page = grid["client"].get(grid_url(world["K1"], grid["quarter"]))
     assert page.context["flags"] == {} and page.context["mismatches"] == []
 
@@ -74,14 +93,22 @@ def test_preview_onto_units_without_figures_is_an_error(world, grid):
     [
         ({("K1", "percent"): "101"}, "Tỷ lệ phải nằm trong khoảng từ 0 đến 100."),
         ({("K1", "count"): "-5"}, "Số lượng không được là số âm."),
-        ({("K1", "count"): "12,5"}, "“12,5” không phải là số nguyên. Hãy ghi số không có phần thập phân, có hoặc không có dấu chấm ngăn cách hàng nghìn: 25000 hoặc 25.000."),
-        ({("K1", "count"): "1.5"}, "“1.5” không phải là số nguyên. Hãy ghi số không có phần thập phân, có hoặc không có dấu chấm ngăn cách hàng nghìn: 25000 hoặc 25.000."),
+        (
+            {("K1", "count"): "12,5"},
+            "“12,5” không phải là số nguyên. Hãy ghi số không có phần thập phân, có hoặc không có dấu chấm ngăn cách hàng nghìn: 25000 hoặc 25.000.",
+        ),
+        (
+            {("K1", "count"): "1.5"},
+            "“1.5” không phải là số nguyên. Hãy ghi số không có phần thập phân, có hoặc không có dấu chấm ngăn cách hàng nghìn: 25000 hoặc 25.000.",
+        ),
         ({("K1", "percent"): "85,555"}, "Tỷ lệ phần trăm có tối đa 2 chữ số thập phân, ví dụ 85,5."),
     ],
 )
 def test_bad_values_are_refused_in_vietnamese_and_nothing_is_saved(world, grid, cells, message):
     good = {(world["W1"], "percent"): "80"}
-    response = post(grid, world["K1"], "save", {**good, **{(world[key], ind): value for (key, ind), value in cells.items()}})
+    response = post(
+        grid, world["K1"], "save", {**good, **{(world[key], ind): value for (key, ind), value in cells.items()}}
+    )
     assert response.status_code == 200
     assert any(message == text for _label, text in response.context["error_summary"])
     assert not Target.objects.exists()

@@ -21,7 +21,11 @@ def quarter(db):
 
 @pytest.mark.parametrize(
     "mode, value, field",
-    [(TargetMode.PERCENT, Decimal("100.5"), "value"), (TargetMode.PERCENT, Decimal(-1), "value"), (TargetMode.ABSOLUTE, Decimal(-3), "value")],
+    [
+        (TargetMode.PERCENT, Decimal("100.5"), "value"),
+        (TargetMode.PERCENT, Decimal(-1), "value"),
+        (TargetMode.ABSOLUTE, Decimal(-3), "value"),
+    ],
 )
 def test_target_values_out_of_range(world, quarter, mode, value, field):
     indicator = IndicatorFactory() if mode == TargetMode.PERCENT else CountIndicatorFactory()
@@ -32,7 +36,9 @@ def test_target_values_out_of_range(world, quarter, mode, value, field):
 
 
 def test_a_count_cannot_take_a_percentage(world, quarter):
-    target = Target(indicator=CountIndicatorFactory(), period=quarter, unit=world["K1"], mode=TargetMode.PERCENT, value=Decimal(50))
+    target = Target(
+        indicator=CountIndicatorFactory(), period=quarter, unit=world["K1"], mode=TargetMode.PERCENT, value=Decimal(50)
+    )
     with pytest.raises(ValidationError) as error:
         target.full_clean()
     assert "mode" in error.value.message_dict
@@ -49,7 +55,10 @@ def test_the_grid_service_saves_all_or_nothing(world, personas, quarter):
 
 def test_the_grid_service_refuses_units_outside_the_grid_and_the_scope(world, personas, quarter):
     indicator = IndicatorFactory()
-    outside_grid = {("unit", world["K1"].pk, indicator.pk): Decimal(80), ("unit", world["W3"].pk, indicator.pk): Decimal(80)}
+    outside_grid = {
+        ("unit", world["K1"].pk, indicator.pk): Decimal(80),
+        ("unit", world["W3"].pk, indicator.pk): Decimal(80),
+    }
     with pytest.raises(ValidationError):
         target_grid_save(user=personas["province"], parent=world["K1"], period=quarter, cells=outside_grid)
     outside_scope = {("unit", world["O1"].pk, indicator.pk): Decimal(80)}
@@ -60,7 +69,9 @@ def test_the_grid_service_refuses_units_outside_the_grid_and_the_scope(world, pe
 
 
 def test_a_period_cannot_end_before_it_starts(world):
-    campaign = Period(name="Ra quân", unit=world["D1"], start=datetime.date(2024, 10, 10), end=datetime.date(2024, 10, 1))
+    campaign = Period(
+        name="Ra quân", unit=world["D1"], start=datetime.date(2024, 10, 10), end=datetime.date(2024, 10, 1)
+    )
     with pytest.raises(ValidationError) as error:
         campaign_save(campaign=campaign, deadlines=[])
     assert "end" in error.value.message_dict
@@ -68,7 +79,9 @@ def test_a_period_cannot_end_before_it_starts(world):
 
 
 def test_messages_are_in_vietnamese(world, quarter):
-    target = Target(indicator=IndicatorFactory(), period=quarter, unit=world["K1"], mode=TargetMode.PERCENT, value=Decimal(120))
+    target = Target(
+        indicator=IndicatorFactory(), period=quarter, unit=world["K1"], mode=TargetMode.PERCENT, value=Decimal(120)
+    )
     with translation.override("vi"), pytest.raises(ValidationError) as error:
         target.full_clean()
     assert error.value.message_dict["value"] == ["Tỷ lệ phải nằm trong khoảng từ 0 đến 100."]

@@ -45,7 +45,9 @@ def test_cascade_split_uses_the_indicators_figure(world):
     indicator = CountIndicatorFactory(denominator_field="households")
     PopulationFigureFactory(unit=world["W1"], as_of=AS_OF, households=300, population=900)
     PopulationFigureFactory(unit=world["W2"], as_of=AS_OF, households=100, population=2700)
-    shares = cascade_split(indicator=indicator, parent=world["K1"], children=[world["W1"], world["W2"]], total=10, date=AS_OF)
+    shares = cascade_split(
+        indicator=indicator, parent=world["K1"], children=[world["W1"], world["W2"]], total=10, date=AS_OF
+    )
     assert shares == {world["W1"].pk: 8, world["W2"].pk: 2}  # 7.5 / 2.5: the tie goes to the larger weight
 
 
@@ -53,7 +55,9 @@ def test_cascade_split_onto_units_without_figures_names_them(world):
     indicator = CountIndicatorFactory()
     PopulationFigureFactory(unit=world["W1"], as_of=AS_OF)
     with pytest.raises(CascadeError) as error:
-        cascade_split(indicator=indicator, parent=world["K1"], children=[world["W1"], world["W2"]], total=10, date=AS_OF)
+        cascade_split(
+            indicator=indicator, parent=world["K1"], children=[world["W1"], world["W2"]], total=10, date=AS_OF
+        )
     assert "Thôn Na Lay" in str(error.value)
     assert "Thôn Bản Giang" not in str(error.value)
 
@@ -63,4 +67,6 @@ def test_cascade_split_ignores_figures_dated_after_the_period_start(world):
     PopulationFigureFactory(unit=world["W1"], as_of=AS_OF)
     PopulationFigureFactory(unit=world["W2"], as_of=datetime.date(2024, 6, 1))
     with pytest.raises(CascadeError):
-        cascade_split(indicator=indicator, parent=world["K1"], children=[world["W1"], world["W2"]], total=Decimal(10), date=AS_OF)
+        cascade_split(
+            indicator=indicator, parent=world["K1"], children=[world["W1"], world["W2"]], total=Decimal(10), date=AS_OF
+        )

@@ -14,10 +14,15 @@ from .factories import IndicatorFactory
 def test_the_catalogue_seed_is_idempotent_and_keeps_department_edits(db):
     created = catalogue_seed()
     assert len(created) == len(CATALOGUE) == 11
-    percentages = {i.code: (i.default_target, i.default_target_high) for i in Indicator.objects.filter(kind=IndicatorKind.PERCENT)}
+    percentages = {
+        i.code: (i.default_target, i.default_target_high) for i in Indicator.objects.filter(kind=IndicatorKind.PERCENT)
+    }
     assert percentages == {  # seed 004's levels; the citizen app's is a range, 40-50%
-        "eid_level2": (85, None), "eid_activation": (90, None), "households_online_services": (80, None),
-        "citizen_app": (40, 50), "households_digital_skills": (80, None),
+        "eid_level2": (85, None),
+        "eid_activation": (90, None),
+        "households_online_services": (80, None),
+        "citizen_app": (40, 50),
+        "households_digital_skills": (80, None),
     }
     # Activation is a share of the accounts issued ("90% công dân được cấp tài khoản ĐDDT mức độ 2"), not of registrations.
     assert Indicator.objects.get(code="eid_activation").denominator_indicator.code == "eid_issued"
@@ -60,7 +65,10 @@ def test_the_name_follows_the_language(db):
     "fields, error_field",
     [
         ({"kind": IndicatorKind.PERCENT, "denominator_field": ""}, "denominator_field"),
-        ({"kind": IndicatorKind.COUNT, "denominator_field": "", "denominator_indicator_code": "base"}, "denominator_indicator"),
+        (
+            {"kind": IndicatorKind.COUNT, "denominator_field": "", "denominator_indicator_code": "base"},
+            "denominator_indicator",
+        ),
         ({"kind": IndicatorKind.PERCENT, "default_target": 120}, "default_target"),
     ],
 )
@@ -76,8 +84,16 @@ def test_indicator_rules(db, fields, error_field):
 
 
 INDICATOR_DATA = {
-    "code": "zalo_groups", "name_vi": "Nhóm Zalo thôn", "name_en": "Village Zalo groups", "pillar": "team_activity",
-    "kind": "count", "denominator_field": "", "aggregation": "stock", "default_target": "", "order": "5", "is_active": "on",
+    "code": "zalo_groups",
+    "name_vi": "Nhóm Zalo thôn",
+    "name_en": "Village Zalo groups",
+    "pillar": "team_activity",
+    "kind": "count",
+    "denominator_field": "",
+    "aggregation": "stock",
+    "default_target": "",
+    "order": "5",
+    "is_active": "on",
 }
 
 
@@ -97,8 +113,16 @@ def test_a_system_administrator_adds_and_edits_an_indicator(personas, client):
 
 def test_a_percentage_without_denominator_is_refused_on_the_page(personas, client):
     client.force_login(personas["admin"])
-    data = {"code": "x", "name_vi": "X", "name_en": "X", "pillar": "digital_society", "kind": "percent",
-            "denominator_field": "", "aggregation": "stock", "order": "0"}
+    data = {
+        "code": "x",
+        "name_vi": "X",
+        "name_en": "X",
+        "pillar": "digital_society",
+        "kind": "percent",
+        "denominator_field": "",
+        "aggregation": "stock",
+        "order": "0",
+    }
     response = client.post(reverse("targets:indicator_create"), data)
     assert response.status_code == 200 and "denominator_field" in response.context["form"].errors
     assert not Indicator.objects.exists()
@@ -163,7 +187,9 @@ def test_the_data_migration_brings_a_seeded_catalogue_in_line_with_seed_004(db):
     assert Indicator.objects.filter(code="eid_issued").count() == 1
 
     Indicator.objects.filter(code="eid_level2").update(name_vi="Tên do Sở sửa")
-    Indicator.objects.filter(code="citizen_app").update(default_target_high=None, default_target=45, source=migration.OLD_APP_SOURCE)
+    Indicator.objects.filter(code="citizen_app").update(
+        default_target_high=None, default_target=45, source=migration.OLD_APP_SOURCE
+    )
     migration.forwards(apps, None)
     assert Indicator.objects.get(code="eid_level2").name_vi == "Tên do Sở sửa"
     assert Indicator.objects.get(code="citizen_app").default_target_high is None

@@ -10,7 +10,11 @@ from units.models import Unit
 
 def test_the_demo_holds_the_campaign_and_a_year_of_quarters(demo):
     campaign = Period.objects.get(kind=PeriodKind.CAMPAIGN)
-    assert (campaign.start, campaign.end, campaign.unit.name) == (datetime.date(2024, 10, 1), datetime.date(2024, 10, 10), "Huyện Mộ Đức")
+    assert (campaign.start, campaign.end, campaign.unit.name) == (
+        datetime.date(2024, 10, 1),
+        datetime.date(2024, 10, 10),
+        "Huyện Mộ Đức",
+    )
     assert campaign.deadlines.count() == 3
     commune = Unit.objects.filter(edition=Edition.PRE_REFORM, parent=campaign.unit).first()
     eid = effective_target(indicator=Indicator.objects.get(code="eid_level2"), period=campaign, unit=commune)

@@ -79,8 +79,14 @@ def test_denominators_in_bulk_match_the_single_lookups_in_two_queries(world, dja
         for unit in (world["W1"], world["K1"]):
             with django_assert_max_num_queries(2):
                 bulk = denominators_as_of(indicators=indicators, unit=unit, date=date)
-            single = {i.pk: denominator_as_of(indicator=i, unit=unit, date=date) for i in indicators if i.denominator_field and i.is_percent}
+            single = {
+                i.pk: denominator_as_of(indicator=i, unit=unit, date=date)
+                for i in indicators
+                if i.denominator_field and i.is_percent
+            }
             assert bulk == single
     assert denominators_as_of(indicators=indicators, unit=world["W1"], date=JUN) == {
-        indicators[0].pk: 850, indicators[1].pk: 300, indicators[2].pk: 300,
+        indicators[0].pk: 850,
+        indicators[1].pk: 300,
+        indicators[2].pk: 300,
     }

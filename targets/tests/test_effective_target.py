@@ -74,7 +74,9 @@ def test_bulk_resolution_matches_single_lookups_in_at_most_two_queries(world, qu
         bulk = effective_targets(period=quarter, indicators=indicators, units=units)
     for unit in units:
         for indicator in indicators:
-            assert bulk[("unit", unit.pk, indicator.pk)] == effective_target(indicator=indicator, period=quarter, unit=unit)
+            assert bulk[("unit", unit.pk, indicator.pk)] == effective_target(
+                indicator=indicator, period=quarter, unit=unit
+            )
 
 
 def test_effective_target_takes_a_unit_or_a_team(world, quarter):

@@ -23,7 +23,7 @@ def grid(world, personas, client):  # in place of the assignment grid of conftes
     quarter = QuarterFactory()
     percent = IndicatorFactory(code="eid", name_vi="Định danh điện tử mức 2")
     count = CountIndicatorFactory(code="visits", name_vi="Lượt đến tận nhà")
-    team = TeamFactory(unit=world["Q"], name="=HYPERLINK(\"http://x\")")  # a name Excel would run as a formula
+    team = TeamFactory(unit=world["Q"], name='=HYPERLINK("http://x")')  # a name Excel would run as a formula
     TargetFactory(unit=world["Q"], indicator=percent, period=quarter, value=Decimal(85))
     TargetFactory(unit=world["K1"], indicator=percent, period=quarter, value=Decimal("70.5"))
     TargetFactory(unit=world["K2"], indicator=count, period=quarter, value=Decimal(520), mode="absolute")
@@ -57,7 +57,7 @@ def test_the_export_is_the_grid_layout_with_a_title_escaped_cells_and_own_target
     assert header[3].splitlines() == ["eid", "Định danh điện tử mức 2 (%)"]
     assert header[4].splitlines() == ["visits", "Lượt đến tận nhà (số lượng)"]
     names = [sheet.cell(row=n, column=2).value for n in range(HEADER_ROW + 1, sheet.max_row + 1)]
-    assert names == ["Thái Nguyên", "'=HYPERLINK(\"http://x\")", "Xã Thanh Thịnh", "Xã Chợ Mới"]
+    assert names == ["Thái Nguyên", '\'=HYPERLINK("http://x")', "Xã Thanh Thịnh", "Xã Chợ Mới"]
     assert [c.value for c in row_of(sheet, "Thái Nguyên")][:5] == ["19", "Thái Nguyên", "Tỉnh", 85, None]
     assert [c.value for c in row_of(sheet, "Xã Thanh Thịnh")][3:5] == [70.5, None]  # visits not set: blank, not 0
     assert [c.value for c in row_of(sheet, "Xã Chợ Mới")][3:5] == [None, 520]  # eid inherited: left blank
@@ -92,7 +92,10 @@ def test_an_edited_file_fills_the_grid_as_a_preview_and_saves_only_on_save(world
     assert form.cells()[("unit", k1.pk, grid["count"].pk)] == Decimal(1200)
     assert form.cells()[("unit", k1.pk, grid["percent"].pk)] is None
     assert "3 ô thay đổi" in response.content.decode()
-    data = {name: form.data.get(name, "") for name in form.fields} | {"action": "save", "decision_number": "12/QĐ-SKHCN"}
+    data = {name: form.data.get(name, "") for name in form.fields} | {
+        "action": "save",
+        "decision_number": "12/QĐ-SKHCN",
+    }
     grid["client"].post(reverse("targets:assign") + query(grid), data)
     assert Target.objects.get(unit=k2, indicator=grid["count"]).value == Decimal(600)
     assert Target.objects.get(unit=k1, indicator=grid["count"]).decision_number == "12/QĐ-SKHCN"
@@ -128,7 +131,9 @@ def test_a_unit_outside_the_users_scope_or_outside_this_grid(world, grid):
         sheet.append([None, "Thôn Bản Giang", "Thôn", 50, None])  # in scope, but a village of K1, not in this grid
 
     errors = bad_file(grid, edit)
-    assert errors[0] == "Dòng 10, Mã đơn vị: 00070 nằm ngoài phạm vi của bạn: bạn không thể đặt chỉ tiêu cho đơn vị này."
+    assert (
+        errors[0] == "Dòng 10, Mã đơn vị: 00070 nằm ngoài phạm vi của bạn: bạn không thể đặt chỉ tiêu cho đơn vị này."
+    )
     assert errors[1].startswith("Dòng 11, Tên đơn vị / Tổ: Thôn Bản Giang không thuộc bảng chỉ tiêu của Thái Nguyên")
 
 

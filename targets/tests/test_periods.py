@@ -16,7 +16,11 @@ def test_calendar_periods_are_generated_once_with_their_bounds(db):
     february = period_get_or_create(kind=PeriodKind.MONTH, year=2024, number=2)
     assert february.end == datetime.date(2024, 2, 29)
     generated = periods_generate(year=2024)  # the year, its quarters and months, q4 and February kept
-    assert [(p.kind, p.number) for p in generated] == [("year", None), *(("quarter", n) for n in range(1, 5)), *(("month", n) for n in range(1, 13))]
+    assert [(p.kind, p.number) for p in generated] == [
+        ("year", None),
+        *(("quarter", n) for n in range(1, 5)),
+        *(("month", n) for n in range(1, 13)),
+    ]
     assert q4 in generated and february in generated
     assert periods_generate(year=2024) == generated
     assert Period.objects.filter(year=2024).count() == 12 + 4 + 1
@@ -36,24 +40,38 @@ def test_a_quarter_five_does_not_exist(db):
 def test_the_department_creates_a_campaign_with_deadlines(world, personas, client):
     client.force_login(personas["province"])
     data = {
-        "name": "Ra quân tháng 10", "unit": world["K1"].pk, "start": "01/10/2025", "end": "10/10/2025", "plan_number": "13/KH-UBND",
-        "deadlines-TOTAL_FORMS": "3", "deadlines-INITIAL_FORMS": "0",
-        "deadlines-0-due_on": "20/09/2025", "deadlines-0-task": "Kiện toàn tổ",
-        "deadlines-1-due_on": "20/10/2025", "deadlines-1-task": "Tổng kết",
+        "name": "Ra quân tháng 10",
+        "unit": world["K1"].pk,
+        "start": "01/10/2025",
+        "end": "10/10/2025",
+        "plan_number": "13/KH-UBND",
+        "deadlines-TOTAL_FORMS": "3",
+        "deadlines-INITIAL_FORMS": "0",
+        "deadlines-0-due_on": "20/09/2025",
+        "deadlines-0-task": "Kiện toàn tổ",
+        "deadlines-1-due_on": "20/10/2025",
+        "deadlines-1-task": "Tổng kết",
     }
     response = client.post(reverse("targets:campaign_create"), data)
     assert response.status_code == 302
     campaign = Period.objects.get(kind=PeriodKind.CAMPAIGN)
     assert (campaign.year, campaign.unit, campaign.plan_number) == (2025, world["K1"], "13/KH-UBND")
     assert [(d.due_on, d.task) for d in campaign.deadlines.all()] == [
-        (datetime.date(2025, 9, 20), "Kiện toàn tổ"), (datetime.date(2025, 10, 20), "Tổng kết")
+        (datetime.date(2025, 9, 20), "Kiện toàn tổ"),
+        (datetime.date(2025, 10, 20), "Tổng kết"),
     ]
 
 
 def test_a_campaign_ending_before_it_starts_is_refused(world, personas, client):
     client.force_login(personas["province"])
-    data = {"name": "Ra quân", "unit": world["K1"].pk, "start": "10/10/2025", "end": "01/10/2025",
-            "deadlines-TOTAL_FORMS": "0", "deadlines-INITIAL_FORMS": "0"}
+    data = {
+        "name": "Ra quân",
+        "unit": world["K1"].pk,
+        "start": "10/10/2025",
+        "end": "01/10/2025",
+        "deadlines-TOTAL_FORMS": "0",
+        "deadlines-INITIAL_FORMS": "0",
+    }
     response = client.post(reverse("targets:campaign_create"), data)
     assert response.status_code == 200
     assert response.context["form"].errors["end"] == ["Ngày kết thúc không được trước ngày bắt đầu."]
@@ -62,8 +80,14 @@ def test_a_campaign_ending_before_it_starts_is_refused(world, personas, client):
 
 def test_a_campaign_cannot_be_run_by_a_unit_outside_the_scope(world, personas, client):
     client.force_login(personas["province"])
-    data = {"name": "Ra quân", "unit": world["O1"].pk, "start": "01/10/2025", "end": "10/10/2025",
-            "deadlines-TOTAL_FORMS": "0", "deadlines-INITIAL_FORMS": "0"}
+    data = {
+        "name": "Ra quân",
+        "unit": world["O1"].pk,
+        "start": "01/10/2025",
+        "end": "10/10/2025",
+        "deadlines-TOTAL_FORMS": "0",
+        "deadlines-INITIAL_FORMS": "0",
+    }
     response = client.post(reverse("targets:campaign_create"), data)
     assert response.status_code == 200 and "unit" in response.context["form"].errors
     assert not Period.objects.exists()

@@ -57,8 +57,13 @@ def test_a_percentage_keeps_the_vietnamese_decimal_comma(world, grid):
 @pytest.fixture
 def excel_grid(world, personas, client):
     client.force_login(personas["province"])
-    return {"client": client, "quarter": QuarterFactory(), "percent": IndicatorFactory(code="eid"),
-            "count": CountIndicatorFactory(code="visits"), "Q": world["Q"]}
+    return {
+        "client": client,
+        "quarter": QuarterFactory(),
+        "percent": IndicatorFactory(code="eid"),
+        "count": CountIndicatorFactory(code="visits"),
+        "Q": world["Q"],
+    }
 
 
 def import_counts(grid, cells: dict):
@@ -88,14 +93,29 @@ def test_an_excel_count_with_a_decimal_part_is_refused(world, excel_grid):
 
 def test_campaign_and_indicator_texts_are_cleaned(world, personas):
     form = CampaignForm(
-        {"name": unicodedata.normalize("NFD", "  Ra quân   tháng 10\u200b"), "unit": world["Q"].pk, "start": "01/10/2026",
-         "end": "31/10/2026", "plan_number": ""},
-        instance=Period(kind="campaign"), user=personas["province"],
+        {
+            "name": unicodedata.normalize("NFD", "  Ra quân   tháng 10\u200b"),
+            "unit": world["Q"].pk,
+            "start": "01/10/2026",
+            "end": "31/10/2026",
+            "plan_number": "",
+        },
+        instance=Period(kind="campaign"),
+        user=personas["province"],
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["name"] == "Ra quân tháng 10"
-    indicator = IndicatorForm({"code": "x", "name_vi": "Chỉ tiêu\u202e", "name_en": "\u200b", "pillar": "digital_society",
-                               "kind": "count", "aggregation": "flow", "order": "1"})
+    indicator = IndicatorForm(
+        {
+            "code": "x",
+            "name_vi": "Chỉ tiêu\u202e",
+            "name_en": "\u200b",
+            "pillar": "digital_society",
+            "kind": "count",
+            "aggregation": "flow",
+            "order": "1",
+        }
+    )
     assert not indicator.is_valid()
     assert "đảo chiều" in indicator.errors["name_vi"][0] and "vô hình" in indicator.errors["name_en"][0]
 
@@ -104,9 +124,17 @@ def test_the_admin_reads_a_target_typed_the_vietnamese_way(world, personas, clie
     client.force_login(personas["admin"])
     indicator = CountIndicatorFactory(code="visits")
     quarter = QuarterFactory()
-    response = client.post(reverse("admin:targets_target_add"), {
-        "indicator": indicator.pk, "period": quarter.pk, "unit": world["K1"].pk, "mode": "absolute", "value": "25.000",
-        "decision_number": "", "decision_date": "",
-    })
+    response = client.post(
+        reverse("admin:targets_target_add"),
+        {
+            "indicator": indicator.pk,
+            "period": quarter.pk,
+            "unit": world["K1"].pk,
+            "mode": "absolute",
+            "value": "25.000",
+            "decision_number": "",
+            "decision_date": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Target.objects.get().value == Decimal(25_000)  # not 25

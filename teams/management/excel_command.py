@@ -18,7 +18,9 @@ from units.models import Unit
 class ExcelCommand(BaseCommand):
     def add_commune_arguments(self, parser):
         parser.add_argument("--commune", required=True, help="GSO code of the commune, e.g. 02107")
-        parser.add_argument("--edition", choices=Edition.values, help="map edition when the code exists on both (default: 2025)")
+        parser.add_argument(
+            "--edition", choices=Edition.values, help="map edition when the code exists on both (default: 2025)"
+        )
         parser.add_argument("--user", help="username recorded as the author of the import or export")
 
     def execute(self, *args, **options):
@@ -26,8 +28,14 @@ class ExcelCommand(BaseCommand):
             return super().execute(*args, **options)
 
     def commune(self, options) -> Unit:
-        communes = {unit.edition: unit for unit in Unit.objects.filter(level=Level.COMMUNE, code=options["commune"].zfill(5))}
-        commune = communes.get(options["edition"]) if options["edition"] else communes.get(Edition.REFORMED) or communes.get(Edition.PRE_REFORM)
+        communes = {
+            unit.edition: unit for unit in Unit.objects.filter(level=Level.COMMUNE, code=options["commune"].zfill(5))
+        }
+        commune = (
+            communes.get(options["edition"])
+            if options["edition"]
+            else communes.get(Edition.REFORMED) or communes.get(Edition.PRE_REFORM)
+        )
         if commune is None:
             raise CommandError(_("No commune with code %(code)s.") % {"code": options["commune"]})
         return commune
@@ -35,7 +43,9 @@ class ExcelCommand(BaseCommand):
     def user(self, options, required=False):
         if not options.get("user"):
             if required:
-                raise CommandError(_("Give --user USERNAME: exports of personal data are recorded against a portal user."))
+                raise CommandError(
+                    _("Give --user USERNAME: exports of personal data are recorded against a portal user.")
+                )
             return None
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
@@ -50,7 +60,9 @@ class ExcelCommand(BaseCommand):
         if path.is_dir():
             raise CommandError(_("%(path)s is a folder: give the path of an Excel file (.xlsx).") % {"path": file_name})
         if not path.is_file():
-            raise CommandError(_("%(path)s is not a file: give the path of an Excel file (.xlsx).") % {"path": file_name})
+            raise CommandError(
+                _("%(path)s is not a file: give the path of an Excel file (.xlsx).") % {"path": file_name}
+            )
         try:
             file = path.open("rb")
         except PermissionError as error:
@@ -68,7 +80,9 @@ class ExcelCommand(BaseCommand):
         """Where to write an export, checked before anything is exported."""
         path = Path(file_name)
         if path.is_dir():
-            raise CommandError(_("%(path)s is a folder: give the name of the .xlsx file to write.") % {"path": file_name})
+            raise CommandError(
+                _("%(path)s is a folder: give the name of the .xlsx file to write.") % {"path": file_name}
+            )
         if path.suffix.lower() != ".xlsx":
             raise CommandError(_("The file to write must end in .xlsx: %(path)s.") % {"path": file_name})
         if not path.parent.is_dir():
@@ -90,10 +104,17 @@ class ExcelCommand(BaseCommand):
             for error in result.errors:
                 self.stderr.write(str(error))
             if result.error_count > len(result.errors):
-                self.stderr.write(_("… and %(count)s more errors.") % {"count": result.error_count - len(result.errors)})
-            raise CommandError(ngettext(
-                "%(count)s error: nothing was imported.", "%(count)s errors: nothing was imported.", result.error_count,
-            ) % {"count": result.error_count})
+                self.stderr.write(
+                    _("… and %(count)s more errors.") % {"count": result.error_count - len(result.errors)}
+                )
+            raise CommandError(
+                ngettext(
+                    "%(count)s error: nothing was imported.",
+                    "%(count)s errors: nothing was imported.",
+                    result.error_count,
+                )
+                % {"count": result.error_count}
+            )
         prefix = "Dry run (nothing written): " if dry_run else ""
         with translation.override("en"):  # the summary line stays machine-readable; error lines are for people
             self.stdout.write(prefix + result.summary())

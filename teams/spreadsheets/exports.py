@@ -16,7 +16,19 @@ from units.choices import Level
 from ..choices import TeamRole
 from .layout import AFFILIATION_LABELS, GENDER_LABELS, MEMBER_EXPORT_FIELDS, MEMBER_HEADERS, ROLE_LABELS
 
-COLUMN_WIDTHS = {"number": 6, "full_name": 26, "birth": 13, "gender": 9, "phone": 14, "role": 19, "affiliation": 30, "village": 22, "team": 34, "commune": 20, "notes": 24}
+COLUMN_WIDTHS = {
+    "number": 6,
+    "full_name": 26,
+    "birth": 13,
+    "gender": 9,
+    "phone": 14,
+    "role": 19,
+    "affiliation": 30,
+    "village": 22,
+    "team": 34,
+    "commune": 20,
+    "notes": 24,
+}
 ROLE_ORDER = {role: position for position, role in enumerate(TeamRole.values)}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -51,19 +63,30 @@ def roster_rows(memberships):
         village = team.unit.name if team.level == Level.VILLAGE else ""
         commune = team.unit.parent.name if team.level == Level.VILLAGE else team.unit.name
         yield [
-            number, person.full_name, person.birth_date or person.birth_year, GENDER_LABELS.get(person.gender, ""),
-            person.phone, ROLE_LABELS[membership.role], AFFILIATION_LABELS[membership.affiliation], village,
-            team.name, commune, membership.notes,
+            number,
+            person.full_name,
+            person.birth_date or person.birth_year,
+            GENDER_LABELS.get(person.gender, ""),
+            person.phone,
+            ROLE_LABELS[membership.role],
+            AFFILIATION_LABELS[membership.affiliation],
+            village,
+            team.name,
+            commune,
+            membership.notes,
         ]
 
 
 def roster_workbook(memberships, *, scope_label: str) -> tuple[bytes, int]:
     """The roster as .xlsx bytes and its row count."""
     workbook = Workbook(write_only=True)
-    sheet = _new_sheet(workbook, [
-        "DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG",
-        f"{scope_label} · xuất ngày {timezone.localdate():%d/%m/%Y}",
-    ])
+    sheet = _new_sheet(
+        workbook,
+        [
+            "DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG",
+            f"{scope_label} · xuất ngày {timezone.localdate():%d/%m/%Y}",
+        ],
+    )
     count = 0
     for values in roster_rows(memberships):
         cells = []
@@ -81,9 +104,7 @@ def roster_workbook(memberships, *, scope_label: str) -> tuple[bytes, int]:
 
 def roster_memberships(queryset):
     """Current memberships in roster order, with everything the rows need in one query."""
-    memberships = list(
-        queryset.filter(end_date__isnull=True).select_related("person", "team__unit__parent")
-    )
+    memberships = list(queryset.filter(end_date__isnull=True).select_related("person", "team__unit__parent"))
     memberships.sort(key=lambda m: (m.team.unit.path, m.team.name, ROLE_ORDER[m.role], m.person.full_name))
     return memberships
 
@@ -103,7 +124,9 @@ INSTRUCTIONS = [
     "3. Ngày sinh: dd/mm/yyyy (ví dụ 05/03/1990), ô ngày của Excel, hoặc chỉ năm sinh (1990).",
     "4. Giới tính: Nam hoặc Nữ.",
     "5. Số điện thoại: 10 chữ số bắt đầu bằng 0; có thể viết 0912 345 678, 0912.345.678 hoặc +84 912 345 678.",
-    "6. Chức vụ trong Tổ: " + ", ".join(ROLE_LABELS.values()) + ". Để trống là Thành viên. Mỗi Tổ chỉ có một Tổ trưởng.",
+    "6. Chức vụ trong Tổ: "
+    + ", ".join(ROLE_LABELS.values())
+    + ". Để trống là Thành viên. Mỗi Tổ chỉ có một Tổ trưởng.",
     "7. Thành phần / Đơn vị công tác: ví dụ " + ", ".join(list(AFFILIATION_LABELS.values())[:8]) + " …",
     "8. Thôn/Tổ dân phố: tên thôn của xã, có hoặc không có chữ Thôn/Bản/Tổ dân phố. Thôn phải có sẵn trên hệ thống (nhập danh sách thôn trước).",
     "9. Tổ: chỉ cần khi một thôn có nhiều Tổ; để trống nếu thôn có một Tổ. Thành viên Tổ cấp xã: để trống Thôn, ghi tên Tổ của xã.",
@@ -115,7 +138,21 @@ INSTRUCTIONS = [
 def blank_template() -> bytes:
     workbook = Workbook(write_only=True)
     sheet = _new_sheet(workbook, ["DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG", "Xã/Phường: ……………"])
-    sheet.append([1, "Nguyễn Văn A (dòng mẫu, xóa đi)", "05/03/1990", "Nam", "0912345678", "Tổ trưởng", "Trưởng thôn", "Thôn 1", "", "", ""])
+    sheet.append(
+        [
+            1,
+            "Nguyễn Văn A (dòng mẫu, xóa đi)",
+            "05/03/1990",
+            "Nam",
+            "0912345678",
+            "Tổ trưởng",
+            "Trưởng thôn",
+            "Thôn 1",
+            "",
+            "",
+            "",
+        ]
+    )
     guide = workbook.create_sheet("Hướng dẫn")
     guide.column_dimensions["A"].width = 120
     for line in INSTRUCTIONS:

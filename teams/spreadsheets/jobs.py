@@ -57,7 +57,9 @@ def _dispatch(job: ImportJob, *, dry_run: bool) -> None:
 def import_job_start(*, kind: str, commune: Unit, user, upload, as_of: datetime.date | None = None) -> ImportJob:
     """Check the upload's safety, store it and start the dry run. Raises SpreadsheetError for unsafe files."""
     check_upload(upload, upload.name)
-    job = ImportJob(kind=kind, commune=commune, user=user, file_name=upload.name[-255:], as_of=as_of, total_rows=count_rows(upload))
+    job = ImportJob(
+        kind=kind, commune=commune, user=user, file_name=upload.name[-255:], as_of=as_of, total_rows=count_rows(upload)
+    )
     job.full_clean()
     job.file.save("import.xlsx", upload, save=False)  # named by import_file_path
     job.save()
@@ -87,7 +89,11 @@ def import_files_purge() -> int:
             if job is None or not job.file:
                 continue
             if job.status == ImportStatus.READY or job.is_running:
-                _fail(job, _("The file was deleted after %(days)s days without being imported: upload it again.") % {"days": days})
+                _fail(
+                    job,
+                    _("The file was deleted after %(days)s days without being imported: upload it again.")
+                    % {"days": days},
+                )
             else:  # a job over before its file was released
                 job.release_file()
                 job.save(update_fields=["file"])
@@ -98,10 +104,18 @@ def import_files_purge() -> int:
 def import_job_record(*, kind: str, commune: Unit, user, file_name: str, result, as_of=None) -> ImportJob:
     """Log an import run outside the web flow (the command line), with its outcome."""
     return ImportJob.objects.create(
-        kind=kind, commune=commune, user=user, file_name=file_name[-255:], as_of=as_of,
-        status=ImportStatus.DONE if result.ok else ImportStatus.INVALID, total_rows=result.total_rows,
-        created=result.created, updated=result.updated, unchanged=result.unchanged,
-        errors=[error.as_dict() for error in result.errors], warnings=[warning.as_dict() for warning in result.warnings],
+        kind=kind,
+        commune=commune,
+        user=user,
+        file_name=file_name[-255:],
+        as_of=as_of,
+        status=ImportStatus.DONE if result.ok else ImportStatus.INVALID,
+        total_rows=result.total_rows,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        errors=[error.as_dict() for error in result.errors],
+        warnings=[warning.as_dict() for warning in result.warnings],
         finished_at=timezone.now(),
     )
 
@@ -111,7 +125,12 @@ def import_job_run(job_id: int, *, dry_run: bool) -> None:
     row is locked and its status says whether this step is still to do."""
     expected = ImportStatus.VALIDATING if dry_run else ImportStatus.IMPORTING
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update(of=("self",)).select_related("commune", "user").filter(pk=job_id, status=expected).first()
+        job = (
+            ImportJob.objects.select_for_update(of=("self",))
+            .select_related("commune", "user")
+            .filter(pk=job_id, status=expected)
+            .first()
+        )
         if job is None:
             return
 
@@ -123,9 +142,18 @@ def import_job_run(job_id: int, *, dry_run: bool) -> None:
                 raise SpreadsheetError(_("The uploaded file is no longer kept: upload it again."))
             with job.file.open("rb") as file:
                 if job.kind == ImportKind.MEMBERS:
-                    result = import_members(file, commune=job.commune, user=job.user, file_name=job.file_name, dry_run=dry_run, progress=progress)
+                    result = import_members(
+                        file,
+                        commune=job.commune,
+                        user=job.user,
+                        file_name=job.file_name,
+                        dry_run=dry_run,
+                        progress=progress,
+                    )
                 else:
-                    result = import_villages(file, commune=job.commune, as_of=job.as_of, dry_run=dry_run, progress=progress)
+                    result = import_villages(
+                        file, commune=job.commune, as_of=job.as_of, dry_run=dry_run, progress=progress
+                    )
         except SpreadsheetError as problem:
             result = ImportResult()
             result.add_error(1, "", str(problem))
@@ -134,7 +162,14 @@ def import_job_run(job_id: int, *, dry_run: bool) -> None:
         job.errors = [error.as_dict() for error in result.errors]
         job.warnings = [warning.as_dict() for warning in result.warnings]
         if result.error_count > len(result.errors):
-            job.errors.append({"row": 0, "column": "", "message": _("… and %(count)s more errors.") % {"count": number_format(result.error_count - len(result.errors))}})
+            job.errors.append(
+                {
+                    "row": 0,
+                    "column": "",
+                    "message": _("… and %(count)s more errors.")
+                    % {"count": number_format(result.error_count - len(result.errors))},
+                }
+            )
         if not result.ok:
             job.status = ImportStatus.INVALID
         else:

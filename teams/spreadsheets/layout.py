@@ -18,16 +18,50 @@ MEMBER_HEADERS = {
     "phone": ["Số điện thoại", "Điện thoại", "SĐT", "Số ĐT", "ĐT liên hệ", "Điện thoại liên hệ"],
     "role": ["Chức vụ trong Tổ", "Chức vụ", "Chức danh trong Tổ", "Chức danh", "Vị trí trong Tổ", "Nhiệm vụ trong Tổ"],
     "affiliation": [
-        "Thành phần / Đơn vị công tác", "Thành phần", "Đơn vị công tác", "Chức vụ, đơn vị công tác",
-        "Nơi công tác", "Cơ quan, đơn vị", "Chức vụ đoàn thể",
+        "Thành phần / Đơn vị công tác",
+        "Thành phần",
+        "Đơn vị công tác",
+        "Chức vụ, đơn vị công tác",
+        "Nơi công tác",
+        "Cơ quan, đơn vị",
+        "Chức vụ đoàn thể",
     ],
-    "village": ["Thôn/Tổ dân phố", "Thôn", "Thôn, bản", "Thôn/Bản", "Thôn/Xóm", "Tổ dân phố", "Địa bàn", "Thôn, tổ dân phố"],
+    "village": [
+        "Thôn/Tổ dân phố",
+        "Thôn",
+        "Thôn, bản",
+        "Thôn/Bản",
+        "Thôn/Xóm",
+        "Tổ dân phố",
+        "Địa bàn",
+        "Thôn, tổ dân phố",
+    ],
     "team": ["Tổ", "Tên Tổ", "Tổ CNSCĐ", "Tổ Công nghệ số cộng đồng"],
     "commune": ["Xã/Phường", "Xã", "Phường", "Xã, phường, thị trấn"],
     "notes": ["Ghi chú"],
-    "national_id": ["Số CCCD", "CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh cá nhân", "Số CCCD/CMND", "CCCD/CMND"],
+    "national_id": [
+        "Số CCCD",
+        "CCCD",
+        "Số căn cước",
+        "Số căn cước công dân",
+        "Số định danh cá nhân",
+        "Số CCCD/CMND",
+        "CCCD/CMND",
+    ],
 }
-MEMBER_EXPORT_FIELDS = ["number", "full_name", "birth", "gender", "phone", "role", "affiliation", "village", "team", "commune", "notes"]
+MEMBER_EXPORT_FIELDS = [
+    "number",
+    "full_name",
+    "birth",
+    "gender",
+    "phone",
+    "role",
+    "affiliation",
+    "village",
+    "team",
+    "commune",
+    "notes",
+]
 
 ROLE_LABELS = {
     TeamRole.LEADER: "Tổ trưởng",
@@ -103,7 +137,15 @@ AFFILIATION_KEYWORDS = [
 ]
 
 GENDER_LABELS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
-GENDER_WORDS = {"nam": Gender.MALE, "m": Gender.MALE, "male": Gender.MALE, "nu": Gender.FEMALE, "f": Gender.FEMALE, "female": Gender.FEMALE}
+GENDER_WORDS = {
+    "nam": Gender.MALE,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+    "nu": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+}
+
 
 def affiliation_from_text(text: str) -> str:
     words = f" {fold(text)} "

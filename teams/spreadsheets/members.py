@@ -77,6 +77,7 @@ def _is_plain_member_row(values: list, columns: Columns) -> bool:
             return True
     return False
 
+
 def parse_birth(value, today: datetime.date) -> tuple[datetime.date | None, int | None]:
     """An Excel date, 'd/m/yyyy' or ISO text, an Excel serial number, or a year alone → (date, year)."""
     birth_date = birth_year = None
@@ -114,8 +115,11 @@ def parse_birth(value, today: datetime.date) -> tuple[datetime.date | None, int 
     try:
         validate_birth(birth_date, birth_year, today)
     except ValidationError as error:
-        raise ValueError(" ".join(message for messages in error.message_dict.values() for message in messages)) from None
+        raise ValueError(
+            " ".join(message for messages in error.message_dict.values() for message in messages)
+        ) from None
     return birth_date, birth_year
+
 
 @lru_cache(maxsize=256, typed=True)
 def _gender_cell(value) -> tuple[str, str]:
@@ -135,12 +139,21 @@ def _role_cell(value) -> tuple[str, str | None]:
 def _affiliation_cell(value) -> str:
     return affiliation_from_text(clean_text(value))
 
+
 @dataclass(slots=True)
 class NewPerson:
     """A person the file adds: the fields an import sets, carried to the writer without building a model
     instance per row (which cost a tenth of a 50,000-row import). pk is set once written."""
 
-    COLUMNS = ("full_name", "gender", "birth_date", "birth_year", "phone", "national_id", "commune_id")  # as the writer inserts them
+    COLUMNS = (
+        "full_name",
+        "gender",
+        "birth_date",
+        "birth_year",
+        "phone",
+        "national_id",
+        "commune_id",
+    )  # as the writer inserts them
 
     full_name: str
     gender: str = ""
@@ -198,7 +211,9 @@ class MemberPlanner:
             self._remember(person)
         self.open_memberships = {
             (membership.team_id, membership.person_id): membership
-            for membership in Membership.objects.filter(team__unit__path__startswith=commune.path, end_date__isnull=True)
+            for membership in Membership.objects.filter(
+                team__unit__path__startswith=commune.path, end_date__isnull=True
+            )
         }
 
     def _remember(self, person: Person | NewPerson, name: str = ""):
@@ -213,7 +228,13 @@ class MemberPlanner:
         plan = MemberPlan(self.commune, result)
         columns = find_columns(rows, MEMBER_HEADERS, "full_name")
         if columns is None:
-            result.add_error(1, "", _("No header row found: the list needs a “Họ và tên” column and at least two other known columns (Ngày sinh, Số điện thoại, Chức vụ trong Tổ, Thôn/Tổ dân phố …)."))
+            result.add_error(
+                1,
+                "",
+                _(
+                    "No header row found: the list needs a “Họ và tên” column and at least two other known columns (Ngày sinh, Số điện thoại, Chức vụ trong Tổ, Thôn/Tổ dân phố …)."
+                ),
+            )
             return plan
         self.columns = columns
         self.section_unit = None
@@ -230,7 +251,11 @@ class MemberPlanner:
                 self._plan_row(plan, number, values)
                 continue
             texts = [clean_text(value) for value in values if value != "" and value is not None]
-            if not texts or is_numbering_row(texts) or clean_text(columns.value(values, "full_name")) == columns.header["full_name"]:
+            if (
+                not texts
+                or is_numbering_row(texts)
+                or clean_text(columns.value(values, "full_name")) == columns.header["full_name"]
+            ):
                 continue  # blank, "(1) (2) (3)…", or the header again (a page break, a merged header's second row)
             folded = fold(" ".join(texts))
             if is_footer(folded):
@@ -293,17 +318,29 @@ class MemberPlanner:
             error("national_id", " ".join(problem.messages))
         gender_text, gender = _gender_cell(columns.value(values, "gender"))
         if gender_text and not gender:
-            error("gender", _("“%(value)s” is not a gender: write Nam or Nữ.") % {"value": clean_text(columns.value(values, "gender"))})
+            error(
+                "gender",
+                _("“%(value)s” is not a gender: write Nam or Nữ.")
+                % {"value": clean_text(columns.value(values, "gender"))},
+            )
         role_text, role = _role_cell(columns.value(values, "role"))
         if role is None:
-            error("role", _("“%(value)s” is not a role in the team: write one of %(choices)s.") % {"value": role_text, "choices": ", ".join(ROLE_LABELS.values())})
+            error(
+                "role",
+                _("“%(value)s” is not a role in the team: write one of %(choices)s.")
+                % {"value": role_text, "choices": ", ".join(ROLE_LABELS.values())},
+            )
         affiliation = _affiliation_cell(columns.value(values, "affiliation"))
         notes = clean_text(columns.value(values, "notes"))
         if len(notes) > 300:
             error("notes", _("the note is longer than 300 characters."))
         commune_text = clean_text(columns.value(values, "commune"))
         if commune_text and self.places.find(commune_text) is not self.commune:
-            error("commune", _("“%(value)s” is not %(commune)s: import each commune's list into its own commune.") % {"value": commune_text, "commune": self.commune.name})
+            error(
+                "commune",
+                _("“%(value)s” is not %(commune)s: import each commune's list into its own commune.")
+                % {"value": commune_text, "commune": self.commune.name},
+            )
         team, team_key = self._team_for(plan, values, error)
         if result.error_count > errors_before:
             return
@@ -343,7 +380,12 @@ class MemberPlanner:
 
         membership_key = (team_key, id(person))
         if membership_key in self.seen_memberships:
-            result.add_error(number, columns.header["full_name"], _("%(name)s is listed twice in the same team (also on row %(other)s).") % {"name": full_name, "other": self.seen_memberships[membership_key]})
+            result.add_error(
+                number,
+                columns.header["full_name"],
+                _("%(name)s is listed twice in the same team (also on row %(other)s).")
+                % {"name": full_name, "other": self.seen_memberships[membership_key]},
+            )
             return
         self.seen_memberships[membership_key] = number
         membership = self.open_memberships.get((team.pk, person.pk)) if team is not None and person.pk else None
@@ -352,8 +394,14 @@ class MemberPlanner:
             membership_wanted["notes"] = notes
         membership_changed = []
         if membership is not None:
-            membership_changed = [name for name, value in membership_wanted.items() if getattr(membership, name) != value]
-        plan.rows.append(MemberRow(number, person, person_changed, team, team_key, membership, membership_changed, role, affiliation, notes))
+            membership_changed = [
+                name for name, value in membership_wanted.items() if getattr(membership, name) != value
+            ]
+        plan.rows.append(
+            MemberRow(
+                number, person, person_changed, team, team_key, membership, membership_changed, role, affiliation, notes
+            )
+        )
         if membership is None:
             result.created += 1
         elif person_changed or membership_changed:
@@ -368,10 +416,14 @@ class MemberPlanner:
         if identity.national_id and (holder := self.people_by_national_id.get(identity.national_id)):
             if same_person(holder, identity) == SAME:
                 return holder
-            error("national_id", _(
-                "this national ID is recorded for %(person)s: a national ID is one person. Check the name, the birth "
-                "date and the ID; a person's name is corrected on their page, not by an import."
-            ) % {"person": _described(holder)})
+            error(
+                "national_id",
+                _(
+                    "this national ID is recorded for %(person)s: a national ID is one person. Check the name, the birth "
+                    "date and the ID; a person's name is corrected on their page, not by an import."
+                )
+                % {"person": _described(holder)},
+            )
             return CONFLICT
         candidates = [person for person in self.people_by_name.get(key, ()) if same_person(person, identity) == SAME]
         if len(candidates) > 1:  # the most precise agreement wins: the same date, then the same year
@@ -383,10 +435,14 @@ class MemberPlanner:
                     candidates = closer
                     break
         if len(candidates) > 1:
-            error("full_name", _(
-                "%(count)s people called %(name)s on record could be this one: add the full birth date or the national "
-                "ID (CCCD) to tell them apart."
-            ) % {"count": len(candidates), "name": identity.full_name})
+            error(
+                "full_name",
+                _(
+                    "%(count)s people called %(name)s on record could be this one: add the full birth date or the national "
+                    "ID (CCCD) to tell them apart."
+                )
+                % {"count": len(candidates), "name": identity.full_name},
+            )
             return CONFLICT
         return candidates[0] if candidates else None
 
@@ -394,23 +450,41 @@ class MemberPlanner:
         """Rows written as they are but worth a look, when the row sets the phone or the national ID: a phone
         shared with other people (a family's phone); the name and birth of someone on record with another ID."""
         columns = self.columns
-        sharing = [other for other in self.people_by_phone.get(person.phone, ()) if other is not person] if "phone" in fields_set else []
+        sharing = (
+            [other for other in self.people_by_phone.get(person.phone, ()) if other is not person]
+            if "phone" in fields_set
+            else []
+        )
         if sharing:
-            plan.result.add_warning(number, columns.header.get("phone", ""), _(
-                "%(person)s shares the phone with %(others)s: recorded as different people, since their names or "
-                "births differ."
-            ) % {"person": person.full_name, "others": ", ".join(_described(other) for other in sharing[:3])})
+            plan.result.add_warning(
+                number,
+                columns.header.get("phone", ""),
+                _(
+                    "%(person)s shares the phone with %(others)s: recorded as different people, since their names or "
+                    "births differ."
+                )
+                % {"person": person.full_name, "others": ", ".join(_described(other) for other in sharing[:3])},
+            )
         if "national_id" in fields_set and person.year_of_birth:
             twins = [
-                other for other in self.people_by_name.get(key, ())
-                if other is not person and other.national_id and other.year_of_birth and same_person(other, person) != SAME
+                other
+                for other in self.people_by_name.get(key, ())
+                if other is not person
+                and other.national_id
+                and other.year_of_birth
+                and same_person(other, person) != SAME
                 and births_agree(other, person)
             ]
             if twins:
-                plan.result.add_warning(number, columns.header.get("national_id", ""), _(
-                    "%(person)s has the name and birth of %(other)s on record but another national ID: recorded as a "
-                    "different person."
-                ) % {"person": person.full_name, "other": _described(twins[0])})
+                plan.result.add_warning(
+                    number,
+                    columns.header.get("national_id", ""),
+                    _(
+                        "%(person)s has the name and birth of %(other)s on record but another national ID: recorded as a "
+                        "different person."
+                    )
+                    % {"person": person.full_name, "other": _described(twins[0])},
+                )
 
     def _team_for(self, plan: MemberPlan, values: list, error) -> tuple[Team | None, object]:
         village_text = clean_text(self.columns.value(values, "village"))
@@ -429,21 +503,39 @@ class MemberPlanner:
             if unit is None:
                 suggestions = self.places.suggestions(village_text)
                 if suggestions:
-                    error("village", _("“%(value)s” is not a village of %(commune)s. Did you mean: %(names)s?") % {"value": village_text, "commune": self.commune.name, "names": ", ".join(suggestions)})
+                    error(
+                        "village",
+                        _("“%(value)s” is not a village of %(commune)s. Did you mean: %(names)s?")
+                        % {"value": village_text, "commune": self.commune.name, "names": ", ".join(suggestions)},
+                    )
                 else:
-                    error("village", _("“%(value)s” is not a village of %(commune)s; villages are added on the village import, not here.") % {"value": village_text, "commune": self.commune.name})
+                    error(
+                        "village",
+                        _(
+                            "“%(value)s” is not a village of %(commune)s; villages are added on the village import, not here."
+                        )
+                        % {"value": village_text, "commune": self.commune.name},
+                    )
                 return None, None
         elif self.section_unit is not None:
             unit = self.section_unit
         elif team_text:
-            matches = [team for teams in self.teams_by_unit.values() for team in teams if fold(team.name) == fold(team_text)]
+            matches = [
+                team for teams in self.teams_by_unit.values() for team in teams if fold(team.name) == fold(team_text)
+            ]
             if len(matches) == 1:
                 return matches[0], matches[0]
-            error("team", _("no team of %(commune)s is called “%(value)s”.") % {"commune": self.commune.name, "value": team_text})
+            error(
+                "team",
+                _("no team of %(commune)s is called “%(value)s”.") % {"commune": self.commune.name, "value": team_text},
+            )
             return None, None
         else:
             if self.section_text:
-                message = _("the section “%(section)s” names no village of %(commune)s; fill in the village.") % {"section": self.section_text, "commune": self.commune.name}
+                message = _("the section “%(section)s” names no village of %(commune)s; fill in the village.") % {
+                    "section": self.section_text,
+                    "commune": self.commune.name,
+                }
             else:
                 message = _("the village is missing.")
             error("village", message)
@@ -452,16 +544,26 @@ class MemberPlanner:
         teams = self.teams_by_unit.get(unit.pk, [])
         if team_text:
             folded = fold(team_text)
-            matches = [team for team in teams if fold(team.name) == folded] or [team for team in teams if fold(team.name).endswith(" " + folded)]
+            matches = [team for team in teams if fold(team.name) == folded] or [
+                team for team in teams if fold(team.name).endswith(" " + folded)
+            ]
             if len(matches) == 1:
                 return matches[0], matches[0]
             if teams:
-                error("team", _("%(unit)s has no team called “%(value)s”; its teams are: %(names)s.") % {"unit": unit.name, "value": team_text, "names": "; ".join(team.name for team in teams)})
+                error(
+                    "team",
+                    _("%(unit)s has no team called “%(value)s”; its teams are: %(names)s.")
+                    % {"unit": unit.name, "value": team_text, "names": "; ".join(team.name for team in teams)},
+                )
                 return None, None
         elif len(teams) == 1:
             return teams[0], teams[0]
         elif len(teams) > 1:
-            error("team", _("%(unit)s has several teams: say which one in a “Tổ” column (%(names)s).") % {"unit": unit.name, "names": "; ".join(team.name for team in teams)})
+            error(
+                "team",
+                _("%(unit)s has several teams: say which one in a “Tổ” column (%(names)s).")
+                % {"unit": unit.name, "names": "; ".join(team.name for team in teams)},
+            )
             return None, None
         name = team_text or DEFAULT_TEAM_NAME % unit.name
         key = ("new", unit.pk, fold(name))
@@ -471,7 +573,9 @@ class MemberPlanner:
 
     def _check_leaders(self, plan: MemberPlan):
         """A team has one current leader: the file may move the role, not add a second one."""
-        role_in_file = {(row.membership.team_id, row.membership.person_id): row.role for row in plan.rows if row.membership}
+        role_in_file = {
+            (row.membership.team_id, row.membership.person_id): row.role for row in plan.rows if row.membership
+        }
         staying = defaultdict(list)  # team id → leaders the file does not list, who therefore stay leaders
         for membership in Membership.objects.filter(
             team__unit__path__startswith=self.commune.path, end_date__isnull=True, role=TeamRole.LEADER
@@ -486,13 +590,15 @@ class MemberPlanner:
             names = staying.get(key) or [rows[0].person.full_name]
             for row in rows if staying.get(key) else rows[1:]:
                 plan.result.add_error(
-                    row.number, self.columns.header.get("role", ""),
-                    _("the team already has a leader (%(names)s): a team has one leader at a time.") % {"names": ", ".join(names)},
+                    row.number,
+                    self.columns.header.get("role", ""),
+                    _("the team already has a leader (%(names)s): a team has one leader at a time.")
+                    % {"names": ", ".join(names)},
                 )
 
 
 def _described(person) -> str:
-    """"Triệu Thị Yến (2004)", "… (05/03/1990)": who a message is about."""
+    """ "Triệu Thị Yến (2004)", "… (05/03/1990)": who a message is about."""
     if person.birth_date:
         return f"{person.full_name} ({person.birth_date:%d/%m/%Y})"
     return f"{person.full_name} ({person.birth_year})" if person.birth_year else person.full_name
@@ -511,7 +617,9 @@ def plan_members(file, *, commune: Unit, progress=None) -> MemberPlan:
     return MemberPlanner(commune, timezone.localdate(), progress).plan(read_rows(file))
 
 
-def import_members(file, *, commune: Unit, user=None, file_name: str = "", dry_run: bool = False, progress=None) -> ImportResult:
+def import_members(
+    file, *, commune: Unit, user=None, file_name: str = "", dry_run: bool = False, progress=None
+) -> ImportResult:
     """Plan the file; unless it is a dry run or has errors, write it all in one transaction."""
     if dry_run:
         return plan_members(file, commune=commune, progress=progress).result
@@ -534,7 +642,9 @@ def _write_members(plan: MemberPlan, *, user, reason: str):
         team.level = team.unit.level  # what Team.save() does; bulk inserts skip save()
         team.clean_fields(exclude=["unit"])
         team.clean()
-    team_fields = [field.attname for field in Team._meta.concrete_fields if not field.primary_key and not is_auto_time(field)]
+    team_fields = [
+        field.attname for field in Team._meta.concrete_fields if not field.primary_key and not is_auto_time(field)
+    ]
     team_ids = insert_rows(Team, team_fields, [tuple(getattr(team, name) for name in team_fields) for team in teams])
     for team, pk in zip(teams, team_ids, strict=True):
         team.pk = pk
@@ -551,8 +661,20 @@ def _write_members(plan: MemberPlan, *, user, reason: str):
     new_people = list(new_people.values())
     commune_id = plan.commune.pk
     person_ids = insert_rows(
-        Person, NewPerson.COLUMNS,
-        [(person.full_name, person.gender, person.birth_date, person.birth_year, person.phone, person.national_id, commune_id) for person in new_people],
+        Person,
+        NewPerson.COLUMNS,
+        [
+            (
+                person.full_name,
+                person.gender,
+                person.birth_date,
+                person.birth_year,
+                person.phone,
+                person.national_id,
+                commune_id,
+            )
+            for person in new_people
+        ],
     )
     for person, pk in zip(new_people, person_ids, strict=True):
         person.pk = pk
@@ -578,8 +700,11 @@ def _write_members(plan: MemberPlan, *, user, reason: str):
         if group:
             Membership.objects.bulk_update(group, ["role", "affiliation", "notes"], batch_size=WRITE_BATCH)
             _history_insert(Membership, [membership.pk for membership in group], "~", user, reason)
-    membership_ids = insert_rows(Membership, ["team_id", "person_id", "role", "affiliation", "notes", "start_date"], new_memberships)
+    membership_ids = insert_rows(
+        Membership, ["team_id", "person_id", "role", "affiliation", "notes", "start_date"], new_memberships
+    )
     _history_insert(Membership, membership_ids, "+", user, reason)
+
 
 def _history_insert(model, ids: list[int], history_type: str, user, reason: str) -> None:
     """The history rows of rows just bulk-written, copied by INSERT … SELECT: what django-simple-history's
@@ -588,7 +713,9 @@ def _history_insert(model, ids: list[int], history_type: str, user, reason: str)
         return
     historical = model.history.model
     quote = connection.ops.quote_name
-    tracked = ", ".join(quote(field.column) for field in historical._meta.concrete_fields if not field.name.startswith("history_"))
+    tracked = ", ".join(
+        quote(field.column) for field in historical._meta.concrete_fields if not field.name.startswith("history_")
+    )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     insert = (
         f"INSERT INTO {quote(historical._meta.db_table)} "
@@ -601,5 +728,5 @@ def _history_insert(model, ids: list[int], history_type: str, user, reason: str)
             cursor.execute(insert + "= ANY(%s)", [*params, ids])  # one statement, the ids as one array
             return
         for start in range(0, len(ids), WRITE_BATCH):
-            batch = ids[start:start + WRITE_BATCH]
+            batch = ids[start : start + WRITE_BATCH]
             cursor.execute(insert + f"IN ({', '.join(['%s'] * len(batch))})", [*params, *batch])

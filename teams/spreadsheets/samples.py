@@ -9,16 +9,55 @@ import unicodedata
 
 from openpyxl import Workbook
 
-FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Ma", "Nông", "Lục"]
+FAMILY_NAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Ma",
+    "Nông",
+    "Lục",
+]
 MIDDLE_NAMES = {"male": ["Văn", "Đức", "Minh", "Quang", "Hữu"], "female": ["Thị", "Thu", "Ngọc", "Thanh", "Phương"]}
 GIVEN_NAMES = {
-    "male": ["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phong", "Quân", "Sơn", "Tuấn", "Việt"],
+    "male": [
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Hải",
+        "Hùng",
+        "Khánh",
+        "Long",
+        "Nam",
+        "Phong",
+        "Quân",
+        "Sơn",
+        "Tuấn",
+        "Việt",
+    ],
     "female": ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hoa", "Lan", "Linh", "Mai", "Nga", "Oanh", "Thảo", "Yến"],
 }
 ROLES = ["Tổ trưởng", "tổ phó thường trực", "TỔ PHÓ", "Thành viên", "thành viên", "Tổ viên", "Thành  viên"]
 AFFILIATIONS = [
-    "Trưởng thôn", "Bí thư Chi đoàn", "Chi hội trưởng Phụ nữ", "Chi hội Nông dân", "Công an viên",
-    "Giáo viên Tin học trường THCS", "Đoàn viên thanh niên", "Người dân", "Nhân viên VNPT",
+    "Trưởng thôn",
+    "Bí thư Chi đoàn",
+    "Chi hội trưởng Phụ nữ",
+    "Chi hội Nông dân",
+    "Công an viên",
+    "Giáo viên Tin học trường THCS",
+    "Đoàn viên thanh niên",
+    "Người dân",
+    "Nhân viên VNPT",
 ]
 
 
@@ -42,7 +81,9 @@ def messy_phone(rng: random.Random, index: int):
     ][index % 5]
 
 
-def messy_member_workbook(commune_name: str, village_names: list[str], members_per_village: int = 6, seed: int = 2026) -> bytes:
+def messy_member_workbook(
+    commune_name: str, village_names: list[str], members_per_village: int = 6, seed: int = 2026
+) -> bytes:
     """The workbook as bytes; every row imports cleanly into a commune holding those villages."""
     rng = random.Random(seed)
     workbook = Workbook()
@@ -58,7 +99,19 @@ def messy_member_workbook(commune_name: str, village_names: list[str], members_p
     sheet.merge_cells("A4:I4")
     sheet.append([f"(Kèm theo Quyết định số 125/QĐ-UBND của UBND {commune_name})"])
     sheet.append([])
-    sheet.append(["STT", " Họ và  tên ", "Ngày, tháng, năm sinh", "Giới tính", "Số ĐT", "Chức vụ trong Tổ", "Thành phần", "Thôn", "Ghi chú"])
+    sheet.append(
+        [
+            "STT",
+            " Họ và  tên ",
+            "Ngày, tháng, năm sinh",
+            "Giới tính",
+            "Số ĐT",
+            "Chức vụ trong Tổ",
+            "Thành phần",
+            "Thôn",
+            "Ghi chú",
+        ]
+    )
     sheet.append(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)"])
     counter = 0
     for section, village in enumerate(village_names, start=1):
@@ -82,10 +135,19 @@ def messy_member_workbook(commune_name: str, village_names: list[str], members_p
                 village_cell = [village, village.lower(), village.split(" ", 1)[-1]][position % 3]
             elif position == 0:
                 village_cell = village
-            sheet.append([
-                position + 1, name, messy_birth(rng, counter), "Nam" if gender == "male" else ("Nữ" if counter % 2 else "nữ"),
-                messy_phone(rng, counter), role, rng.choice(AFFILIATIONS), village_cell, None,
-            ])
+            sheet.append(
+                [
+                    position + 1,
+                    name,
+                    messy_birth(rng, counter),
+                    "Nam" if gender == "male" else ("Nữ" if counter % 2 else "nữ"),
+                    messy_phone(rng, counter),
+                    role,
+                    rng.choice(AFFILIATIONS),
+                    village_cell,
+                    None,
+                ]
+            )
             if isinstance(sheet.cell(sheet.max_row, 3).value, datetime.date):
                 sheet.cell(sheet.max_row, 3).number_format = "dd/mm/yyyy"
         if section % 2 == 1 and members_per_village > 1:

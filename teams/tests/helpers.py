@@ -5,7 +5,17 @@ import zipfile
 
 from openpyxl import Workbook
 
-MEMBER_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Chức vụ trong Tổ", "Thành phần / Đơn vị công tác", "Thôn/Tổ dân phố", "Ghi chú"]
+MEMBER_HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số điện thoại",
+    "Chức vụ trong Tổ",
+    "Thành phần / Đơn vị công tác",
+    "Thôn/Tổ dân phố",
+    "Ghi chú",
+]
 
 
 def workbook_bytes(rows, merges=(), number_formats=None) -> bytes:
@@ -62,9 +72,16 @@ def raw_workbook(sheet_data: str, *, dimension: str = "", second_sheet: str = ""
     """An .xlsx written as raw XML, for cell layouts no library writes. Its first sheet is
     xl/worksheets/danh-sach.xml, reached through the workbook's relationships (its second, sheet1.xml, holds
     `second_sheet`)."""
+
     def worksheet(data, dimension="", merges=()):
         declared = f'<dimension ref="{dimension}"/>' if dimension else ""
-        merged = f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{ref}"/>' for ref in merges) + "</mergeCells>" if merges else ""
+        merged = (
+            f'<mergeCells count="{len(merges)}">'
+            + "".join(f'<mergeCell ref="{ref}"/>' for ref in merges)
+            + "</mergeCells>"
+            if merges
+            else ""
+        )
         return (
             '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             f"{declared}<sheetData>{data}</sheetData>{merged}</worksheet>"

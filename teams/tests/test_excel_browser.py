@@ -12,7 +12,10 @@ from totech.tests.browser import log_in, screenshot
 @pytest.fixture(autouse=True)
 def unhashed_static_files(settings):
     """live_server serves static files through the finders, which know no hashed (manifest) names."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.mark.browser
@@ -21,7 +24,9 @@ def unhashed_static_files(settings):
 def test_upload_preview_confirm(live_server, page, world, personas, settings, tmp_path, width):
     settings.MEDIA_ROOT = tmp_path
     sample = tmp_path / "danh-sach-to-cnscd.xlsx"
-    sample.write_bytes(messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Na Lay"], members_per_village=5))
+    sample.write_bytes(
+        messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Na Lay"], members_per_village=5)
+    )
     page.set_viewport_size({"width": width, "height": 900})
 
     log_in(page, live_server, "commune")
@@ -41,7 +46,9 @@ def test_upload_preview_confirm(live_server, page, world, personas, settings, tm
     screenshot(page, f"excel-import-done-{width}")
 
     bad = tmp_path / "loi.xlsx"
-    data = io.BytesIO(messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Bản Gian"], members_per_village=3))
+    data = io.BytesIO(
+        messy_member_workbook(world["K1"].name, ["Thôn Bản Giang", "Thôn Bản Gian"], members_per_village=3)
+    )
     bad.write_bytes(data.getvalue())
     page.goto(f"{live_server.url}/teams/members/import/")
     page.set_input_files("input[name=file]", str(bad))
@@ -59,7 +66,9 @@ def test_a_running_import_shows_its_progress_and_the_page_reloads_when_it_is_ove
 
     from teams.models import ImportJob, ImportKind, ImportStatus
 
-    job = ImportJob.objects.create(kind=ImportKind.MEMBERS, commune=world["K1"], user=personas["commune"], file_name="lon.xlsx", total_rows=9000)
+    job = ImportJob.objects.create(
+        kind=ImportKind.MEMBERS, commune=world["K1"], user=personas["commune"], file_name="lon.xlsx", total_rows=9000
+    )
     cache.set(job.progress_cache_key, 40, 60)
     log_in(page, live_server, "commune")
     page.goto(f"{live_server.url}/teams/imports/{job.pk}/")
@@ -81,9 +90,15 @@ def test_a_shared_phone_shows_as_a_row_worth_a_look(live_server, page, world, pe
     from teams.tests.helpers import member_file
 
     settings.MEDIA_ROOT = tmp_path
-    PersonFactory(commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, phone="0912000111", national_id="001304012345")
+    PersonFactory(
+        commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, phone="0912000111", national_id="001304012345"
+    )
     upload = tmp_path / "danh-sach.xlsx"
-    upload.write_bytes(member_file([1, "Triệu Văn Bình", "1970", "Nam", "0912000111", "Thành viên", "", "Thôn Bản Giang", None]).getvalue())
+    upload.write_bytes(
+        member_file(
+            [1, "Triệu Văn Bình", "1970", "Nam", "0912000111", "Thành viên", "", "Thôn Bản Giang", None]
+        ).getvalue()
+    )
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, "commune")
     page.goto(f"{live_server.url}/teams/members/import/")
@@ -97,4 +112,6 @@ def test_a_shared_phone_shows_as_a_row_worth_a_look(live_server, page, world, pe
 
 def progress_shown(page) -> float:
     """How much of its track the import's progress bar fills, as drawn."""
-    return page.evaluate("() => { const bar = document.querySelector('#job-progress .progress-bar'); return bar.offsetWidth / bar.parentNode.offsetWidth; }")
+    return page.evaluate(
+        "() => { const bar = document.querySelector('#job-progress .progress-bar'); return bar.offsetWidth / bar.parentNode.offsetWidth; }"
+    )

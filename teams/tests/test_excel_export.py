@@ -42,7 +42,7 @@ def test_export_has_the_import_headers_and_round_trips_unchanged(world, personas
     rows = sheet_rows(path.read_bytes())
     header_index = next(index for index, row in enumerate(rows) if row[1] == "Họ và tên")
     assert rows[header_index] == [MEMBER_HEADERS[name][0] for name in MEMBER_EXPORT_FIELDS]
-    data = rows[header_index + 1:]
+    data = rows[header_index + 1 :]
     assert len(data) == 8 and {row[7] for row in data} == {"Thôn Bản Giang", "Thôn Na Lay"}
     assert data[0][5] == "Tổ trưởng" and all(str(row[4]).startswith("0") for row in data)
 
@@ -76,7 +76,7 @@ def test_out_of_scope_filters_answer_404(client, world, personas, rosters):
 
 
 def test_exported_text_cells_that_look_like_formulas_are_escaped(world, personas, rosters, tmp_path):
-    Membership.objects.filter(team__unit=world["W1"]).update(notes="=HYPERLINK(\"http://x\")")
+    Membership.objects.filter(team__unit=world["W1"]).update(notes='=HYPERLINK("http://x")')
     path = tmp_path / "roster.xlsx"
     call_command("export_members", "--commune", "02107", "-o", str(path), "--user", "commune")
     sheet = load_workbook(path).worksheets[0]
@@ -90,7 +90,9 @@ def test_exported_text_cells_that_look_like_formulas_are_escaped(world, personas
 def test_blank_template_has_the_headers_and_an_instructions_sheet(client, personas):
     workbook = load_workbook(io.BytesIO(blank_template()))
     assert workbook.sheetnames == ["Danh sách", "Hướng dẫn"]
-    assert [MEMBER_HEADERS[name][0] for name in MEMBER_EXPORT_FIELDS] in [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    assert [MEMBER_HEADERS[name][0] for name in MEMBER_EXPORT_FIELDS] in [
+        list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)
+    ]
     assert any("Tổ trưởng" in str(row[0]) for row in workbook["Hướng dẫn"].iter_rows(values_only=True))
     client.force_login(personas["leader"])
     assert client.get(reverse("teams:members_template"))["Content-Disposition"].endswith('.xlsx"')
@@ -100,8 +102,12 @@ def test_a_leaders_export_leaves_out_the_commune_team_they_lead_beyond_their_sco
     """The roster carries phones: it reads the teams the user's scope covers (memberships_in_scope_of, the rule of
     sees_personal_data), not every team the user may open (memberships_visible_to adds the teams they lead)."""
     commune_team = TeamFactory(unit=world["K1"])
-    MembershipFactory(team=commune_team, person=PersonFactory(commune=world["K1"], user=personas["leader"]), role=TeamRole.LEADER)
-    MembershipFactory(team=commune_team, person=PersonFactory(commune=world["K1"], full_name="Lò Văn Xã", phone="0987000111"))
+    MembershipFactory(
+        team=commune_team, person=PersonFactory(commune=world["K1"], user=personas["leader"]), role=TeamRole.LEADER
+    )
+    MembershipFactory(
+        team=commune_team, person=PersonFactory(commune=world["K1"], full_name="Lò Văn Xã", phone="0987000111")
+    )
     client.force_login(personas["leader"])
     assert client.get(reverse("teams:detail", args=[commune_team.pk])).status_code == 200
     rows = sheet_rows(client.get(reverse("teams:members_export")).content)
@@ -115,7 +121,11 @@ def test_the_team_lists_export_button_exports_the_teams_the_list_shows(client, w
     Membership.objects.filter(team=na_lay).order_by("pk").first().delete()  # Na Lay: 3 members, Bản Giang: 4
     client.force_login(personas["commune"])
 
-    for query, shown in [({"q": "Bản Giang"}, {bản_giang.name}), ({"size_min": "4"}, {bản_giang.name}), ({"size_max": "3"}, {na_lay.name})]:
+    for query, shown in [
+        ({"q": "Bản Giang"}, {bản_giang.name}),
+        ({"size_min": "4"}, {bản_giang.name}),
+        ({"size_max": "3"}, {na_lay.name}),
+    ]:
         listing = client.get(reverse("teams:list"), query)
         assert {team.name for team in listing.context["page"].object_list} == shown
         export_url = listing.content.decode().split('id="export-members" href="')[1].split('"')[0].replace("&amp;", "&")

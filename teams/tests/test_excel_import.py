@@ -22,7 +22,16 @@ from .helpers import MEMBER_HEADER, far_cell_workbook, member_file, workbook_byt
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-def row(name="Nguyễn Văn An", birth="05/03/1990", gender="Nam", phone="0912345678", role="Thành viên", affiliation="Đoàn Thanh niên", village="Thôn Bản Giang", notes=None):
+def row(
+    name="Nguyễn Văn An",
+    birth="05/03/1990",
+    gender="Nam",
+    phone="0912345678",
+    role="Thành viên",
+    affiliation="Đoàn Thanh niên",
+    village="Thôn Bản Giang",
+    notes=None,
+):
     return [1, name, birth, gender, phone, role, affiliation, village, notes]
 
 
@@ -48,7 +57,10 @@ def test_messy_sample_imports_cleanly_and_reimports_unchanged(world):
     assert Team.objects.filter(unit=world["W1"], name="Tổ Công nghệ số cộng đồng Thôn Bản Giang").exists()
     assert Membership.objects.filter(role=TeamRole.LEADER).count() == 2
     assert all(len(phone) == 10 and phone.startswith("0") for phone in Person.objects.values_list("phone", flat=True))
-    assert all(unicodedata.is_normalized("NFC", name) and "  " not in name for name in Person.objects.values_list("full_name", flat=True))
+    assert all(
+        unicodedata.is_normalized("NFC", name) and "  " not in name
+        for name in Person.objects.values_list("full_name", flat=True)
+    )
 
     again = run(io.BytesIO(data), world)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 12)
@@ -79,9 +91,15 @@ def test_title_rows_merged_cells_blank_numbering_section_total_and_signature_row
     result = run(file, world)
     assert errors_of(result) == []
     assert result.created == 4
-    assert set(Membership.objects.filter(team__unit=world["W2"]).values_list("person__full_name", flat=True)) == {"Lục Văn Bình", "Ma Thị Hoa"}
+    assert set(Membership.objects.filter(team__unit=world["W2"]).values_list("person__full_name", flat=True)) == {
+        "Lục Văn Bình",
+        "Ma Thị Hoa",
+    }
     # "Nông Thị Yến" has no village cell: the merged cell above (and the section) place her in Bản Giang.
-    assert set(Membership.objects.filter(team__unit=world["W1"]).values_list("person__full_name", flat=True)) == {"Nông Văn Sơn", "Nông Thị Yến"}
+    assert set(Membership.objects.filter(team__unit=world["W1"]).values_list("person__full_name", flat=True)) == {
+        "Nông Văn Sơn",
+        "Nông Thị Yến",
+    }
 
 
 @pytest.mark.parametrize(
@@ -103,7 +121,10 @@ def test_dates_in_every_form(world, cell, expected_date, expected_year):
     assert (person.birth_date, person.birth_year) == (expected_date, expected_year)
 
 
-@pytest.mark.parametrize("cell", [912345678, "0912 345 678", "0912.345.678", "0912-345-678", "+84 912 345 678", "84912345678", " 0912345678 "])
+@pytest.mark.parametrize(
+    "cell",
+    [912345678, "0912 345 678", "0912.345.678", "0912-345-678", "+84 912 345 678", "84912345678", " 0912345678 "],
+)
 def test_phones_in_every_form(world, cell):
     assert errors_of(run(member_file(row(phone=cell)), world)) == []
     assert Person.objects.get().phone == "0912345678"
@@ -111,17 +132,41 @@ def test_phones_in_every_form(world, cell):
 
 def test_nfd_text_extra_spaces_any_case_roles_and_villages_with_or_without_prefix(world):
     file = member_file(
-        row(name=unicodedata.normalize("NFD", "  Nguyễn   Văn  An "), role="TỔ TRƯỞNG", village="thôn bản giang", phone="0911000001"),
+        row(
+            name=unicodedata.normalize("NFD", "  Nguyễn   Văn  An "),
+            role="TỔ TRƯỞNG",
+            village="thôn bản giang",
+            phone="0911000001",
+        ),
         row(name="Trần Thị Bình", role="tổ phó thường trực", village="BẢN GIANG", phone="0911000002", gender="nữ"),
-        row(name="Lê Văn Cường", role=unicodedata.normalize("NFD", "Tổ phó"), village=unicodedata.normalize("NFD", "Na Lay"), phone="0911000003"),
-        row(name="Phạm Văn Dũng", role="", village="  Thôn   Na Lay ", phone="0911000004", affiliation="Bí thư Chi bộ thôn"),
+        row(
+            name="Lê Văn Cường",
+            role=unicodedata.normalize("NFD", "Tổ phó"),
+            village=unicodedata.normalize("NFD", "Na Lay"),
+            phone="0911000003",
+        ),
+        row(
+            name="Phạm Văn Dũng",
+            role="",
+            village="  Thôn   Na Lay ",
+            phone="0911000004",
+            affiliation="Bí thư Chi bộ thôn",
+        ),
     )
     assert errors_of(run(file, world)) == []
-    people = {membership.person.full_name: membership for membership in Membership.objects.select_related("person", "team")}
+    people = {
+        membership.person.full_name: membership for membership in Membership.objects.select_related("person", "team")
+    }
     assert people["Nguyễn Văn An"].role == TeamRole.LEADER and people["Nguyễn Văn An"].team.unit == world["W1"]
-    assert people["Trần Thị Bình"].role == TeamRole.STANDING_DEPUTY and people["Trần Thị Bình"].person.gender == Gender.FEMALE
+    assert (
+        people["Trần Thị Bình"].role == TeamRole.STANDING_DEPUTY
+        and people["Trần Thị Bình"].person.gender == Gender.FEMALE
+    )
     assert people["Lê Văn Cường"].role == TeamRole.DEPUTY and people["Lê Văn Cường"].team.unit == world["W2"]
-    assert people["Phạm Văn Dũng"].role == TeamRole.MEMBER and people["Phạm Văn Dũng"].affiliation == Affiliation.PARTY_CELL
+    assert (
+        people["Phạm Văn Dũng"].role == TeamRole.MEMBER
+        and people["Phạm Văn Dũng"].affiliation == Affiliation.PARTY_CELL
+    )
 
 
 def test_header_variants_are_recognised(world):
@@ -173,15 +218,21 @@ def test_errors_are_in_vietnamese_by_default(world):
 
 
 def test_duplicate_person_in_one_team_and_a_second_leader_are_errors(world):
-    result = run(member_file(row(role="Tổ trưởng"), row(), row(name="Lê Thị Hoa", phone="0900000002", role="Tổ trưởng")), world)
+    result = run(
+        member_file(row(role="Tổ trưởng"), row(), row(name="Lê Thị Hoa", phone="0900000002", role="Tổ trưởng")), world
+    )
     messages = errors_of(result)
     assert any(message.startswith("Row 3, Họ và tên") and "listed twice" in message for message in messages)
-    assert any(message.startswith("Row 4, Chức vụ trong Tổ") and "already has a leader" in message for message in messages)
+    assert any(
+        message.startswith("Row 4, Chức vụ trong Tổ") and "already has a leader" in message for message in messages
+    )
 
 
 def test_the_leader_role_moves_when_the_file_says_so(world):
     run(member_file(row(role="Tổ trưởng"), row(name="Lê Thị Hoa", phone="0900000002")), world)
-    result = run(member_file(row(role="Thành viên"), row(name="Lê Thị Hoa", phone="0900000002", role="Tổ trưởng")), world)
+    result = run(
+        member_file(row(role="Thành viên"), row(name="Lê Thị Hoa", phone="0900000002", role="Tổ trưởng")), world
+    )
     assert errors_of(result) == [] and result.updated == 2
     assert Membership.objects.get(role=TeamRole.LEADER).person.full_name == "Lê Thị Hoa"
 
@@ -220,7 +271,9 @@ def test_reimport_of_an_edited_file_updates_instead_of_duplicating(world):
 def family(world):
     """Triệu Thị Yến (2004), with her national ID, in Bản Giang's team; her father will be listed with her phone."""
     team = TeamFactory(unit=world["W1"], name="Tổ Công nghệ số cộng đồng Thôn Bản Giang")
-    yen = PersonFactory(commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, phone="0912000111", national_id="001304012345")
+    yen = PersonFactory(
+        commune=world["K1"], full_name="Triệu Thị Yến", birth_year=2004, phone="0912000111", national_id="001304012345"
+    )
     MembershipFactory(team=team, person=yen)
     return yen
 
@@ -239,7 +292,12 @@ def test_a_phone_shared_in_a_family_never_merges_two_people(world, family):
     result = run(file, world)
     assert result.written and len(result.warnings) == 1
     family.refresh_from_db()
-    assert (family.full_name, family.birth_year, family.national_id, family.phone) == ("Triệu Thị Yến", 2004, "001304012345", "0912000111")
+    assert (family.full_name, family.birth_year, family.national_id, family.phone) == (
+        "Triệu Thị Yến",
+        2004,
+        "001304012345",
+        "0912000111",
+    )
     binh = Person.objects.get(full_name="Triệu Văn Bình")
     assert (binh.birth_year, binh.phone, binh.national_id) == (1970, "0912000111", "")
     assert family.memberships.count() == 1 and binh.memberships.count() == 1
@@ -258,7 +316,9 @@ def test_a_national_id_given_to_another_name_is_an_error_not_a_rename(world, fam
 
 
 def test_a_national_id_finds_its_person_and_is_recorded_for_a_person_found_by_name(world, family):
-    an = PersonFactory(commune=world["K1"], full_name="Nguyễn Văn An", birth_year=None, birth_date=datetime.date(1990, 3, 5), phone="")
+    an = PersonFactory(
+        commune=world["K1"], full_name="Nguyễn Văn An", birth_year=None, birth_date=datetime.date(1990, 3, 5), phone=""
+    )
     file = member_file(
         row(name="TRIỆU THỊ YẾN", birth="2004", phone="0912000222") + [1304012345],  # Excel dropped the leading zeros
         row(name="Nguyễn Văn An", phone="") + ["001090000001"],
@@ -274,7 +334,13 @@ def test_a_national_id_finds_its_person_and_is_recorded_for_a_person_found_by_na
 
 def test_namesakes_are_told_apart_by_birth_and_national_id_or_the_row_asks_for_them(world):
     for day in (5, 9):
-        PersonFactory(commune=world["K1"], full_name="Nguyễn Văn An", birth_year=None, birth_date=datetime.date(1990, 3, day), national_id=f"00109000000{day}")
+        PersonFactory(
+            commune=world["K1"],
+            full_name="Nguyễn Văn An",
+            birth_year=None,
+            birth_date=datetime.date(1990, 3, day),
+            national_id=f"00109000000{day}",
+        )
     assert errors_of(run(member_file(row(birth="1990", phone="")), world)) == [
         "Row 2, Họ và tên: 2 people called Nguyễn Văn An on record could be this one: add the full birth date or the "
         "national ID (CCCD) to tell them apart."
@@ -295,13 +361,21 @@ def test_the_job_keeps_and_shows_the_warnings(world, family, personas, client, s
     client.cookies["django_language"] = "vi"  # this test reads the pages in Vietnamese
     client.force_login(personas["commune"])
     content = member_file(row(name="Triệu Văn Bình", birth="1970", phone="0912000111")).getvalue()
-    client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": SimpleUploadedFile("ds.xlsx", content)})
+    client.post(
+        reverse("teams:members_import"), {"commune": world["K1"].pk, "file": SimpleUploadedFile("ds.xlsx", content)}
+    )
     job = ImportJob.objects.get()
     assert (job.status, job.created, job.updated) == (ImportStatus.READY, 1, 0)
-    assert job.warnings == [{"row": 2, "column": "Số điện thoại", "message": (
-        "Triệu Văn Bình dùng chung số điện thoại với Triệu Thị Yến (2004): đã ghi là những người khác nhau vì họ tên "
-        "hoặc ngày sinh khác nhau."
-    )}]
+    assert job.warnings == [
+        {
+            "row": 2,
+            "column": "Số điện thoại",
+            "message": (
+                "Triệu Văn Bình dùng chung số điện thoại với Triệu Thị Yến (2004): đã ghi là những người khác nhau vì họ tên "
+                "hoặc ngày sinh khác nhau."
+            ),
+        }
+    ]
     page = client.get(reverse("teams:job_detail", args=[job.pk])).content.decode()
     assert "Cần xem lại" in page and "Triệu Văn Bình dùng chung số điện thoại" in page
     client.post(reverse("teams:job_confirm", args=[job.pk]))
@@ -314,30 +388,48 @@ def test_written_rows_keep_every_character_defaults_and_one_history_row_each(wor
     """The bulk writer (COPY on PostgreSQL) stores text as typed, fills the fields the file has no column
     for, and records who imported each new row."""
     tricky = "Nguyễn Văn \\N O'Brien\\t"  # backslashes and a quote must reach the database as they are
-    file = member_file(row(name=tricky, notes="C:\\path\\to"), row(name="Lê Thị Hoa", birth="1992", phone="", role="Tổ trưởng", village="Na Lay"))
+    file = member_file(
+        row(name=tricky, notes="C:\\path\\to"),
+        row(name="Lê Thị Hoa", birth="1992", phone="", role="Tổ trưởng", village="Na Lay"),
+    )
     result = run(file, world, user=personas["commune"], file_name="list.xlsx")
     assert errors_of(result) == [] and result.created == 2
 
     person = Person.objects.get(full_name=tricky)
-    assert (person.birth_date, person.birth_year, person.gender, person.phone) == (datetime.date(1990, 3, 5), None, Gender.MALE, "0912345678")
+    assert (person.birth_date, person.birth_year, person.gender, person.phone) == (
+        datetime.date(1990, 3, 5),
+        None,
+        Gender.MALE,
+        "0912345678",
+    )
     assert (person.email, person.national_id, person.user, person.commune) == ("", "", None, world["K1"])
     assert person.created_at and person.updated_at
     hoa = Person.objects.get(full_name="Lê Thị Hoa")
     assert (hoa.birth_date, hoa.birth_year, hoa.phone) == (None, 1992, "")
     membership = person.memberships.get()
-    assert (membership.notes, membership.role, membership.start_date, membership.end_date) == ("C:\\path\\to", TeamRole.MEMBER, datetime.date.today(), None)
+    assert (membership.notes, membership.role, membership.start_date, membership.end_date) == (
+        "C:\\path\\to",
+        TeamRole.MEMBER,
+        datetime.date.today(),
+        None,
+    )
     assert membership.team.level == world["W1"].level and membership.team.version == 1
     for model, count in ((Person, 2), (Membership, 2), (Team, 2)):
         history = model.history.all()
         assert history.count() == count
-        assert {(entry.history_type, entry.history_user, entry.history_change_reason) for entry in history} == {("+", personas["commune"], "Import of list.xlsx")}
+        assert {(entry.history_type, entry.history_user, entry.history_change_reason) for entry in history} == {
+            ("+", personas["commune"], "Import of list.xlsx")
+        }
     assert Person.history.get(id=person.pk).full_name == tricky
 
 
-@pytest.mark.parametrize("values, line", [
-    (("An", None, 5, datetime.date(1990, 3, 5)), "An\t\\N\t5\t1990-03-05"),
-    (("a\tb", "c\\N", "line\nbreak\r", None, True), "a\\tb\tc\\\\N\tline\\nbreak\\r\t\\N\tt"),
-])
+@pytest.mark.parametrize(
+    "values, line",
+    [
+        (("An", None, 5, datetime.date(1990, 3, 5)), "An\t\\N\t5\t1990-03-05"),
+        (("a\tb", "c\\N", "line\nbreak\r", None, True), "a\\tb\tc\\\\N\tline\\nbreak\\r\t\\N\tt"),
+    ],
+)
 def test_copy_lines_escape_what_postgresql_would_misread(values, line):
     assert copy_line(values) == line
 
@@ -400,6 +492,7 @@ def test_cli_refuses_a_sheet_reaching_column_xfd_before_it_is_read(world, tmp_pa
 @pytest.mark.parametrize("command", ["import_members", "import_villages"])
 def test_cli_checks_the_path_first_and_says_what_is_wrong_in_vietnamese(world, tmp_path, monkeypatch, command):
     """A folder printed a traceback; every path is checked before anything is read."""
+
     def run_command(path):
         with pytest.raises(CommandError) as error:
             call_command(command, str(path), "--commune", "02107")
@@ -413,7 +506,15 @@ def test_cli_checks_the_path_first_and_says_what_is_wrong_in_vietnamese(world, t
     locked = tmp_path / "khoa.xlsx"
     locked.write_bytes(member_file(row()).getvalue())
     real_open = type(locked).open
-    monkeypatch.setattr(type(locked), "open", lambda self, *args, **kwargs: (_ for _ in ()).throw(PermissionError(13, "Permission denied")) if self == locked else real_open(self, *args, **kwargs))
+    monkeypatch.setattr(
+        type(locked),
+        "open",
+        lambda self, *args, **kwargs: (
+            (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+            if self == locked
+            else real_open(self, *args, **kwargs)
+        ),
+    )
     assert run_command(locked) == f"Không đọc được {locked}: không có quyền đọc tệp."
     assert not Person.objects.exists() and not ImportJob.objects.exists()
 
@@ -425,14 +526,27 @@ def test_cli_export_checks_where_it_writes_first(world, personas, tmp_path, monk
         return str(error.value)
 
     assert run_command(tmp_path, "--user", "commune") == f"{tmp_path} là một thư mục: hãy ghi tên tệp .xlsx cần tạo."
-    assert run_command(tmp_path / "ds.csv", "--user", "commune") == f"Tệp cần ghi phải có đuôi .xlsx: {tmp_path / 'ds.csv'}."
-    assert run_command(tmp_path / "khong-co" / "ds.xlsx", "--user", "commune") == f"Không có thư mục {tmp_path / 'khong-co'} để ghi tệp vào."
+    assert (
+        run_command(tmp_path / "ds.csv", "--user", "commune")
+        == f"Tệp cần ghi phải có đuôi .xlsx: {tmp_path / 'ds.csv'}."
+    )
+    assert (
+        run_command(tmp_path / "khong-co" / "ds.xlsx", "--user", "commune")
+        == f"Không có thư mục {tmp_path / 'khong-co'} để ghi tệp vào."
+    )
     assert run_command(tmp_path / "ds.xlsx") == (
         "Hãy ghi --user TÊN_ĐĂNG_NHẬP: mỗi lần xuất dữ liệu cá nhân đều được ghi lại theo một tài khoản của cổng."
     )
     assert run_command(tmp_path / "ds.xlsx", "--user", "ai-do") == "Không có tài khoản ai-do."
-    monkeypatch.setattr(type(tmp_path), "write_bytes", lambda self, data: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
-    assert run_command(tmp_path / "ds.xlsx", "--user", "commune") == f"Không ghi được {tmp_path / 'ds.xlsx'}: không có quyền ghi."
+    monkeypatch.setattr(
+        type(tmp_path),
+        "write_bytes",
+        lambda self, data: (_ for _ in ()).throw(PermissionError(13, "Permission denied")),
+    )
+    assert (
+        run_command(tmp_path / "ds.xlsx", "--user", "commune")
+        == f"Không ghi được {tmp_path / 'ds.xlsx'}: không có quyền ghi."
+    )
 
 
 def test_cli_warns_of_a_shared_phone_and_a_bad_date_in_vietnamese(world, family, tmp_path, capsys):
@@ -445,5 +559,8 @@ def test_cli_warns_of_a_shared_phone_and_a_bad_date_in_vietnamese(world, family,
         "Cần xem lại: Dòng 2, Số điện thoại: Triệu Văn Bình dùng chung số điện thoại với Triệu Thị Yến (2004): đã ghi là "
         "những người khác nhau vì họ tên hoặc ngày sinh khác nhau."
     )
-    with translation.override("vi"), pytest.raises(CommandError, match="“31/02/2025” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy."):
+    with (
+        translation.override("vi"),
+        pytest.raises(CommandError, match="“31/02/2025” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy."),
+    ):
         call_command("import_villages", str(path), "--commune", "02107", "--as-of", "31/02/2025")

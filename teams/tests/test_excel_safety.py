@@ -89,7 +89,9 @@ def test_read_rows_numbers_rows_as_excel_does_and_fills_vertical_merges():
 def test_a_cell_beyond_the_columns_is_refused_before_calamine_reads_the_file(far):
     """Two cells, A1 and XFD100000, would make calamine allocate 52 GB and abort the process."""
     for read in (lambda file: list(read_rows(file)), count_rows):
-        with pytest.raises(SpreadsheetError, match=f"Cell {far} is too far to the right: a list may use columns A to GR"):
+        with pytest.raises(
+            SpreadsheetError, match=f"Cell {far} is too far to the right: a list may use columns A to GR"
+        ):
             read(io.BytesIO(far_cell_workbook(far)))
 
 
@@ -105,10 +107,14 @@ def test_rows_beyond_the_limit_and_sheets_too_large_to_hold_are_refused_naming_t
 
 
 def test_the_cells_decide_not_the_dimension_the_sheet_declares(calamine_forbidden):
-    lying_small = raw_workbook(f'<row r="1">{text_cell("A1", "a")}</row><row r="2000">{text_cell("XFD2000", "b")}</row>', dimension="A1:B2")
+    lying_small = raw_workbook(
+        f'<row r="1">{text_cell("A1", "a")}</row><row r="2000">{text_cell("XFD2000", "b")}</row>', dimension="A1:B2"
+    )
     with pytest.raises(SpreadsheetError, match="Cell XFD2000"):
         sheet_extent(io.BytesIO(lying_small))
-    lying_large = raw_workbook(f'<row r="1">{text_cell("A1", "a")}{text_cell("B1", "b")}</row>', dimension="A1:XFD1048576")
+    lying_large = raw_workbook(
+        f'<row r="1">{text_cell("A1", "a")}{text_cell("B1", "b")}</row>', dimension="A1:XFD1048576"
+    )
     assert sheet_extent(io.BytesIO(lying_large)) == (1, 2)
 
 
@@ -118,17 +124,25 @@ def test_cells_without_a_reference_are_placed_as_calamine_counts_them():
     unreferenced = raw_workbook("<row>" + "<c/>" * 16383 + '<c t="inlineStr"><is><t>x</t></is></c></row>')
     with pytest.raises(SpreadsheetError, match="Cell XFD1 is too far"):
         sheet_extent(io.BytesIO(unreferenced))
-    prefixed = raw_workbook('<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + '<x:c><x:v>1</x:v></x:c>' * 201 + "</x:row>")
+    prefixed = raw_workbook(
+        '<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "<x:c><x:v>1</x:v></x:c>" * 201
+        + "</x:row>"
+    )
     with pytest.raises(SpreadsheetError, match="Cell GS1 is too far"):
         sheet_extent(io.BytesIO(prefixed))
-    rows_without_reference = raw_workbook('<row r="99999"><c r="A99999"><v>1</v></c></row><row/><row><c><v>2</v></c></row>')
+    rows_without_reference = raw_workbook(
+        '<row r="99999"><c r="A99999"><v>1</v></c></row><row/><row><c><v>2</v></c></row>'
+    )
     with pytest.raises(SpreadsheetError, match="Cell A100001 is on row 100001"):
         sheet_extent(io.BytesIO(rows_without_reference))
 
 
 @pytest.mark.usefixtures("calamine_forbidden")
 def test_a_sheet_in_utf16_is_scanned_too():
-    file = raw_workbook(f'<row r="1">{text_cell("A1", "a")}</row><row r="9">{text_cell("XFD9", "b")}</row>', encoding="utf-16")
+    file = raw_workbook(
+        f'<row r="1">{text_cell("A1", "a")}</row><row r="9">{text_cell("XFD9", "b")}</row>', encoding="utf-16"
+    )
     with pytest.raises(SpreadsheetError, match="Cell XFD9"):
         sheet_extent(io.BytesIO(file))
 
@@ -136,14 +150,18 @@ def test_a_sheet_in_utf16_is_scanned_too():
 @pytest.mark.usefixtures("calamine_forbidden")
 def test_the_first_sheet_is_found_through_the_workbook_not_by_its_name():
     """The second sheet is the one called sheet1.xml: a far cell in the first sheet is found all the same."""
-    file = raw_workbook(f'<row r="5">{text_cell("XFD5", "x")}</row>', second_sheet=f'<row r="1">{text_cell("A1", "a")}</row>')
+    file = raw_workbook(
+        f'<row r="5">{text_cell("XFD5", "x")}</row>', second_sheet=f'<row r="1">{text_cell("A1", "a")}</row>'
+    )
     with pytest.raises(SpreadsheetError, match="Cell XFD5"):
         sheet_extent(io.BytesIO(file))
 
 
 def test_empty_formatted_cells_far_away_do_not_refuse_a_file():
     """calamine leaves empty cells out: formatting reaching column XFD costs nothing, and the list is read."""
-    file = raw_workbook(f'<row r="1">{text_cell("A1", "Họ và tên")}<c r="XFD1" s="1"/></row><row r="2">{text_cell("A2", "An")}</row>')
+    file = raw_workbook(
+        f'<row r="1">{text_cell("A1", "Họ và tên")}<c r="XFD1" s="1"/></row><row r="2">{text_cell("A2", "An")}</row>'
+    )
     assert sheet_extent(io.BytesIO(file)) == (2, 1)
     assert list(read_rows(io.BytesIO(file))) == [(1, ["Họ và tên"]), (2, ["An"])]
 
@@ -163,7 +181,10 @@ def test_the_guard_speaks_vietnamese():
 def test_a_merge_down_a_million_rows_fills_only_the_rows_there_are():
     """Merges are followed row by row as the sheet is read: 500 of them down a million rows cost nothing."""
     cells = f'<row r="1">{text_cell("A1", "x")}{text_cell("B1", "Thôn 1")}</row><row r="2">{text_cell("A2", "y")}</row><row r="3">{text_cell("A3", "z")}</row>'
-    tall = [f"{spreadsheets._column_letters(column)}1:{spreadsheets._column_letters(column)}1048576" for column in range(2, 502)]
+    tall = [
+        f"{spreadsheets._column_letters(column)}1:{spreadsheets._column_letters(column)}1048576"
+        for column in range(2, 502)
+    ]
     rows = list(read_rows(io.BytesIO(raw_workbook(cells, merges=tall))))
     assert rows == [(1, ["x", "Thôn 1"]), (2, ["y", "Thôn 1"]), (3, ["z", "Thôn 1"])]
 

@@ -22,7 +22,10 @@ DOCTYPE = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
 def rebuilt(change=None, extra=()):
     """The small test workbook with the sheet's bytes passed through `change`, and `extra` entries added."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(workbook_bytes([["a", "b"]]))) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook_bytes([["a", "b"]]))) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for entry in source.infolist():
             data = source.read(entry)
             if entry.filename == SHEET:
@@ -81,7 +84,10 @@ def test_a_part_declaring_an_encoding_that_hides_markup_is_refused():
 
 def test_a_part_not_named_xml_is_read_by_its_content():
     with pytest.raises(SpreadsheetError, match="XML declarations"):
-        check_upload(rebuilt(extra=[("xl/worksheets/sheet2.bin", b'<?xml version="1.0"?>' + DOCTYPE + b"<worksheet/>")]), "named.xlsx")
+        check_upload(
+            rebuilt(extra=[("xl/worksheets/sheet2.bin", b'<?xml version="1.0"?>' + DOCTYPE + b"<worksheet/>")]),
+            "named.xlsx",
+        )
 
 
 def test_pictures_and_a_utf8_byte_order_mark_pass():
@@ -99,8 +105,8 @@ def test_an_encrypted_or_damaged_part_is_refused_cleanly():
 
     data = bytearray(rebuilt().getvalue())
     start = data.index(b"PK\x03\x04")
-    name_length = int.from_bytes(data[start + 26:start + 28], "little")
-    body = start + 30 + name_length + int.from_bytes(data[start + 28:start + 30], "little")
-    data[body:body + 8] = b"\xff" * 8  # the first part's deflated bytes
+    name_length = int.from_bytes(data[start + 26 : start + 28], "little")
+    body = start + 30 + name_length + int.from_bytes(data[start + 28 : start + 30], "little")
+    data[body : body + 8] = b"\xff" * 8  # the first part's deflated bytes
     with pytest.raises(SpreadsheetError, match="not an Excel workbook"):
         check_upload(io.BytesIO(bytes(data)), "damaged.xlsx")

@@ -25,7 +25,9 @@ def upload(content, name="danh-sach.xlsx"):
 
 
 def members(count, village="Bản Giang"):
-    return member_file(*[[n, f"Người Số {n}", "1990", "Nam", f"09{n:08d}", "", "", village, None] for n in range(1, count + 1)])
+    return member_file(
+        *[[n, f"Người Số {n}", "1990", "Nam", f"09{n:08d}", "", "", village, None] for n in range(1, count + 1)]
+    )
 
 
 def test_upload_preview_confirm(client, world, personas):
@@ -57,7 +59,9 @@ def test_a_file_with_errors_shows_them_and_cannot_be_confirmed(client, world, pe
     client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": upload(bad)})
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.INVALID
-    assert [(error["row"], error["column"]) for error in job.errors] == [(2, "Số điện thoại")] and "“123”" in job.errors[0]["message"]
+    assert [(error["row"], error["column"]) for error in job.errors] == [
+        (2, "Số điện thoại")
+    ] and "“123”" in job.errors[0]["message"]
     assert "Tải lên tệp đã sửa" in client.get(reverse("teams:job_detail", args=[job.pk])).content.decode()
     client.post(reverse("teams:job_confirm", args=[job.pk]))
     assert Person.objects.count() == 0
@@ -65,17 +69,23 @@ def test_a_file_with_errors_shows_them_and_cannot_be_confirmed(client, world, pe
 
 def test_unsafe_uploads_are_refused_on_the_form(client, world, personas):
     client.force_login(personas["commune"])
-    response = client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": upload(members(1), "ds.xlsm")})
+    response = client.post(
+        reverse("teams:members_import"), {"commune": world["K1"].pk, "file": upload(members(1), "ds.xlsm")}
+    )
     assert response.status_code == 200 and ".xlsm" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
 @pytest.mark.usefixtures("calamine_forbidden")
-@pytest.mark.parametrize("url, data", [("teams:members_import", {}), ("teams:villages_import", {"as_of": "01/01/2025"})])
+@pytest.mark.parametrize(
+    "url, data", [("teams:members_import", {}), ("teams:villages_import", {"as_of": "01/01/2025"})]
+)
 def test_a_sheet_reaching_column_xfd_is_refused_on_the_form_before_it_is_read(client, world, personas, url, data):
     client.cookies["django_language"] = "vi"  # this test reads the pages in Vietnamese
     client.force_login(personas["commune"])
-    response = client.post(reverse(url), {"commune": world["K1"].pk, "file": upload(far_cell_workbook("XFD100000")), **data})
+    response = client.post(
+        reverse(url), {"commune": world["K1"].pk, "file": upload(far_cell_workbook("XFD100000")), **data}
+    )
     assert response.status_code == 200
     assert "Ô XFD100000 nằm quá xa về bên phải" in response.content.decode()
     assert not ImportJob.objects.exists() and not Person.objects.exists() and not PopulationFigure.objects.exists()
@@ -87,7 +97,9 @@ def test_posting_an_import_out_of_scope_answers_404_not_403(client, world, perso
     client.force_login(personas["leader"])
     response = client.post(reverse(url), {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(members(1))})
     assert response.status_code == 404
-    job = ImportJob.objects.create(kind=ImportKind.MEMBERS, commune=world["K1"], file_name="ds.xlsx", status=ImportStatus.READY)
+    job = ImportJob.objects.create(
+        kind=ImportKind.MEMBERS, commune=world["K1"], file_name="ds.xlsx", status=ImportStatus.READY
+    )
     assert client.post(reverse("teams:job_confirm", args=[job.pk])).status_code == 404
     assert ImportJob.objects.get().status == ImportStatus.READY and not Person.objects.exists()
 
@@ -98,7 +110,9 @@ def test_a_commune_outside_the_scope_cannot_be_chosen(client, world, personas):
     assert not ImportJob.objects.exists()
 
 
-def test_large_files_run_as_celery_tasks_with_progress(client, world, personas, monkeypatch, django_capture_on_commit_callbacks):
+def test_large_files_run_as_celery_tasks_with_progress(
+    client, world, personas, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(import_jobs, "INLINE_ROWS", 5)
     client.force_login(personas["commune"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -130,9 +144,18 @@ def test_village_import_creates_villages_and_figures_then_updates(client, world,
         ["Tổng cộng", None, 520, 2020, 1220],
     ]
     client.force_login(personas["commune"])
-    client.post(reverse("teams:villages_import"), {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(workbook_bytes(rows))})
+    client.post(
+        reverse("teams:villages_import"),
+        {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(workbook_bytes(rows))},
+    )
     job = ImportJob.objects.get()
-    assert (job.kind, job.status, job.created, job.updated, job.errors) == (ImportKind.VILLAGES, ImportStatus.READY, 2, 1, [])
+    assert (job.kind, job.status, job.created, job.updated, job.errors) == (
+        ImportKind.VILLAGES,
+        ImportStatus.READY,
+        2,
+        1,
+        [],
+    )
     assert not Unit.objects.filter(name="Thôn Nà Pài").exists()  # the preview wrote nothing
     client.post(reverse("teams:job_confirm", args=[job.pk]))
     na_pai = Unit.objects.get(parent=world["K1"], name="Thôn Nà Pài")
@@ -141,7 +164,10 @@ def test_village_import_creates_villages_and_figures_then_updates(client, world,
     assert PopulationFigure.objects.get(unit=na_pai).working_age_population == 420
 
     rows[4] = [2, "Nà Pài", 180, 700, 900]  # more working-age people than people
-    client.post(reverse("teams:villages_import"), {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(workbook_bytes(rows))})
+    client.post(
+        reverse("teams:villages_import"),
+        {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(workbook_bytes(rows))},
+    )
     job = ImportJob.objects.latest("pk")
     assert job.status == ImportStatus.INVALID
     assert job.errors[0]["row"] == 5 and job.errors[0]["column"] == "Dân số trong độ tuổi lao động"
@@ -151,10 +177,15 @@ def test_a_superscript_digit_is_a_row_error_not_a_crash(client, world, personas)
     """Issue 12: "²" passes str.isdigit() but not int(): in a count or a village's number it crashed the import."""
     rows = [["Tên thôn", "Số hộ", "Số nhân khẩu"], ["Thôn ²", 10, 40], ["Bản Giang", "²", 40]]
     client.force_login(personas["commune"])
-    client.post(reverse("teams:villages_import"), {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(workbook_bytes(rows))})
+    client.post(
+        reverse("teams:villages_import"),
+        {"commune": world["K1"].pk, "as_of": "01/01/2025", "file": upload(workbook_bytes(rows))},
+    )
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.INVALID
-    assert [(error["row"], error["column"]) for error in job.errors] == [(3, "Số hộ")] and "“²”" in job.errors[0]["message"]
+    assert [(error["row"], error["column"]) for error in job.errors] == [(3, "Số hộ")] and "“²”" in job.errors[0][
+        "message"
+    ]
 
 
 def test_a_job_whose_file_is_gone_fails_with_a_message(client, world, personas):
@@ -166,7 +197,10 @@ def test_a_job_whose_file_is_gone_fails_with_a_message(client, world, personas):
     response = client.post(reverse("teams:job_confirm", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
-    assert job.status == ImportStatus.INVALID and job.errors[0]["message"] == "Tệp đã tải lên không còn được lưu: hãy tải tệp lên lại."
+    assert (
+        job.status == ImportStatus.INVALID
+        and job.errors[0]["message"] == "Tệp đã tải lên không còn được lưu: hãy tải tệp lên lại."
+    )
     assert Person.objects.count() == 0
 
 
@@ -198,7 +232,7 @@ def test_team_list_and_team_page_link_to_the_roster_export(client, world, person
     listing = client.get(reverse("teams:list"), {"status": "active"}).content.decode()
     assert f'{reverse("teams:members_export")}?status=active"' in listing
     page = client.get(reverse("teams:detail", args=[team.pk])).content.decode()
-    assert f'{reverse("teams:members_export")}?team={team.pk}' in page
+    assert f"{reverse('teams:members_export')}?team={team.pk}" in page
     response = client.get(reverse("teams:members_export"), {"team": team.pk})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
 

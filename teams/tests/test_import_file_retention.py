@@ -32,12 +32,20 @@ def stored(media):
 
 
 def start(client, world, rows=1, valid=True):
-    data = [[n, f"Người Số {n}", "1990", "Nam", f"09{n:08d}" if valid else "123", "", "", "Bản Giang", None] for n in range(1, rows + 1)]
-    client.post(reverse("teams:members_import"), {"commune": world["K1"].pk, "file": SimpleUploadedFile("danh-sach.xlsx", member_file(*data).getvalue())})
+    data = [
+        [n, f"Người Số {n}", "1990", "Nam", f"09{n:08d}" if valid else "123", "", "", "Bản Giang", None]
+        for n in range(1, rows + 1)
+    ]
+    client.post(
+        reverse("teams:members_import"),
+        {"commune": world["K1"].pk, "file": SimpleUploadedFile("danh-sach.xlsx", member_file(*data).getvalue())},
+    )
     return ImportJob.objects.latest("pk")
 
 
-def test_the_file_is_kept_until_confirmation_then_deleted(client, world, personas, media, django_capture_on_commit_callbacks):
+def test_the_file_is_kept_until_confirmation_then_deleted(
+    client, world, personas, media, django_capture_on_commit_callbacks
+):
     client.force_login(personas["commune"])
     with django_capture_on_commit_callbacks(execute=True):
         job = start(client, world)
@@ -57,7 +65,9 @@ def test_a_rejected_file_is_deleted_at_once(client, world, personas, media, djan
     assert job.status == ImportStatus.INVALID and not job.file and not stored(media)
 
 
-def test_a_file_whose_job_failed_is_deleted(client, world, personas, media, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_file_whose_job_failed_is_deleted(
+    client, world, personas, media, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(import_jobs, "INLINE_ROWS", 1)
 
     def queue_down(job_id):
@@ -71,7 +81,9 @@ def test_a_file_whose_job_failed_is_deleted(client, world, personas, media, monk
     assert job.status == ImportStatus.FAILED and not job.file and not stored(media)
 
 
-def test_files_waiting_past_the_retention_period_are_deleted_by_the_beat_task(client, world, personas, media, django_capture_on_commit_callbacks):
+def test_files_waiting_past_the_retention_period_are_deleted_by_the_beat_task(
+    client, world, personas, media, django_capture_on_commit_callbacks
+):
     client.force_login(personas["commune"])
     with django_capture_on_commit_callbacks(execute=True):
         old, recent = start(client, world), start(client, world)
@@ -85,7 +97,11 @@ def test_files_waiting_past_the_retention_period_are_deleted_by_the_beat_task(cl
     recent.refresh_from_db()
     assert old.status == ImportStatus.FAILED and not old.file
     assert f"{days} ngày" in old.errors[0]["message"]
-    assert recent.status == ImportStatus.READY and recent.file and [path.name for path in stored(media)] == [recent.file.name.rsplit("/", 1)[1]]
+    assert (
+        recent.status == ImportStatus.READY
+        and recent.file
+        and [path.name for path in stored(media)] == [recent.file.name.rsplit("/", 1)[1]]
+    )
     client.post(reverse("teams:job_confirm", args=[old.pk]))
     old.refresh_from_db()
     assert old.status == ImportStatus.FAILED  # nothing left to confirm
@@ -94,15 +110,21 @@ def test_files_waiting_past_the_retention_period_are_deleted_by_the_beat_task(cl
 
 
 def test_the_purge_runs_every_day_from_the_beat_schedule():
-    [entry] = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == "teams.tasks.purge_import_files"]
+    [entry] = [
+        entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == "teams.tasks.purge_import_files"
+    ]
     assert entry["task"] in app.tasks
 
 
-def test_files_of_jobs_over_before_this_change_are_deleted_too(client, world, personas, media, django_capture_on_commit_callbacks):
+def test_files_of_jobs_over_before_this_change_are_deleted_too(
+    client, world, personas, media, django_capture_on_commit_callbacks
+):
     client.force_login(personas["commune"])
     with django_capture_on_commit_callbacks(execute=True):
         job = start(client, world)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, created_at=timezone.now() - datetime.timedelta(days=30))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE, created_at=timezone.now() - datetime.timedelta(days=30)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert purge_import_files() == 1
     job.refresh_from_db()

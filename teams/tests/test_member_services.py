@@ -64,20 +64,37 @@ def test_a_national_id_is_one_person_of_the_commune(world):
         person_update(person=binh, national_id="001304012345")
     assert error.value.message_dict["national_id"][0].startswith("Số CCCD này đã được ghi cho một người khác của xã")
     assert person_update(person=yen, phone="0912000111").national_id == "001304012345"  # her own ID is no clash
-    assert person_create(commune=world["K2"], full_name="Triệu Thị Yến", national_id="001304012345").commune == world["K2"]
+    assert (
+        person_create(commune=world["K2"], full_name="Triệu Thị Yến", national_id="001304012345").commune == world["K2"]
+    )
     assert Person.objects.filter(national_id="001304012345").count() == 2
 
 
-@pytest.mark.parametrize("first, second, verdict", [
-    (("Triệu Thị Yến", None, 2004, ""), ("Triệu Văn Bình", None, 1970, ""), OTHER),  # the family's shared phone is no link
-    (("Nguyễn Văn An", datetime.date(1990, 3, 5), None, ""), ("nguyễn  văn AN", None, 1990, ""), SAME),
-    (("Nguyễn Văn An", datetime.date(1990, 3, 5), None, ""), ("Nguyễn Văn An", datetime.date(1990, 3, 9), None, ""), OTHER),
-    (("Nguyễn Văn An", None, None, ""), ("Nguyễn Văn An", None, 1990, ""), SAME),  # nothing known disagrees with nothing
-    (("Nguyễn Văn Ân", None, 1990, ""), ("Nguyễn Văn An", None, 1990, ""), OTHER),
-    (("Triệu Thị Yến", None, 2004, "001304012345"), ("Triệu Văn Bình", None, 1970, "001304012345"), CONFLICT),
-    (("Triệu Thị Yến", None, 2004, "001304012345"), ("Triệu Thị Yến", None, None, "001304012345"), SAME),
-    (("Nguyễn Văn An", None, 1990, "001090000001"), ("Nguyễn Văn An", None, 1990, "001090000002"), OTHER),
-])
+@pytest.mark.parametrize(
+    "first, second, verdict",
+    [
+        (
+            ("Triệu Thị Yến", None, 2004, ""),
+            ("Triệu Văn Bình", None, 1970, ""),
+            OTHER,
+        ),  # the family's shared phone is no link
+        (("Nguyễn Văn An", datetime.date(1990, 3, 5), None, ""), ("nguyễn  văn AN", None, 1990, ""), SAME),
+        (
+            ("Nguyễn Văn An", datetime.date(1990, 3, 5), None, ""),
+            ("Nguyễn Văn An", datetime.date(1990, 3, 9), None, ""),
+            OTHER,
+        ),
+        (
+            ("Nguyễn Văn An", None, None, ""),
+            ("Nguyễn Văn An", None, 1990, ""),
+            SAME,
+        ),  # nothing known disagrees with nothing
+        (("Nguyễn Văn Ân", None, 1990, ""), ("Nguyễn Văn An", None, 1990, ""), OTHER),
+        (("Triệu Thị Yến", None, 2004, "001304012345"), ("Triệu Văn Bình", None, 1970, "001304012345"), CONFLICT),
+        (("Triệu Thị Yến", None, 2004, "001304012345"), ("Triệu Thị Yến", None, None, "001304012345"), SAME),
+        (("Nguyễn Văn An", None, 1990, "001090000001"), ("Nguyễn Văn An", None, 1990, "001090000002"), OTHER),
+    ],
+)
 def test_one_rule_says_who_is_who(first, second, verdict):
     def record(name, birth_date, birth_year, national_id):
         return Person(full_name=name, birth_date=birth_date, birth_year=birth_year, national_id=national_id)
@@ -94,7 +111,13 @@ def test_national_id_is_masked(world):
 def test_membership_create(world):
     team = TeamFactory(unit=world["W1"])
     person = PersonFactory(commune=world["K1"])
-    membership = membership_create(team=team, person=person, start_date=datetime.date(2025, 7, 23), role=TeamRole.DEPUTY, affiliation=Affiliation.YOUTH_UNION)
+    membership = membership_create(
+        team=team,
+        person=person,
+        start_date=datetime.date(2025, 7, 23),
+        role=TeamRole.DEPUTY,
+        affiliation=Affiliation.YOUTH_UNION,
+    )
     assert membership.is_active_on(datetime.date(2025, 8, 1))
     assert not membership.is_active_on(datetime.date(2025, 7, 22))
 
@@ -103,7 +126,12 @@ def test_a_second_leader_is_refused_on_the_role_field(world):
     team = TeamFactory(unit=world["W1"])
     MembershipFactory(team=team, role=TeamRole.LEADER)
     with pytest.raises(ValidationError) as error:
-        membership_create(team=team, person=PersonFactory(commune=world["K1"]), start_date=datetime.date(2025, 8, 1), role=TeamRole.LEADER)
+        membership_create(
+            team=team,
+            person=PersonFactory(commune=world["K1"]),
+            start_date=datetime.date(2025, 8, 1),
+            role=TeamRole.LEADER,
+        )
     assert "role" in error.value.message_dict
     assert team.memberships.count() == 1
 
@@ -111,17 +139,24 @@ def test_a_second_leader_is_refused_on_the_role_field(world):
 def test_a_new_leader_may_start_after_the_old_one_ended(world):
     team = TeamFactory(unit=world["W1"])
     MembershipFactory(team=team, role=TeamRole.LEADER, end_date=datetime.date(2025, 6, 30))
-    membership_create(team=team, person=PersonFactory(commune=world["K1"]), start_date=datetime.date(2025, 7, 1), role=TeamRole.LEADER)
+    membership_create(
+        team=team, person=PersonFactory(commune=world["K1"]), start_date=datetime.date(2025, 7, 1), role=TeamRole.LEADER
+    )
     assert team.memberships.filter(role=TeamRole.LEADER).count() == 2
 
 
 def test_leader_periods_may_not_overlap_in_the_past_either(world):
     team = TeamFactory(unit=world["W1"])
-    MembershipFactory(team=team, role=TeamRole.LEADER, start_date=datetime.date(2023, 1, 1), end_date=datetime.date(2023, 12, 31))
+    MembershipFactory(
+        team=team, role=TeamRole.LEADER, start_date=datetime.date(2023, 1, 1), end_date=datetime.date(2023, 12, 31)
+    )
     with pytest.raises(ValidationError) as error:
         membership_create(
-            team=team, person=PersonFactory(commune=world["K1"]), role=TeamRole.LEADER,
-            start_date=datetime.date(2023, 6, 1), end_date=datetime.date(2023, 8, 1),
+            team=team,
+            person=PersonFactory(commune=world["K1"]),
+            role=TeamRole.LEADER,
+            start_date=datetime.date(2023, 6, 1),
+            end_date=datetime.date(2023, 8, 1),
         )
     assert "role" in error.value.message_dict
 
@@ -143,8 +178,10 @@ def test_a_membership_ending_before_it_starts_is_refused(world):
     team = TeamFactory(unit=world["W1"])
     with pytest.raises(ValidationError) as error:
         membership_create(
-            team=team, person=PersonFactory(commune=world["K1"]),
-            start_date=datetime.date(2025, 8, 1), end_date=datetime.date(2025, 7, 1),
+            team=team,
+            person=PersonFactory(commune=world["K1"]),
+            start_date=datetime.date(2025, 8, 1),
+            end_date=datetime.date(2025, 7, 1),
         )
     assert list(error.value.message_dict) == ["end_date"]
     assert not Membership.objects.exists()
@@ -191,5 +228,9 @@ def test_a_birth_date_is_bounded_as_the_import_bounds_it(world, years_ago):
     """The import refused a birth date more than 100 or less than 10 years ago; the person forms' service took it."""
     today = timezone.localdate()
     with pytest.raises(ValidationError) as error:
-        person_create(commune=world["K1"], full_name="Lò Văn Pó", birth_date=datetime.date(today.year - years_ago, 3, 5))
-    assert error.value.message_dict == {"birth_date": [f"Năm sinh phải trong khoảng từ {today.year - 100} đến {today.year - 10}."]}
+        person_create(
+            commune=world["K1"], full_name="Lò Văn Pó", birth_date=datetime.date(today.year - years_ago, 3, 5)
+        )
+    assert error.value.message_dict == {
+        "birth_date": [f"Năm sinh phải trong khoảng từ {today.year - 100} đến {today.year - 10}."]
+    }

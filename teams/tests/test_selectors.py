@@ -26,8 +26,14 @@ def roster(world):
     """A village team over time: A all along, B left on 31/08/2025, C joined on 15/10/2025."""
     team = TeamFactory(unit=world["W1"])
     people = {}
-    for name, start, end in [("A", D(2025, 7, 23), None), ("B", D(2025, 7, 23), D(2025, 8, 31)), ("C", D(2025, 10, 15), None)]:
-        people[name] = MembershipFactory(team=team, person=PersonFactory(commune=world["K1"], full_name=name), start_date=start, end_date=end).person
+    for name, start, end in [
+        ("A", D(2025, 7, 23), None),
+        ("B", D(2025, 7, 23), D(2025, 8, 31)),
+        ("C", D(2025, 10, 15), None),
+    ]:
+        people[name] = MembershipFactory(
+            team=team, person=PersonFactory(commune=world["K1"], full_name=name), start_date=start, end_date=end
+        ).person
     return team, people
 
 
@@ -109,7 +115,12 @@ def test_composition_violations_use_the_rule_of_the_teams_province_and_level(wor
     # Mộ Đức's rule prefers members under 40: a leader born in 1980 is flagged, one born in 1990 is not.
     old_team = TeamFactory(unit=world["V1"])
     MembershipFactory(team=old_team, role=TeamRole.LEADER, person=PersonFactory(commune=world["C1"], birth_year=1980))
-    MembershipFactory(team=old_team, role=TeamRole.DEPUTY, affiliation=Affiliation.YOUTH_UNION, person=PersonFactory(commune=world["C1"], birth_year=None, birth_date=D(1990, 5, 1)))
+    MembershipFactory(
+        team=old_team,
+        role=TeamRole.DEPUTY,
+        affiliation=Affiliation.YOUTH_UNION,
+        person=PersonFactory(commune=world["C1"], birth_year=None, birth_date=D(1990, 5, 1)),
+    )
     assert [v.code for v in composition_violations(old_team, on)] == ["min_size", "age"]
     # No rule for commune teams in Mộ Đức's preset: nothing to break.
     assert composition_violations(TeamFactory(unit=world["C1"]), on) == []

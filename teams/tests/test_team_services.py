@@ -12,7 +12,12 @@ from .factories import MembershipFactory, MembershipRequestFactory, TeamFactory
 
 
 def test_team_create_takes_its_level_from_the_unit(world):
-    team = team_create(unit=world["W1"], name="Tổ CNSCĐ thôn Bản Giang", decision_number="125/QĐ-UBND", decision_date=datetime.date(2025, 7, 22))
+    team = team_create(
+        unit=world["W1"],
+        name="Tổ CNSCĐ thôn Bản Giang",
+        decision_number="125/QĐ-UBND",
+        decision_date=datetime.date(2025, 7, 22),
+    )
     assert team.level == "village"
     assert team.version == 1
     assert team.status == TeamStatus.ACTIVE

@@ -35,7 +35,9 @@ def world():
     indicator = CountIndicatorFactory(code="visits")
     teams = []
     for n in range(WRITERS):
-        team = TeamFactory(unit=VillageFactory(parent=commune, name=f"Thôn {n}"), decision_date=datetime.date(2025, 8, 1))
+        team = TeamFactory(
+            unit=VillageFactory(parent=commune, name=f"Thôn {n}"), decision_date=datetime.date(2025, 8, 1)
+        )
         leader = UserFactory(username=f"leader{n}", role=Role.TEAM_LEADER, scope_unit=team.unit, email="")
         person = PersonFactory(commune=commune, user=leader, email="")
         MembershipFactory(team=team, person=person, role=TeamRole.LEADER, start_date=datetime.date(2025, 8, 1))
@@ -74,7 +76,9 @@ def main():
     connections.close_all()
 
     def send(team, leader):
-        return lambda: report_save(user=leader, team=team, period=period, version=0, values={indicator.pk: 5}, submit=True)
+        return lambda: report_save(
+            user=leader, team=team, period=period, version=0, values={indicator.pk: 5}, submit=True
+        )
 
     def approve(report):
         return lambda: report_approve(user=reviewer, report=report)

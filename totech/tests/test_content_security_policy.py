@@ -27,7 +27,11 @@ def test_every_page_has_a_policy_that_runs_only_the_portals_own_files(client, pe
     for url in (reverse("login"), reverse("home"), reverse("reports:list"), "/no-such-page/"):
         policy = directives(client.get(url))
         assert policy["script-src"] == ["'self'"] and policy["style-src"] == ["'self'"], url
-        assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"] and policy["base-uri"] == ["'none'"]
+        assert (
+            policy["object-src"] == ["'none'"]
+            and policy["frame-ancestors"] == ["'none'"]
+            and policy["base-uri"] == ["'none'"]
+        )
 
 
 def test_no_template_holds_an_inline_script_handler_or_style():

@@ -5,13 +5,16 @@ import pytest
 from totech.dates import previous_quarter, quarter_bounds, quarter_months, quarter_of, years_from
 
 
-@pytest.mark.parametrize("day, years, expected", [
-    (datetime.date(2028, 2, 29), -1, datetime.date(2027, 2, 28)),
-    (datetime.date(2028, 2, 29), 1, datetime.date(2029, 2, 28)),
-    (datetime.date(2028, 2, 29), -4, datetime.date(2024, 2, 29)),
-    (datetime.date(2027, 3, 1), -1, datetime.date(2026, 3, 1)),
-    (datetime.date(2026, 12, 31), 2, datetime.date(2028, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "day, years, expected",
+    [
+        (datetime.date(2028, 2, 29), -1, datetime.date(2027, 2, 28)),
+        (datetime.date(2028, 2, 29), 1, datetime.date(2029, 2, 28)),
+        (datetime.date(2028, 2, 29), -4, datetime.date(2024, 2, 29)),
+        (datetime.date(2027, 3, 1), -1, datetime.date(2026, 3, 1)),
+        (datetime.date(2026, 12, 31), 2, datetime.date(2028, 12, 31)),
+    ],
+)
 def test_years_from(day, years, expected):
     assert years_from(day, years) == expected
 
@@ -37,9 +40,12 @@ def test_every_typed_date_is_plausible(typed):
 
 def test_quarter_arithmetic():
     D = datetime.date
-    assert [quarter_of(D(2026, 1, 1)), quarter_of(D(2026, 3, 31)), quarter_of(D(2026, 4, 1)), quarter_of(D(2026, 12, 31))] == [
-        (2026, 1), (2026, 1), (2026, 2), (2026, 4)
-    ]
+    assert [
+        quarter_of(D(2026, 1, 1)),
+        quarter_of(D(2026, 3, 31)),
+        quarter_of(D(2026, 4, 1)),
+        quarter_of(D(2026, 12, 31)),
+    ] == [(2026, 1), (2026, 1), (2026, 2), (2026, 4)]
     assert (previous_quarter(2026, 1), previous_quarter(2026, 3)) == ((2025, 4), (2026, 2))
     assert (quarter_months(1), quarter_months(4)) == ([1, 2, 3], [10, 11, 12])
     assert quarter_bounds(2026, 1) == (D(2026, 1, 1), D(2026, 3, 31))

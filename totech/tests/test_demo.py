@@ -10,7 +10,19 @@ from targets.models import Target
 from teams.choices import ImportStatus
 from teams.models import CompositionRule, ImportJob, Membership, MembershipRequest, Person, Team, Training
 
-COUNTED = (User, Team, Person, Membership, MembershipRequest, Training, CompositionRule, ImportJob, Target, Report, ReportValue)
+COUNTED = (
+    User,
+    Team,
+    Person,
+    Membership,
+    MembershipRequest,
+    Training,
+    CompositionRule,
+    ImportJob,
+    Target,
+    Report,
+    ReportValue,
+)
 
 
 def test_the_demo_runs_twice_and_changes_nothing_the_second_time(demo):

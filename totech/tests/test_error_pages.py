@@ -17,11 +17,14 @@ def test_a_missing_page_says_so_in_vietnamese_with_the_menu(client, personas):
     assert "Content-Security-Policy" in response.headers
 
 
-@pytest.mark.parametrize("view, exception, status, title", [
-    (defaults.server_error, None, 500, "Lỗi máy chủ"),
-    (defaults.bad_request, SuspiciousOperation(), 400, "Yêu cầu không hợp lệ"),
-    (defaults.permission_denied, PermissionDenied(), 403, "Không được phép"),
-])
+@pytest.mark.parametrize(
+    "view, exception, status, title",
+    [
+        (defaults.server_error, None, 500, "Lỗi máy chủ"),
+        (defaults.bad_request, SuspiciousOperation(), 400, "Yêu cầu không hợp lệ"),
+        (defaults.permission_denied, PermissionDenied(), 403, "Không được phép"),
+    ],
+)
 def test_error_pages_are_the_portals(view, exception, status, title):
     request = RequestFactory().get("/")
     response = view(request) if exception is None else view(request, exception)

@@ -44,13 +44,17 @@ def assert_described_and_grouped(response, what):
         return
     page = Page(response.content.decode())
     assert sorted(set(page.described) - page.ids) == [], f"{what}: aria-describedby names missing ids"
-    assert [fieldset for fieldset in page.fieldsets if not fieldset["legend"]] == [], f"{what}: a fieldset without a legend"
+    assert [fieldset for fieldset in page.fieldsets if not fieldset["legend"]] == [], (
+        f"{what}: a fieldset without a legend"
+    )
     names = [name for _type, name in page.ungrouped]
     groups = {name for kind, name in page.ungrouped if kind == "radio" or names.count(name) > 1}
     assert groups == set(), f"{what}: groups of radios or checkboxes outside a fieldset"
 
 
-PAGES = [case for case in CASES if case.allowed and case.allowed_status == 200 and not case.url_name.startswith("admin:")]  # Django's admin is Django's
+PAGES = [
+    case for case in CASES if case.allowed and case.allowed_status == 200 and not case.url_name.startswith("admin:")
+]  # Django's admin is Django's
 
 
 @pytest.mark.parametrize("case", PAGES, ids=lambda case: case.id)

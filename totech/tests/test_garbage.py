@@ -73,7 +73,14 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.forms.append({"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action") or "", "fields": {}, "buttons": []})
+            self.forms.append(
+                {
+                    "method": (attrs.get("method") or "get").lower(),
+                    "action": attrs.get("action") or "",
+                    "fields": {},
+                    "buttons": [],
+                }
+            )
             return
         if not self.forms or not attrs.get("name"):
             return
@@ -184,7 +191,9 @@ def test_garbage_never_answers_500(world, personas, case, _quiet_errors):
     def check(method, path, data, response):
         if response.status_code >= 500:
             exc = getattr(response, "exc_info", None)
-            failures.append(f"{persona} {method} {path} {shorten(data)} -> {response.status_code} {exc[1] if exc else ''!r}")
+            failures.append(
+                f"{persona} {method} {path} {shorten(data)} -> {response.status_code} {exc[1] if exc else ''!r}"
+            )
 
     # The first case of a URL gets every request; its other cases (the same view on other objects) one GET
     # with every parameter and one POST per form, for each persona.
@@ -216,4 +225,6 @@ def test_garbage_never_answers_500(world, personas, case, _quiet_errors):
 
 
 def shorten(data):
-    return {key: (value[:20] + "…" if isinstance(value, str) and len(value) > 20 else value) for key, value in data.items()}
+    return {
+        key: (value[:20] + "…" if isinstance(value, str) and len(value) > 20 else value) for key, value in data.items()
+    }

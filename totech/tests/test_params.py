@@ -11,11 +11,26 @@ from units.tests.factories import VillageFactory
 BAD_IDS = ["abc", "²", "-1", "1.5", "99999999999999999999", "1\x00", " 1"]
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("0", 0), ("42", 42), ("007", 7), ("9" * 18, 10**18 - 1),
-    ("", None), ("²", None), ("١٢", None), ("-1", None), ("+1", None), ("1.5", None), (" 1", None), ("1\n", None),
-    ("9" * 19, None), (None, None), (42, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("0", 0),
+        ("42", 42),
+        ("007", 7),
+        ("9" * 18, 10**18 - 1),
+        ("", None),
+        ("²", None),
+        ("١٢", None),
+        ("-1", None),
+        ("+1", None),
+        ("1.5", None),
+        (" 1", None),
+        ("1\n", None),
+        ("9" * 19, None),
+        (None, None),
+        (42, None),
+    ],
+)
 def test_parse_id_takes_ascii_digits_only(value, expected):
     assert parse_id(value) == expected
 
@@ -48,7 +63,10 @@ def test_a_bad_id_in_the_query_string_is_not_found(client, world, personas, url_
     assert client.get(reverse(url_name), {name: value}).status_code == 404
 
 
-@pytest.mark.parametrize("url_name", ["reports:dashboard_unit", "reports:dashboard_teams", "reports:dashboard_excel", "reports:dashboard_data"])
+@pytest.mark.parametrize(
+    "url_name",
+    ["reports:dashboard_unit", "reports:dashboard_teams", "reports:dashboard_excel", "reports:dashboard_data"],
+)
 @pytest.mark.parametrize("value", ["²", "abc"])
 def test_a_bad_period_on_a_units_dashboard_is_not_found(client, world, personas, url_name, value):
     summaries(world)

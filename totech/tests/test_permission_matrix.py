@@ -6,8 +6,13 @@ from totech.tests.permissions import ALL
 
 # Named URLs that need no login or are Django's own machinery, and so sit outside the matrix.
 OUTSIDE_MATRIX = {
-    "login", "logout", "set_language",
-    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "login",
+    "logout",
+    "set_language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 
 

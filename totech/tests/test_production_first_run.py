@@ -27,7 +27,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the README's first run must do, in this order (its gunicorn and Celery lines follow).
-MANAGE_STEPS = ["migrate", "collectstatic", "load_admin_units", "load_admin_units", "seed_indicators", "createsuperuser"]
+MANAGE_STEPS = [
+    "migrate",
+    "collectstatic",
+    "load_admin_units",
+    "load_admin_units",
+    "seed_indicators",
+    "createsuperuser",
+]
 PASSED_ON = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
 
 
@@ -70,8 +77,13 @@ def fresh_database_url(tmp_path):
 
     config = environ.Env.db_url_config(url)
     name = f"{config['NAME']}_readme_{secrets.token_hex(4)}"
-    server = {"host": config["HOST"] or "127.0.0.1", "port": config["PORT"] or 5432, "user": config["USER"],
-              "password": config["PASSWORD"] or None, "dbname": "postgres"}
+    server = {
+        "host": config["HOST"] or "127.0.0.1",
+        "port": config["PORT"] or 5432,
+        "user": config["USER"],
+        "password": config["PASSWORD"] or None,
+        "dbname": "postgres",
+    }
     admin = psycopg2.connect(**server)
     admin.autocommit = True
     try:
@@ -93,8 +105,12 @@ class Browser:
 
     def request(self, method, path, form=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Host": self.host, "X-Forwarded-Proto": "https", "Referer": f"https://{self.host}{path}",
-                   "Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items())}
+        headers = {
+            "Host": self.host,
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://{self.host}{path}",
+            "Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items()),
+        }
         body = None
         if form is not None:
             body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
@@ -126,8 +142,12 @@ def test_the_readmes_production_steps_on_a_fresh_database_end_in_a_working_admin
         step_env = env
         if words[2] == "createsuperuser":
             words = [*words, "--noinput"]
-            step_env = {**env, "DJANGO_SUPERUSER_USERNAME": username, "DJANGO_SUPERUSER_PASSWORD": password,
-                        "DJANGO_SUPERUSER_EMAIL": "quantri@example.gov.vn"}
+            step_env = {
+                **env,
+                "DJANGO_SUPERUSER_USERNAME": username,
+                "DJANGO_SUPERUSER_PASSWORD": password,
+                "DJANGO_SUPERUSER_EMAIL": "quantri@example.gov.vn",
+            }
         result = subprocess.run(words, cwd=ROOT, env=step_env, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, f"{shlex.join(words)}\n{result.stdout}\n{result.stderr}"
 
@@ -135,7 +155,9 @@ def test_the_readmes_production_steps_on_a_fresh_database_end_in_a_working_admin
     port = free_port()
     gunicorn[gunicorn.index("--bind") + 1] = f"127.0.0.1:{port}"
     with open(tmp_path / "gunicorn.log", "w") as log:
-        server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            gunicorn, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         browser = Browser(port, host)
         deadline = time.monotonic() + 30

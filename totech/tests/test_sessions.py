@@ -19,7 +19,11 @@ MORNING = datetime.datetime(2026, 3, 2, 7, 30, tzinfo=datetime.UTC)
 
 
 def session_writes(queries):
-    return [q["sql"] for q in queries if "django_session" in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    return [
+        q["sql"]
+        for q in queries
+        if "django_session" in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
 
 
 def test_the_session_cookie_ends_with_the_browser(client, personas):
@@ -56,7 +60,9 @@ def test_the_idle_clock_restarts_without_a_database_write_per_request(client, pe
         expires = Session.objects.get().expire_date
     assert session_writes(quick.captured_queries) == []
     assert len(session_writes(later.captured_queries)) == 1
-    assert expires == MORNING + datetime.timedelta(seconds=settings.SESSION_REFRESH_SECONDS * 7 // 4 + settings.SESSION_COOKIE_AGE)
+    assert expires == MORNING + datetime.timedelta(
+        seconds=settings.SESSION_REFRESH_SECONDS * 7 // 4 + settings.SESSION_COOKIE_AGE
+    )
 
 
 def test_expired_sessions_are_deleted(client, personas):
@@ -64,7 +70,9 @@ def test_expired_sessions_are_deleted(client, personas):
         client.force_login(personas["leader"])
     client.force_login(personas["province"])
     clear_expired_sessions.delay()
-    assert Session.objects.count() == 1 and Session.objects.get().get_decoded()["_auth_user_id"] == str(personas["province"].pk)
+    assert Session.objects.count() == 1 and Session.objects.get().get_decoded()["_auth_user_id"] == str(
+        personas["province"].pk
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,4 +93,3 @@ def test_static_files_keep_their_caching(client, personas, settings):
     response = client.get("/static/js/unit-picker.js")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
-

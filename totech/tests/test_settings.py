@@ -11,9 +11,15 @@ PRINT_KEY = "import django; django.setup(); from django.conf import settings; pr
 
 
 def run_with(**env):
-    base = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}
+    }
     base["DJANGO_SETTINGS_MODULE"] = "totech.settings"
-    return subprocess.run([sys.executable, "-c", PRINT_KEY], cwd=ROOT, env={**base, **env}, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_KEY], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
+    )
 
 
 def test_a_fresh_local_checkout_needs_no_environment():
@@ -26,7 +32,10 @@ def test_a_real_database_requires_a_real_secret_key():
     result = run_with(DATABASE_URL="postgres://postgres@127.0.0.1:5432/totech")
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
-    assert run_with(DATABASE_URL="postgres://postgres@127.0.0.1:5432/totech", SECRET_KEY="k" * 60).stdout.strip() == "k" * 60
+    assert (
+        run_with(DATABASE_URL="postgres://postgres@127.0.0.1:5432/totech", SECRET_KEY="k" * 60).stdout.strip()
+        == "k" * 60
+    )
 
 
 def test_a_real_database_keeps_its_connections_unless_the_url_says_otherwise():
@@ -35,7 +44,9 @@ def test_a_real_database_keeps_its_connections_unless_the_url_says_otherwise():
     env = {**base, "DJANGO_SETTINGS_MODULE": "totech.settings", "SECRET_KEY": "k" * 60}
 
     def settings_for(url):
-        result = subprocess.run([sys.executable, "-c", show], cwd=ROOT, env={**env, "DATABASE_URL": url}, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-c", show], cwd=ROOT, env={**env, "DATABASE_URL": url}, capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stderr
         return result.stdout.split()
 
@@ -48,8 +59,20 @@ def test_parallel_writers_on_the_sqlite_demo_wait_their_turn_instead_of_failing(
     """Six leaders send their reports at once, then a reviewer's six approvals run at once (sqlite_writers.py),
     on a file database: before immediate transactions, five of six failed with 'database is locked'."""
     base = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL"}}
-    env = {**base, "DJANGO_SETTINGS_MODULE": "totech.settings", "SECRET_KEY": "k" * 60, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
-    result = subprocess.run([sys.executable, "-m", "totech.tests.sqlite_writers"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "totech.settings",
+        "SECRET_KEY": "k" * 60,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "totech.tests.sqlite_writers"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.split("RESULT ", 1)[1])
     assert outcome == {"errors": [], "statuses": ["approved"] * 6}
@@ -60,21 +83,35 @@ def test_only_sqlite_gets_the_sqlite_options():
     base = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL"}}
     env = {**base, "DJANGO_SETTINGS_MODULE": "totech.settings", "SECRET_KEY": "k" * 60}
     options = {}
-    for name, url in (("sqlite", "sqlite:////tmp/x.sqlite3"), ("postgres", "postgres://postgres@127.0.0.1:5432/totech")):
-        result = subprocess.run([sys.executable, "-c", show], cwd=ROOT, env={**env, "DATABASE_URL": url}, capture_output=True, text=True)
+    for name, url in (
+        ("sqlite", "sqlite:////tmp/x.sqlite3"),
+        ("postgres", "postgres://postgres@127.0.0.1:5432/totech"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", show], cwd=ROOT, env={**env, "DATABASE_URL": url}, capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stderr
         options[name] = result.stdout.strip()
-    assert options["sqlite"] == "[('init_command', 'PRAGMA journal_mode=WAL'), ('timeout', 20), ('transaction_mode', 'IMMEDIATE')]"
+    assert (
+        options["sqlite"]
+        == "[('init_command', 'PRAGMA journal_mode=WAL'), ('timeout', 20), ('transaction_mode', 'IMMEDIATE')]"
+    )
     assert options["postgres"] == "[]"
 
 
 def test_the_idle_timeout_of_sessions_is_set_in_hours():
     show = "import django; django.setup(); from django.conf import settings as s; print(s.SESSION_COOKIE_AGE, s.SESSION_REFRESH_SECONDS)"
-    base = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "SESSION_IDLE_HOURS"}}
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "SESSION_IDLE_HOURS"}
+    }
     env = {**base, "DJANGO_SETTINGS_MODULE": "totech.settings"}
 
     def run(**extra):
-        return subprocess.run([sys.executable, "-c", show], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-c", show], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True
+        )
 
     assert run().stdout.split() == ["32400", "300"]
     assert run(SESSION_IDLE_HOURS="0.5").stdout.split() == ["1800", "180"]
@@ -84,8 +121,14 @@ def test_the_idle_timeout_of_sessions_is_set_in_hours():
 
 def test_the_trusted_proxies_are_counted_from_the_environment():
     show = "import django; django.setup(); from django.conf import settings as s; print(s.TRUSTED_PROXY_COUNT)"
-    base = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "TRUSTED_PROXY_COUNT"}}
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "TRUSTED_PROXY_COUNT"}
+    }
     env = {**base, "DJANGO_SETTINGS_MODULE": "totech.settings"}
-    run = lambda **extra: subprocess.run([sys.executable, "-c", show], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True)  # noqa: E731
+    run = lambda **extra: subprocess.run(
+        [sys.executable, "-c", show], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True
+    )  # noqa: E731
     assert run().stdout.strip() == "0"
     assert run(TRUSTED_PROXY_COUNT="1").stdout.strip() == "1"

@@ -15,14 +15,28 @@ from totech.text import clean_input_text, normalize_text
 
 @pytest.mark.parametrize(
     "typed, number",
-    [("25.000", 25_000), ("25000", 25_000), ("25 000", 25_000), ("25\u00a0000", 25_000), ("1.234.567", 1_234_567),
-     (" 7 ", 7), ("0", 0), (25_000, 25_000), (25_000.0, 25_000), (Decimal("12.00"), 12), ("", None), (None, None)],
+    [
+        ("25.000", 25_000),
+        ("25000", 25_000),
+        ("25 000", 25_000),
+        ("25\u00a0000", 25_000),
+        ("1.234.567", 1_234_567),
+        (" 7 ", 7),
+        ("0", 0),
+        (25_000, 25_000),
+        (25_000.0, 25_000),
+        (Decimal("12.00"), 12),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_a_count_is_read_with_or_without_dots_or_spaces_between_thousands(typed, number):
     assert parse_count(typed, label="Số hộ") == number
 
 
-@pytest.mark.parametrize("typed", ["1,5", "1.5", "1.50", "2.00", "25,000", "12.5000", "1.2345", "mười", "²", "１２", 1.5, True])
+@pytest.mark.parametrize(
+    "typed", ["1,5", "1.5", "1.50", "2.00", "25,000", "12.5000", "1.2345", "mười", "²", "１２", 1.5, True]
+)
 def test_a_count_with_a_decimal_part_or_anything_else_is_refused_naming_the_field(typed):
     with pytest.raises(ValidationError) as refused:
         parse_count(typed, label="Số hộ")

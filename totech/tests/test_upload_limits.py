@@ -31,7 +31,9 @@ def view_never_called(request):
 
 
 def multipart(size):
-    return RequestFactory().post("/reports/1/photos/", {"image": SimpleUploadedFile("anh.jpg", b"x" * size), "caption": "Buổi họp"})
+    return RequestFactory().post(
+        "/reports/1/photos/", {"image": SimpleUploadedFile("anh.jpg", b"x" * size), "caption": "Buổi họp"}
+    )
 
 
 def test_a_body_announced_over_the_cap_is_refused_unread():
@@ -54,14 +56,18 @@ def test_a_body_whose_length_lies_is_cut_off_once_past_the_cap():
 
 def test_a_body_under_the_cap_reaches_the_view_whole():
     request = multipart(LIMIT // 2)
-    response = RequestSizeLimitMiddleware(lambda request: HttpResponse(f"{request.FILES['image'].size} {request.POST['caption']}"))(request)
+    response = RequestSizeLimitMiddleware(
+        lambda request: HttpResponse(f"{request.FILES['image'].size} {request.POST['caption']}")
+    )(request)
     assert response.content.decode() == f"{LIMIT // 2} Buổi họp"
 
 
 @pytest.mark.django_db
 def test_an_oversized_photo_gets_the_page_in_the_portal(client, personas):
     client.force_login(personas["leader"])
-    response = client.post(reverse("reports:photo_add", args=[1]), {"image": SimpleUploadedFile("anh.jpg", b"x" * LIMIT)})
+    response = client.post(
+        reverse("reports:photo_add", args=[1]), {"image": SimpleUploadedFile("anh.jpg", b"x" * LIMIT)}
+    )
     page = response.content.decode()
     assert response.status_code == 413
     assert "Tệp gửi lên quá lớn" in page and "Dữ liệu gửi lên lớn hơn 9,8\xa0KB nên không được nhận" in page

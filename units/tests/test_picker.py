@@ -59,7 +59,10 @@ def test_each_word_starts_a_word_of_the_name(client, world, personas):
         VillageFactory(parent=world["K2"], name=f"Thôn {number}")
     assert option_ids(search(client, personas, "province", "ban gia")) == {world["W1"].pk}
     assert option_ids(search(client, personas, "province", "an iang")) == set()
-    names = {label.split(" · ")[0] for label in re.findall(r'<option value="\d+">([^<]+)', search(client, personas, "province", "thon 1"))}
+    names = {
+        label.split(" · ")[0]
+        for label in re.findall(r'<option value="\d+">([^<]+)', search(client, personas, "province", "thon 1"))
+    }
     assert names == {"Thôn 12"}
 
 
@@ -91,7 +94,11 @@ def test_another_provinces_unit_never_appears(client, world, personas):
 
 def test_search_keeps_to_the_pickers_levels(client, world, personas):
     assert option_ids(search(client, personas, "province", "thanh", levels="area")) == {world["K1"].pk}
-    assert option_ids(search(client, personas, "province", "thanh", levels="any")) == {world["K1"].pk, world["W1"].pk, world["W2"].pk}
+    assert option_ids(search(client, personas, "province", "thanh", levels="any")) == {
+        world["K1"].pk,
+        world["W1"].pk,
+        world["W2"].pk,
+    }
 
 
 def test_search_stops_at_the_limit_and_leaves_out_the_current_choice(client, world, personas):
@@ -121,14 +128,22 @@ def test_an_out_of_scope_unit_is_refused(settings, client, world, personas):
     client.force_login(personas["province"])
     response = client.post(reverse("teams:create"), {"unit": world["OV"].pk, "name": "Tổ CNSCĐ tổ dân phố 1"})
     assert response.status_code == 200
-    assert response.context["form"].errors["unit"] == ["Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."]
+    assert response.context["form"].errors["unit"] == [
+        "Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."
+    ]
     assert not Team.objects.exists()
 
 
-@pytest.mark.parametrize("url_name, levels", [
-    ("teams:create", "team"), ("teams:list", "area"), ("teams:training_create", "any"), ("targets:campaign_create", "area"),
-    ("teams:members_import", "commune"),
-])
+@pytest.mark.parametrize(
+    "url_name, levels",
+    [
+        ("teams:create", "team"),
+        ("teams:list", "area"),
+        ("teams:training_create", "any"),
+        ("targets:campaign_create", "area"),
+        ("teams:members_import", "commune"),
+    ],
+)
 def test_every_unit_field_switches_to_the_search(settings, client, personas, url_name, levels):
     client.force_login(personas["admin"])
     search_url = reverse("units:search", kwargs={"levels": levels})

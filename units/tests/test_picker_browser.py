@@ -37,7 +37,8 @@ def test_province_staff_find_a_village_by_typing_without_accents(page, live_serv
     assert page.locator("select[name=unit] option").count() == 1  # only the empty choice: no long list
 
     search_for(
-        page, "thon",
+        page,
+        "thon",
         "Thôn Bản Giang · Xã Thanh Thịnh · Thái Nguyên",
         "Thôn Na Lay · Xã Thanh Thịnh · Thái Nguyên",
         "Thôn Khe Thầu · Xã Chợ Mới · Thái Nguyên",

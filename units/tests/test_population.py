@@ -26,7 +26,9 @@ def sheet_rows(content: bytes) -> list[tuple]:
     return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
 
 
-def test_a_commune_without_figures_of_its_own_counts_the_sum_of_its_villages_and_says_so(client, world, personas, villages_counted):
+def test_a_commune_without_figures_of_its_own_counts_the_sum_of_its_villages_and_says_so(
+    client, world, personas, villages_counted
+):
     client.force_login(personas["commune"])
     page = client.get(reverse("units:population", args=[world["K1"].pk])).content.decode()
     first_row = page.split("<tbody>")[1].split("</tr>")[0]
@@ -48,19 +50,30 @@ def test_a_commune_with_no_figures_at_all_shows_the_way_forward(client, world, p
     assert reverse("units:population_edit", args=[world["W1"].pk]) in page
 
 
-def test_a_commune_officer_enters_then_corrects_the_communes_own_figures_and_the_history_keeps_both(client, world, personas, villages_counted):
+def test_a_commune_officer_enters_then_corrects_the_communes_own_figures_and_the_history_keeps_both(
+    client, world, personas, villages_counted
+):
     client.force_login(personas["commune"])
     url = reverse("units:population_edit", args=[world["K1"].pk])
-    response = client.post(url, {"as_of": "01/07/2026", "households": "1.600", "population": "6.000", "working_age_population": "3.500"})
+    response = client.post(
+        url, {"as_of": "01/07/2026", "households": "1.600", "population": "6.000", "working_age_population": "3.500"}
+    )
     assert response.status_code == 302 and response.url == reverse("units:population", args=[world["K1"].pk])
-    client.post(url, {"as_of": "01/07/2026", "households": "1.650", "population": "6.000", "working_age_population": "3.500"})
+    client.post(
+        url, {"as_of": "01/07/2026", "households": "1.650", "population": "6.000", "working_age_population": "3.500"}
+    )
     figure = PopulationFigure.objects.get(unit=world["K1"])
     assert (figure.as_of, figure.households, figure.population, figure.working_age_population, figure.eid_eligible) == (
-        datetime.date(2026, 7, 1), 1650, 6000, 3500, None,
+        datetime.date(2026, 7, 1),
+        1650,
+        6000,
+        3500,
+        None,
     )
     history = list(PopulationFigure.history.filter(unit_id=world["K1"].pk).order_by("history_date"))
     assert [(row.history_type, row.households, row.history_user.username) for row in history] == [
-        ("+", 1600, "commune"), ("~", 1650, "commune"),
+        ("+", 1600, "commune"),
+        ("~", 1650, "commune"),
     ]
     form_page = client.get(url).content.decode()
     assert "Lịch sử thay đổi" in form_page and "1.600" in form_page and "1.650" in form_page
@@ -69,7 +82,9 @@ def test_a_commune_officer_enters_then_corrects_the_communes_own_figures_and_the
 def test_figures_that_cannot_be_are_refused_in_vietnamese_naming_the_field(client, world, personas):
     client.force_login(personas["province"])
     url = reverse("units:population_edit", args=[world["K2"].pk])
-    page = client.post(url, {"as_of": "01/07/2026", "population": "500", "working_age_population": "600"}).content.decode()
+    page = client.post(
+        url, {"as_of": "01/07/2026", "population": "500", "working_age_population": "600"}
+    ).content.decode()
     assert "Dân số trong độ tuổi lao động không thể lớn hơn dân số." in page
     page = client.post(url, {"as_of": "01/07/2026"}).content.decode()
     assert "Hãy nhập ít nhất một số liệu" in page
@@ -81,7 +96,9 @@ def test_figures_that_cannot_be_are_refused_in_vietnamese_naming_the_field(clien
 def test_nobody_writes_figures_outside_their_scope(client, world, personas):
     for persona, unit in [("commune", "K2"), ("leader", "W1"), ("district", "K1"), ("outsider", "K1")]:
         client.force_login(personas[persona])
-        response = client.post(reverse("units:population_edit", args=[world[unit].pk]), {"as_of": "01/07/2026", "population": "500"})
+        response = client.post(
+            reverse("units:population_edit", args=[world[unit].pk]), {"as_of": "01/07/2026", "population": "500"}
+        )
         assert response.status_code == 404, persona
     assert not PopulationFigure.objects.exists()
 
@@ -89,8 +106,16 @@ def test_nobody_writes_figures_outside_their_scope(client, world, personas):
 def test_the_export_lists_the_figures_that_count_and_where_they_come_from(client, world, personas, villages_counted):
     client.force_login(personas["commune"])
     rows = sheet_rows(client.get(reverse("units:population_export", args=[world["K1"].pk])).content)
-    assert rows[2] == ("STT", "Thôn/Tổ dân phố", "Số hộ", "Số dân", "Dân số trong độ tuổi lao động",
-                       "Công dân đủ điều kiện cấp định danh điện tử", "Nguồn số liệu", "Số liệu đến ngày")
+    assert rows[2] == (
+        "STT",
+        "Thôn/Tổ dân phố",
+        "Số hộ",
+        "Số dân",
+        "Dân số trong độ tuổi lao động",
+        "Công dân đủ điều kiện cấp định danh điện tử",
+        "Nguồn số liệu",
+        "Số liệu đến ngày",
+    )
     assert rows[3] == (1, "Xã Thanh Thịnh", 150, 610, None, None, "Tổng các đơn vị trực thuộc", None)
     assert rows[4:] == [
         (2, "Thôn Bản Giang", 100, 400, None, None, "Số liệu riêng", datetime.datetime(2026, 1, 1)),
@@ -98,7 +123,9 @@ def test_the_export_lists_the_figures_that_count_and_where_they_come_from(client
     ]
 
 
-def test_the_village_list_template_comes_back_through_the_import_and_sets_the_communes_own_figures(client, world, personas, villages_counted):
+def test_the_village_list_template_comes_back_through_the_import_and_sets_the_communes_own_figures(
+    client, world, personas, villages_counted
+):
     client.force_login(personas["commune"])
     content = client.get(reverse("units:population_template", args=[world["K1"].pk])).content
     workbook = load_workbook(io.BytesIO(content))

@@ -45,6 +45,8 @@ def test_a_commune_officer_enters_village_and_commune_figures(page, live_server,
     page.fill("#id_as_of", "01/07/2026")
     page.fill("#id_households", "1.300")
     page.get_by_role("button", name="Lưu").click()
-    expect(rows.nth(0).locator("[data-source]")).to_have_text("Số liệu riêng đến ngày 01/07/2026; các số còn lại: tổng các đơn vị trực thuộc")
+    expect(rows.nth(0).locator("[data-source]")).to_have_text(
+        "Số liệu riêng đến ngày 01/07/2026; các số còn lại: tổng các đơn vị trực thuộc"
+    )
     expect(rows.nth(0)).to_contain_text("1.300")
     shoot(page, "population-list-own")

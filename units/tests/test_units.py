@@ -38,13 +38,29 @@ def test_descendant_counts_are_cumulative(world):
 
 
 def test_unit_rules(world):
-    wrong_parent = Unit(edition="2025", level=Level.VILLAGE, division_type=DivisionType.VILLAGE, name="X", parent=world["Q"])
+    wrong_parent = Unit(
+        edition="2025", level=Level.VILLAGE, division_type=DivisionType.VILLAGE, name="X", parent=world["Q"]
+    )
     with pytest.raises(ValidationError, match="không thể trực thuộc"):
         wrong_parent.full_clean()
-    wrong_type = Unit(edition="2025", level=Level.COMMUNE, division_type=DivisionType.VILLAGE, name="X", code="99999", parent=world["Q"])
+    wrong_type = Unit(
+        edition="2025",
+        level=Level.COMMUNE,
+        division_type=DivisionType.VILLAGE,
+        name="X",
+        code="99999",
+        parent=world["Q"],
+    )
     with pytest.raises(ValidationError, match="không thuộc cấp đã chọn"):
         wrong_type.full_clean()
-    cross_edition = Unit(edition="2025", level=Level.COMMUNE, division_type=DivisionType.COMMUNE, name="X", code="99998", parent=world["D1"])
+    cross_edition = Unit(
+        edition="2025",
+        level=Level.COMMUNE,
+        division_type=DivisionType.COMMUNE,
+        name="X",
+        code="99998",
+        parent=world["D1"],
+    )
     with pytest.raises(ValidationError, match="giai đoạn danh mục khác"):
         cross_edition.full_clean()
 
@@ -66,7 +82,9 @@ def test_population_as_of_takes_the_latest_figure_on_or_before_the_date(world):
 
 def test_population_figures_are_checked_and_replaced(world):
     with pytest.raises(ValidationError, match="không thể lớn hơn dân số"):
-        population_figure_set(unit=world["W1"], as_of=datetime.date(2024, 1, 1), population=100, working_age_population=200)
+        population_figure_set(
+            unit=world["W1"], as_of=datetime.date(2024, 1, 1), population=100, working_age_population=200
+        )
     population_figure_set(unit=world["W1"], as_of=datetime.date(2024, 1, 1), population=100, households=30)
     population_figure_set(unit=world["W1"], as_of=datetime.date(2024, 1, 1), population=110, households=31)
     assert world["W1"].population_figures.get().population == 110

@@ -15,6 +15,8 @@ class Command(ExcelCommand):
         output = self.output_checked(options["output"])
         commune, user = self.commune(options), self.user(options, required=True)
         memberships = memberships_in_scope_of(user).filter(within_unit_q(commune, "team__unit"))
-        content, count = export_roster(memberships, user=user, scope_label=commune.name, filters=f"--commune {commune.code}")
+        content, count = export_roster(
+            memberships, user=user, scope_label=commune.name, filters=f"--commune {commune.code}"
+        )
         self.write(output, content)
         self.stdout.write(f"{count} members written to {options['output']}")

@@ -8,7 +8,9 @@ from totech.spreadsheets import SpreadsheetError
 
 
 class Command(ExcelCommand):
-    help = "Import a commune's team member list from Excel (all or nothing). Prints 'N created, M updated, K unchanged'."
+    help = (
+        "Import a commune's team member list from Excel (all or nothing). Prints 'N created, M updated, K unchanged'."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -19,9 +21,13 @@ class Command(ExcelCommand):
         commune, user = self.commune(options), self.user(options)
         with self.open_checked(options["file"]) as file:
             try:
-                result = import_members(file, commune=commune, user=user, file_name=file.name, dry_run=options["dry_run"])
+                result = import_members(
+                    file, commune=commune, user=user, file_name=file.name, dry_run=options["dry_run"]
+                )
             except SpreadsheetError as problem:
                 raise CommandError(str(problem)) from problem
         if not options["dry_run"]:
-            import_job_record(kind=ImportKind.MEMBERS, commune=commune, user=user, file_name=options["file"], result=result)
+            import_job_record(
+                kind=ImportKind.MEMBERS, commune=commune, user=user, file_name=options["file"], result=result
+            )
         self.report(result, options["dry_run"])

@@ -37,5 +37,12 @@ class Command(ExcelCommand):
             except SpreadsheetError as problem:
                 raise CommandError(str(problem)) from problem
         if not options["dry_run"]:
-            import_job_record(kind=ImportKind.VILLAGES, commune=commune, user=user, file_name=options["file"], result=result, as_of=as_of)
+            import_job_record(
+                kind=ImportKind.VILLAGES,
+                commune=commune,
+                user=user,
+                file_name=options["file"],
+                result=result,
+                as_of=as_of,
+            )
         self.report(result, options["dry_run"])

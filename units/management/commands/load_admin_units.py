@@ -17,6 +17,10 @@ class Command(BaseCommand):
         except AdminUnitLoadError as error:
             raise CommandError(str(error)) from error
         label = Edition(edition).label
-        for title, counts in (("created", result.created), ("updated", result.updated), ("unchanged", result.unchanged)):
+        for title, counts in (
+            ("created", result.created),
+            ("updated", result.updated),
+            ("unchanged", result.unchanged),
+        ):
             detail = ", ".join(f"{count} {level}" for level, count in sorted(counts.items())) or "0"
             self.stdout.write(f"{label}: {title} {detail}")
