@@ -127,8 +127,11 @@ def test_the_trusted_proxies_are_counted_from_the_environment():
         if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "TRUSTED_PROXY_COUNT"}
     }
     env = {**base, "DJANGO_SETTINGS_MODULE": "totech.settings"}
-    run = lambda **extra: subprocess.run(
-        [sys.executable, "-c", show], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True
-    )  # noqa: E731
+
+    def run(**extra):
+        return subprocess.run(
+            [sys.executable, "-c", show], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True
+        )
+
     assert run().stdout.strip() == "0"
     assert run(TRUSTED_PROXY_COUNT="1").stdout.strip() == "1"
