@@ -4,6 +4,8 @@ Accounts are delegated down the tree: system administrators manage everyone; the
 the district staff, commune officers and team leaders of its province; a commune officer the team leaders of
 its commune. Nobody gives a role at or above their own, nor a scope unit outside theirs."""
 
+from units.selectors import covers
+
 from .choices import Role
 
 ASSIGNABLE_ROLES = {
@@ -24,16 +26,9 @@ def can_manage_users(actor) -> bool:
     return bool(assignable_roles(actor))
 
 
-def covers_unit(actor, unit) -> bool:
-    """Whether `unit` (None: no unit) lies in the actor's scope."""
-    if actor.sees_everything:
-        return True
-    return unit is not None and bool(actor.scope_unit_id) and unit.is_within(actor.scope_unit)
-
-
 def can_give(actor, role: str, unit) -> bool:
     """Whether `actor` may make or keep an account with this role and scope unit."""
-    return role in assignable_roles(actor) and covers_unit(actor, unit)
+    return role in assignable_roles(actor) and covers(actor, unit)
 
 
 def can_manage_user(actor, user) -> bool:

@@ -14,11 +14,11 @@ from targets.models import Indicator, Period
 from targets.selectors import indicators_active, indicators_catalogue
 from teams.choices import TeamRole, TeamStatus
 from teams.models import Membership, Team
-from teams.selectors import active_on_q, covers, province_of, teams_reported_by, teams_visible_to
+from teams.selectors import active_on_q, province_of, teams_reported_by, teams_visible_to
 from totech.dates import quarter_of
 from units.choices import Level
 from units.models import Unit
-from units.selectors import unit_scope_q, units_visible_to
+from units.selectors import covers, unit_scope_q, units_visible_to
 
 from .choices import AWAITING_REVIEW, RECEIVED_STATUSES, SENDING_ACTIONS, ReportKind, ReportStatus
 from .models import (

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from units.models import Unit
+from units.selectors import covers
 
 from .choices import Aggregation, IndicatorKind, PeriodKind, Pillar, PopulationField
 from .models import AchievementThreshold, Indicator, Period, PeriodDeadline, Target, calendar_bounds
@@ -303,7 +304,7 @@ def target_grid_save(
     saved. Changed and new targets record the decision; unchanged ones keep theirs. Excel imports of the grid
     build the same `cells` mapping and call this service.
     """
-    if not user.sees_everything and not (user.scope_unit_id and parent.is_within(user.scope_unit)):
+    if not covers(user, parent):
         raise ValidationError(_("%(unit)s is outside your scope: you cannot set its targets.") % {"unit": parent.name})
     holders = grid_holders(parent)
     indicators = {indicator.pk: indicator for indicator in Indicator.objects.filter(pk__in={key[2] for key in cells})}

@@ -13,7 +13,7 @@ from accounts.permissions import can_give
 from totech.history import Change, history_change
 from units.choices import Level
 from units.models import Unit
-from units.selectors import unit_scope_q, units_visible_to, within_unit_q
+from units.selectors import covers, unit_scope_q, units_visible_to, within_unit_q
 
 from .choices import DEPUTY_ROLES, Affiliation, RequestStatus, TeamRole, TeamStatus
 from .models import CompositionRule, ImportJob, Membership, MembershipRequest, Person, Team, Training
@@ -97,13 +97,6 @@ def trainings_visible_to(user) -> QuerySet[Training]:
 
 
 # --- what a user may do ----------------------------------------------------------------------------------
-
-
-def covers(user, unit: Unit) -> bool:
-    """Whether `unit` lies in the user's scope."""
-    if user.sees_everything:
-        return True
-    return bool(user.scope_unit_id) and unit.is_within(user.scope_unit)
 
 
 def can_edit_team(user, team: Team) -> bool:

@@ -41,6 +41,13 @@ def unit_scope_q(user, unit_field: str | None = "unit") -> Q:
     return within_unit_q(user.scope_unit, unit_field)
 
 
+def covers(user, unit: Unit | None) -> bool:
+    """Whether `unit` (None: no unit) lies in the user's scope: unit_scope_q for one unit in memory."""
+    if user.sees_everything:
+        return True
+    return unit is not None and bool(user.scope_unit_id) and unit.is_within(user.scope_unit)
+
+
 def units_visible_to(user) -> QuerySet[Unit]:
     """Every unit the user may see: their scope unit and everything under it."""
     return Unit.objects.filter(unit_scope_q(user, unit_field=None))
